@@ -1,0 +1,35 @@
+# The two commands of the README:
+#   make book   set up (venv, pinned packages, Vega scripts), then build the site into _build/html
+#   make test   set up (the same, plus Chromium from Debian), build, then run every test
+# Set-up is redone only when requirements.lock, pyproject.toml or package-lock.json change.
+
+PY := .venv/bin/python
+SETUP := .venv/.setup-done
+
+.PHONY: book test setup validate bench clean
+
+book: $(SETUP)
+	$(PY) -m icebook build
+
+test: $(SETUP)
+	bash bin/test
+
+setup: $(SETUP)
+
+$(SETUP): requirements.lock pyproject.toml package.json package-lock.json
+	python3 -m venv .venv
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
+	.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
+	npm ci --no-audit --no-fund --loglevel=error
+	bash bin/ensure-debian dot:graphviz
+	touch $@
+
+validate: $(SETUP)
+	$(PY) -m icebook validate
+
+bench: $(SETUP)
+	$(PY) bench/bench_data.py
+	$(PY) bench/bench_build.py
+
+clean:
+	rm -rf _build

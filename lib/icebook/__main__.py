@@ -1,0 +1,70 @@
+"""Command line: ``python -m icebook validate | export | build``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import DataError, ParameterError
+
+
+def _validate(args: argparse.Namespace) -> int:
+    from .data import load
+
+    start = time.perf_counter()
+    data = load(args.data)
+    print(f"data OK: {len(data.sources)} sources, {len(data.facts)} facts, {len(data.derived)} derived "
+          f"figures, {len(data.measures)} measures, {len(data.claims)} claims, "
+          f"{len(data.findings)} OIG reports ({time.perf_counter() - start:.2f} s)")
+    return 0
+
+
+def _export(args: argparse.Namespace) -> int:
+    from .data import load
+    from .export import export
+
+    out = export(load(args.data), Path(args.out))
+    print(f"wrote the data package to {out}")
+    return 0
+
+
+def _build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs)
+
+
+def main(argv: list[str] | None = None) -> int:
+    from .data import DATA_DIR
+
+    parser = argparse.ArgumentParser(prog="icebook", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("validate", help="check all of data/ and exit non-zero on any problem")
+    p.add_argument("--data", default=DATA_DIR, type=Path, help="the data folder (default: data/)")
+    p.set_defaults(run=_validate)
+    p = sub.add_parser("export", help="write the CSVs and datapackage.json")
+    p.add_argument("--data", default=DATA_DIR, type=Path)
+    p.add_argument("--out", default="_build/downloads")
+    p.set_defaults(run=_export)
+    p = sub.add_parser("build", help="validate, run the chapters, build and publish the book")
+    p.add_argument("--only", help="analyst mode: run one chapter into _build/analysis/, not the site")
+    p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
+                   help="with --only: a parameter for that chapter (repeatable)")
+    p.add_argument("--out", help="with --only: where to write the executed notebook and page")
+    p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    p.set_defaults(run=_build)
+    args = parser.parse_args(argv)
+    try:
+        return args.run(args)
+    except DataError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except ParameterError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,502 @@
+"""Load and validate everything in data/: the one place that knows the file formats.
+
+``load()`` returns a validated :class:`Book` or raises :class:`DataError` listing
+every problem found, each naming the file, row or record, field and what is wrong.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import hashlib
+import io
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import pandas as pd
+import yaml
+from pydantic import BaseModel, ValidationError
+from simpleeval import SimpleEval
+
+from .errors import DataError, Problem
+from .schema import ID, Claim, Derived, Measure, Source, Vocabulary
+from .text import NumberFormatError, normalise, parse_printed, same_number, unstructured_numbers
+from .versions import data_files
+
+ROOT = Path(__file__).resolve().parents[2]
+DATA_DIR = ROOT / "data"
+
+FACT_COLUMNS = [
+    "id", "source", "locator", "page", "quote", "printed", "value", "unit", "qualifier",
+    "fiscal_year", "period_type", "period", "component", "metric", "notes", "ocr_correction",
+]
+REQUIRED = ["id", "source", "locator", "quote", "printed", "value", "unit", "qualifier",
+            "period_type", "component", "metric"]
+# Fields shown to readers as our own words: no typed figures, no markup.
+PROSE_KEYS = {"summary", "title", "label", "actor", "asks_of_oi", "asks_of_dro", "definition",
+              "counts", "caveat", "meaning", "what_it_means"}
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
+QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|javascript:", re.I)
+FACT_REF = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
+ID_RE = re.compile(ID)
+METRIC_RE = re.compile(r"^[a-z0-9_]+$")
+
+
+@dataclass
+class Book:
+    """All the validated data the chapters read."""
+
+    sources: dict[str, Source]
+    texts: dict[str, str]
+    vocabulary: Vocabulary
+    facts: pd.DataFrame
+    derived: pd.DataFrame
+    measures: list[Measure]
+    claims: list[Claim]
+    findings: dict[str, dict]
+    structure: dict
+    register: list[dict]
+    data_dir: Path
+    files: list[Path] = field(default_factory=list)
+
+    def fact(self, fact_id: str) -> pd.Series:
+        if fact_id not in self.facts.index:
+            raise KeyError(f"no fact with id {fact_id!r} in {self.data_dir}/facts")
+        return self.facts.loc[fact_id]
+
+    def derived_figure(self, derived_id: str) -> pd.Series:
+        if derived_id not in self.derived.index:
+            raise KeyError(f"no derived figure with id {derived_id!r} in {self.data_dir}/derived.yaml")
+        return self.derived.loc[derived_id]
+
+
+class _Collector:
+    """Gathers problems, and quotes to look up in their sources in one pass per source."""
+
+    def __init__(self, data_dir: Path):
+        self.data_dir = data_dir
+        self.problems: list[Problem] = []
+        self.quotes: dict[str, list[tuple[str, Problem]]] = {}
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(path.relative_to(self.data_dir.parent))
+        except ValueError:
+            return str(path)
+
+    def add(self, path: Path, message: str, **where: Any) -> None:
+        self.problems.append(Problem(self.rel(path), message, **where))
+
+    def quote(self, source_id: str, quote: str, path: Path, **where: Any) -> None:
+        """Queue a quote to be found in a source; a miss becomes a problem naming ``where``."""
+        text = normalise(quote)
+        if QUOTE_MARKUP.search(quote):
+            self.add(path, "the quote carries HTML or script markup; copy the plain text", **where)
+            return
+        if not text:
+            self.add(path, "the quote is empty", **where)
+            return
+        miss = Problem(self.rel(path), f"quote not found in source {source_id!r}: {text[:120]!r}", **where)
+        self.quotes.setdefault(source_id, []).append((text, miss))
+
+    def check_quotes(self, texts: dict[str, str]) -> None:
+        """Look up every queued quote: one automaton per source, one pass over its text."""
+        for source_id, items in self.quotes.items():
+            if source_id not in texts:
+                continue  # the unknown source is reported where it is named
+            automaton = ahocorasick.Automaton()
+            for text, _ in items:
+                automaton.add_word(text, text)
+            automaton.make_automaton()
+            found = {match for _, match in automaton.iter(texts[source_id])}
+            self.problems.extend(miss for text, miss in items if text not in found)
+
+
+def _read_yaml(path: Path, col: _Collector) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        col.add(path, "file is missing")
+    except yaml.YAMLError as error:
+        col.add(path, f"malformed YAML: {error}".replace("\n", " "))
+    except UnicodeDecodeError as error:
+        col.add(path, f"not UTF-8 text: {error}")
+    return None
+
+
+def _model(model: type[BaseModel], record: Any, path: Path, col: _Collector, label: str) -> Any:
+    try:
+        return model.model_validate(record)
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or None
+            col.add(path, item["msg"], record=label, field=where)
+    return None
+
+
+def _records(path: Path, col: _Collector, model: type[BaseModel]) -> list:
+    raw = _read_yaml(path, col)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        col.add(path, "expected a list of records")
+        return []
+    out = []
+    for i, record in enumerate(raw, start=1):
+        label = record.get("id", f"record {i}") if isinstance(record, dict) else f"record {i}"
+        parsed = _model(model, record, path, col, str(label))
+        if parsed is not None:
+            out.append(parsed)
+    seen = Counter(getattr(r, "id", None) for r in out)
+    for rid, n in seen.items():
+        if rid is not None and n > 1:
+            col.add(path, f"duplicate id {rid!r} ({n} times)", record=rid, field="id")
+    return out
+
+
+def _load_sources(data_dir: Path, col: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
+    path = data_dir / "sources.yaml"
+    sources = {s.id: s for s in _records(path, col, Source)}
+    texts = {}
+    for source in sources.values():
+        file = data_dir / "sources" / source.file
+        try:
+            raw = file.read_bytes()
+        except FileNotFoundError:
+            col.add(path, f"source text {col.rel(file)} is missing", record=source.id, field="file")
+            continue
+        digest = hashlib.sha256(raw).hexdigest()
+        if digest != source.sha256:
+            col.add(path, f"source text {col.rel(file)} does not match its recorded sha256 "
+                    f"(recorded {source.sha256[:12]}…, file is {digest[:12]}…): source texts are "
+                    "never edited; restore the original bytes", record=source.id, field="sha256")
+            continue
+        texts[source.id] = normalise(raw.decode("utf-8"))
+    return sources, texts
+
+
+def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
+    frames = []
+    files = sorted((data_dir / "facts").glob("*.csv"))
+    if not files:
+        col.add(data_dir / "facts", "no fact tables (*.csv) found")
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            col.add(path, f"not UTF-8 text: {error}")
+            continue
+        rows = list(csv.reader(io.StringIO(text)))
+        if not rows:
+            col.add(path, "empty file: expected a header row")
+            continue
+        header = rows[0]
+        missing = [c for c in FACT_COLUMNS if c not in header]
+        unknown = [c for c in header if c not in FACT_COLUMNS]
+        if missing or unknown:
+            col.add(path, f"malformed header: missing columns {missing}, unknown columns {unknown}; "
+                    f"expected {FACT_COLUMNS}", row=1)
+            continue
+        good = []
+        for line, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                col.add(path, f"malformed CSV row: {len(row)} fields where the header has "
+                        f"{len(header)} (an unquoted comma or quote?)", row=line)
+                continue
+            good.append(row + [col.rel(path), line])
+        frame = pd.DataFrame(good, columns=header + ["csv_file", "csv_line"], dtype=object)
+        frames.append(frame[FACT_COLUMNS + ["csv_file", "csv_line"]])
+    if not frames:
+        return pd.DataFrame(columns=FACT_COLUMNS + ["csv_file", "csv_line"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
+                 data_dir: Path, col: _Collector) -> pd.DataFrame:
+    """Check every fact row; return the good rows, typed and indexed by id."""
+    facts = facts.fillna("")
+    for name in FACT_COLUMNS:
+        facts[name] = facts[name].astype(str).str.strip()
+    counts = facts["id"].value_counts()
+    bad = set()
+    values, years = [], []
+    first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
+    for row in facts.itertuples(index=False):
+        path, where = data_dir.parent / row.csv_file, {"row": row.csv_line, "record": row.id or None}
+        problems_before = len(col.problems)
+        for name in REQUIRED:
+            if not getattr(row, name):
+                col.add(path, "required field is empty", field=name, **where)
+        if row.id and not ID_RE.match(row.id):
+            col.add(path, "id must be lower-case words joined by '-'", field="id", **where)
+        elif row.id and row.source and not row.id.startswith(row.source + "-"):
+            col.add(path, f"id must start with its source id '{row.source}-'", field="id", **where)
+        if row.id and counts.get(row.id, 0) > 1:
+            col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
+        if row.source and row.source not in sources:
+            col.add(path, f"unknown source id {row.source!r}; known: {sorted(sources)}",
+                    field="source", **where)
+        if row.metric and not METRIC_RE.match(row.metric):
+            col.add(path, "metric must be a snake_case slug", field="metric", **where)
+        if vocab:
+            for name, allowed in (("unit", vocab.units), ("qualifier", vocab.qualifiers),
+                                  ("period_type", vocab.period_types), ("component", vocab.components)):
+                value = getattr(row, name)
+                if value and value not in allowed:
+                    col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
+                            "(data/vocabulary.yaml)", field=name, **where)
+        for name in ("locator", "notes", "metric", "period", "printed", "ocr_correction", "page"):
+            if MARKUP.search(getattr(row, name)):
+                col.add(path, "carries HTML or script markup; write plain text", field=name, **where)
+        year = None
+        if row.fiscal_year:
+            try:
+                year = int(row.fiscal_year)
+            except ValueError:
+                col.add(path, f"fiscal_year {row.fiscal_year!r} is not a whole number",
+                        field="fiscal_year", **where)
+            else:
+                if not first <= year <= last:
+                    col.add(path, f"fiscal year {year} is outside the sources' range {first}–{last}",
+                            field="fiscal_year", **where)
+        value = _check_value(row, path, where, col)
+        if row.quote and row.source in sources:
+            col.quote(row.source, row.quote, path, field="quote", **where)
+        if len(col.problems) > problems_before:
+            bad.add(row.id)
+        values.append(value)
+        years.append(year)
+    facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
+    facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
+    return facts.set_index("id", drop=False)
+
+
+def _check_value(row: Any, path: Path, where: dict, col: _Collector) -> float | None:
+    if not row.value:
+        return None
+    try:
+        value = float(row.value.replace(",", ""))
+    except ValueError:
+        col.add(path, f"value {row.value!r} is not a number", field="value", **where)
+        return None
+    if not row.printed:
+        return value
+    if row.quote and row.printed not in normalise(row.quote):
+        col.add(path, f"printed {row.printed!r} does not appear in the quote", field="printed", **where)
+    try:
+        parsed, implied_unit = parse_printed(row.printed)
+    except NumberFormatError as error:
+        col.add(path, str(error), field="printed", **where)
+        return value
+    if implied_unit and row.unit and implied_unit != row.unit:
+        col.add(path, f"printed {row.printed!r} is in {implied_unit} but unit is {row.unit!r}",
+                field="unit", **where)
+    if not same_number(parsed, value) and not row.ocr_correction:
+        col.add(path, f"value {row.value} does not match the number in its quote "
+                f"({row.printed!r} reads as {parsed:g}); if the copy garbled it, say so in "
+                "ocr_correction", field="value", **where)
+    if same_number(parsed, value) and row.ocr_correction:
+        col.add(path, "ocr_correction is set but value equals the printed number",
+                field="ocr_correction", **where)
+    return value
+
+
+def _evaluate(formula: str, names: dict[str, float]) -> float:
+    return float(SimpleEval(names=names).eval(formula))
+
+
+def _derive(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | None,
+            path: Path, col: _Collector) -> pd.DataFrame:
+    """Compute every derived figure from its input facts (or earlier derived figures)."""
+    rows, values = [], {}
+    for record in records:
+        names, ok = {}, True
+        for name, ref in record.inputs.items():
+            if ref in facts.index:
+                names[name] = float(facts.at[ref, "value"])
+            elif ref in values:
+                names[name] = values[ref]
+            else:
+                col.add(path, f"input {name!r} names unknown fact {ref!r}", record=record.id,
+                        field=f"inputs.{name}")
+                ok = False
+        if vocab and record.unit not in vocab.units:
+            col.add(path, f"unknown unit {record.unit!r}", record=record.id, field="unit")
+            ok = False
+        if not ok:
+            continue
+        try:
+            value = _evaluate(record.formula, names)
+        except ZeroDivisionError:
+            col.add(path, f"formula {record.formula!r} divides by zero with inputs {names}",
+                    record=record.id, field="formula")
+            continue
+        except Exception as error:  # simpleeval raises several types for a bad formula
+            col.add(path, f"formula {record.formula!r} cannot be evaluated: {error}",
+                    record=record.id, field="formula")
+            continue
+        values[record.id] = value
+        rows.append({**record.model_dump(), "value": value})
+    frame = pd.DataFrame(rows, columns=list(Derived.model_fields) + ["value"])
+    return frame.set_index("id", drop=False)
+
+
+def _walk_text(node: Any, path: Path, col: _Collector, label: str, source: str | None,
+               refs: set[str], key: str | None = None) -> None:
+    """Check prose and quote fields anywhere in a YAML tree."""
+    if isinstance(node, dict):
+        source = node.get("source", source) if isinstance(node.get("source"), str) else source
+        label = node.get("id", label) if isinstance(node.get("id"), str) else label
+        for k, v in node.items():
+            _walk_text(v, path, col, label, source, refs, k)
+    elif isinstance(node, list):
+        for item in node:
+            _walk_text(item, path, col, label, source, refs, key)
+    elif isinstance(node, str):
+        if key == "quote":
+            if source:
+                col.quote(source, node, path, record=label, field=key)
+            else:
+                col.add(path, "a quote with no source", record=label, field=key)
+            return
+        if MARKUP.search(node):
+            col.add(path, "carries HTML or script markup; write plain text", record=label, field=key)
+        if key in PROSE_KEYS:
+            refs.update(FACT_REF.findall(node))
+            typed = unstructured_numbers(FACT_REF.sub(" ", node))
+            if typed:
+                col.add(path, f"figure(s) {typed} typed into prose; write {{{{fact-id}}}} instead",
+                        record=label, field=key)
+
+
+def _check_refs(refs: set[str], known: set[str], path: Path, col: _Collector, where: str) -> None:
+    for ref in sorted(refs - known):
+        col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", record=where)
+
+
+def _fact_lists(node: Any) -> set[str]:
+    """Every id listed under a ``facts`` key anywhere in a YAML tree."""
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for k, v in node.items():
+            if k == "facts" and isinstance(v, list):
+                found.update(str(x) for x in v)
+            else:
+                found |= _fact_lists(v)
+    elif isinstance(node, list):
+        for item in node:
+            found |= _fact_lists(item)
+    return found
+
+
+def load(data_dir: Path | str = DATA_DIR) -> Book:
+    """Load and validate all of data/; raise DataError naming every problem."""
+    data_dir = Path(data_dir).resolve()
+    col = _Collector(data_dir)
+    sources, texts = _load_sources(data_dir, col)
+    vocab_raw = _read_yaml(data_dir / "vocabulary.yaml", col)
+    vocab = _model(Vocabulary, vocab_raw, data_dir / "vocabulary.yaml", col, "vocabulary") \
+        if vocab_raw is not None else None
+    facts = _check_facts(_read_fact_files(data_dir, col), sources, vocab, data_dir, col)
+    derived_path = data_dir / "derived.yaml"
+    derived = _derive(_records(derived_path, col, Derived), facts, vocab, derived_path, col)
+    known = set(facts.index) | set(derived.index)
+
+    measures_path = data_dir / "metrics.yaml"
+    measures = _records(measures_path, col, Measure)
+    metrics_in_facts = set(facts["metric"])
+    for measure in measures:
+        for series in measure.series:
+            if series.metric not in metrics_in_facts:
+                col.add(measures_path, f"metric {series.metric!r} is used by no fact",
+                        record=measure.id, field="series.metric")
+        for key in ("definition", "notes"):
+            _walk_text({key: getattr(measure, key)}, measures_path, col, measure.id, None, set())
+
+    claims_path = data_dir / "claims.yaml"
+    claims = _records(claims_path, col, Claim)
+    for claim in claims:
+        for ref in [claim.fact, *claim.inputs.values()]:
+            if ref not in known:
+                col.add(claims_path, f"names unknown fact {ref!r}", record=claim.id)
+
+    findings = {}
+    for path in sorted((data_dir / "findings").glob("*.yaml")):
+        raw = _read_yaml(path, col)
+        if not isinstance(raw, dict) or "report" not in raw:
+            if raw is not None:
+                col.add(path, "expected a mapping with a 'report' key")
+            continue
+        if raw["report"] not in sources:
+            col.add(path, f"unknown source id {raw['report']!r}", field="report")
+            continue
+        refs: set[str] = set()
+        _walk_text(raw, path, col, raw["report"], raw["report"], refs)
+        _check_refs(refs | _fact_lists(raw), known, path, col, raw["report"])
+        findings[raw["report"]] = raw
+
+    structure, register = {}, []
+    for name in ("structure.yaml", "register.yaml"):
+        path = data_dir / name
+        if not path.exists():
+            continue
+        raw = _read_yaml(path, col)
+        if raw is None:
+            continue
+        refs = set()
+        _walk_text(raw, path, col, name, None, refs)
+        _check_refs(refs | _fact_lists(raw), known, path, col, name)
+        if name == "structure.yaml":
+            structure = raw
+        else:
+            register = raw
+
+    col.check_quotes(texts)
+    if col.problems:
+        raise DataError(col.problems)
+    facts = facts.drop(columns=["csv_file", "csv_line"])
+    return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
+                measures=measures, claims=claims, findings=findings, structure=structure,
+                register=register, data_dir=data_dir, files=data_files(data_dir))
+
+
+class _Tracked:
+    """A Book that notes which data groups are read, for the build's dependency check.
+
+    When the build runs a chapter it sets ICEBOOK_READS_LOG; each group read is
+    appended to that file, and the build fails a chapter that read a group its
+    entry in chapters/params.yml does not list (its output could go stale).
+    """
+
+    GROUPS = {"sources": ("sources",), "texts": ("sources",), "vocabulary": ("vocabulary",),
+              "facts": ("facts",), "fact": ("facts",), "derived": ("derived", "facts"),
+              "derived_figure": ("derived", "facts"), "measures": ("measures",),
+              "claims": ("claims", "facts"), "findings": ("findings",), "structure": ("structure",),
+              "register": ("register",)}
+
+    def __init__(self, data: Book):
+        self._data = data
+        self._logged: set[str] = set()
+
+    def __getattr__(self, name: str) -> Any:
+        for group in self.GROUPS.get(name, ()):
+            if group not in self._logged:
+                self._logged.add(group)
+                log = os.environ.get("ICEBOOK_READS_LOG")
+                if log:
+                    with open(log, "a", encoding="utf-8") as handle:
+                        handle.write(group + "\n")
+        return getattr(self._data, name)
+
+
+@functools.cache
+def book() -> Book:
+    """The validated data of this checkout, loaded once per process."""
+    return _Tracked(load(DATA_DIR))  # type: ignore[return-value]

@@ -1,0 +1,145 @@
+"""Chapter parameters: the published sets in chapters/params.yml, checked before anything runs.
+
+papermill only warns on a parameter a notebook does not declare; here an unknown
+parameter, a wrong type or a value outside the allowed set is an error that
+names the chapter, the parameter and what is allowed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ParameterError
+
+ROOT = Path(__file__).resolve().parents[2]
+CHAPTERS = ROOT / "chapters"
+PARAMS_FILE = CHAPTERS / "params.yml"
+DATA_GROUPS = {
+    "sources": ["sources.yaml", "sources/*"],
+    "vocabulary": ["vocabulary.yaml"],
+    "facts": ["facts/*.csv"],
+    "derived": ["derived.yaml"],
+    "measures": ["metrics.yaml"],
+    "claims": ["claims.yaml"],
+    "findings": ["findings/*.yaml"],
+    "structure": ["structure.yaml"],
+    "register": ["register.yaml"],
+}
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page to make: a template notebook run with one checked parameter set."""
+
+    chapter: str
+    page: str
+    notebook: Path
+    parameters: dict[str, Any]
+    reads: tuple[str, ...]
+
+
+def _allowed(kind: str) -> list:
+    """The values a parameter of this kind may take, read from the data's vocabulary and facts."""
+    vocab = yaml.safe_load((ROOT / "data" / "vocabulary.yaml").read_text())
+    if kind == "component":
+        return [c for c in vocab["components"] if c not in {"ICE", "external", "OI", "DRO"}]
+    if kind == "fiscal_year":
+        return list(range(2017, 2021))
+    raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {kind!r}")
+
+
+def check_value(chapter: str, name: str, spec: dict, value: Any) -> Any:
+    """Check one parameter value against its declared type and allowed values; return it."""
+    kind, many = spec["type"], spec.get("many", False)
+    values = value if many else [value]
+    where = f"chapter {chapter!r}, parameter {name!r}"
+    if many and not isinstance(value, list):
+        raise ParameterError(f"{where}: expected a list, got {value!r}")
+    allowed = _allowed(kind)
+    for item in values:
+        expected = int if kind == "fiscal_year" else str
+        if not isinstance(item, expected) or isinstance(item, bool):
+            raise ParameterError(f"{where}: {item!r} is not a {expected.__name__}; allowed: {allowed}")
+        if item not in allowed:
+            raise ParameterError(f"{where}: {item!r} is not allowed; allowed values: {allowed}")
+    if many and not values:
+        raise ParameterError(f"{where}: needs at least one value; allowed values: {allowed}")
+    return value
+
+
+def check_parameters(chapter: str, declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
+    """Check a whole parameter set: no unknown names, every value valid; fill defaults."""
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterError(f"chapter {chapter!r}: unknown parameter(s) {unknown}; "
+                             f"this chapter takes {sorted(declared)}")
+    checked = {}
+    for name, spec in declared.items():
+        value = given.get(name, spec.get("default"))
+        checked[name] = check_value(chapter, name, spec, value)
+    for rule in ("baseline_in",):
+        for name, spec in declared.items():
+            if rule in spec and checked[name] not in checked[spec[rule]]:
+                raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {checked[name]!r} "
+                                     f"must be one of {spec[rule]} {checked[spec[rule]]}")
+    return checked
+
+
+def parse_cli_value(chapter: str, name: str, spec: dict | None, text: str) -> Any:
+    """Read ``-p name=value`` from the command line by the parameter's declared type."""
+    if spec is None:
+        return text  # reported as unknown by check_parameters
+    items = [t.strip() for t in text.split(",")] if spec.get("many") else [text.strip()]
+    if spec["type"] == "fiscal_year":
+        try:
+            items = [int(t) for t in items]
+        except ValueError as error:
+            raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {text!r} is not a "
+                                 f"fiscal year; allowed values: {_allowed('fiscal_year')}") from error
+    return items if spec.get("many") else items[0]
+
+
+def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None = None) -> list[Job]:
+    """Every page of the book as a job, with parameters checked; fan-out chapters give one job per value."""
+    try:
+        config = yaml.safe_load(params_file.read_text())
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{params_file}: malformed YAML: {error}") from error
+    jobs = []
+    for chapter, entry in config["chapters"].items():
+        declared = entry.get("parameters", {})
+        given = dict(entry.get("values", {}))
+        given.update((overrides or {}).get(chapter, {}))
+        notebook = params_file.parent / entry["notebook"]
+        if not notebook.exists():
+            raise ParameterError(f"chapter {chapter!r}: notebook {notebook} does not exist")
+        reads = tuple(entry.get("reads", []))
+        for group in reads:
+            if group not in DATA_GROUPS:
+                raise ParameterError(f"chapter {chapter!r}: reads unknown data group {group!r}; "
+                                     f"known: {sorted(DATA_GROUPS)}")
+        fan_out = entry.get("fan_out")
+        if fan_out:
+            name = fan_out["parameter"]
+            values = given.pop(name, None) or _allowed(declared[name]["type"])
+            check_value(chapter, name, {**declared[name], "many": True}, values)
+            combos = [{name: v} for v in values]
+        else:
+            combos = [{}]
+        for combo in combos:
+            params = check_parameters(chapter, declared, {**given, **combo})
+            page = entry.get("page", chapter).format(**{k: str(v).lower() for k, v in params.items()})
+            jobs.append(Job(chapter, page, notebook, params, reads))
+    return jobs
+
+
+def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:
+    config = yaml.safe_load(params_file.read_text())
+    if chapter not in config["chapters"]:
+        raise ParameterError(f"no chapter {chapter!r}; chapters: {sorted(config['chapters'])}")
+    return config["chapters"][chapter]
+

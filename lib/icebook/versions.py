@@ -1,0 +1,22 @@
+"""The data version: a short content hash of data/ (kept free of heavy imports, for a fast no-op build)."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+
+
+def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
+    """Every file under data/, sorted."""
+    return sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+
+
+def data_version(data_dir: Path = DATA_DIR) -> str:
+    """The first 12 hex digits of a hash over every file's path and bytes under data/."""
+    digest = hashlib.sha256()
+    for path in data_files(data_dir):
+        digest.update(str(path.relative_to(data_dir)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:12]

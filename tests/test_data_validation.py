@@ -1,0 +1,97 @@
+"""The validator on a small good data folder and on one bad file per kind of mistake.
+
+Each case under tests/fixtures/bad/<case>/ holds only the files that differ from
+tests/fixtures/good/; the test lays them over a copy of the good folder.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from icebook import DataError, load
+from icebook.versions import data_files
+
+FIXTURES = Path(__file__).parent / "fixtures"
+GOOD = FIXTURES / "good"
+
+# case -> fragments the message must contain (file, row or record, field, what is wrong)
+CASES = {
+    "malformed_csv": ["facts/sample.csv", "row 2", "malformed CSV row", "17 fields"],
+    "malformed_yaml": ["derived.yaml", "malformed YAML"],
+    "missing_field": ["facts/sample.csv", "row 2", "sample-arrests", "'unit'", "required field is empty"],
+    "duplicate_id": ["facts/extra.csv", "sample-arrests", "duplicate fact id"],
+    "unknown_source": ["facts/extra.csv", "sample-x", "unknown source id 'elsewhere'"],
+    "quote_not_found": ["facts/extra.csv", "sample-officers-2", "'quote'", "quote not found in source 'sample'"],
+    "value_mismatch": ["facts/extra.csv", "sample-officers-2", "'value'", "does not match the number in its quote"],
+    "unknown_unit": ["facts/extra.csv", "sample-officers-2", "unknown unit 'heads'"],
+    "unknown_qualifier": ["facts/extra.csv", "sample-officers-2", "unknown qualifier 'roughly-ish'"],
+    "fiscal_year_out_of_range": ["facts/extra.csv", "'fiscal_year'", "fiscal year 1999 is outside"],
+    "derived_unknown_fact": ["derived.yaml", "sample-bad-derived", "unknown fact 'sample-no-such-fact'"],
+    "derived_divide_by_zero": ["derived.yaml", "sample-bad-derived", "divides by zero"],
+    "source_hash_changed": ["sources.yaml", "sample", "does not match its recorded sha256"],
+    "html_in_text": ["facts/extra.csv", "'notes'", "HTML or script"],
+    "html_in_prose": ["findings/sample.yaml", "'title'", "HTML or script"],
+    "typed_number_in_prose": ["findings/sample.yaml", "'summary'", "typed into prose", "1,250"],
+}
+
+
+def _overlay(case: str, tmp_path: Path) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    shutil.copytree(FIXTURES / "bad" / case, data, dirs_exist_ok=True)
+    return data
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in data_files(folder)}
+
+
+def test_good_fixture_loads_with_every_value_parsed_from_its_quote():
+    data = load(GOOD)
+    values = data.facts["value"].to_dict()
+    # Worked by hand from tests/fixtures/good/sources/sample.md
+    assert values == {
+        "sample-arrests": 1250, "sample-at-large-share": 40, "sample-officers": 34,
+        "sample-seizures": 1_400_000, "sample-seizure-value": 8_030_000_000, "sample-cases": 8665,
+    }
+    assert data.derived.at["sample-at-large-arrests", "value"] == pytest.approx(500)
+
+
+def test_every_bad_case_has_a_fixture_and_every_fixture_a_case():
+    assert sorted(p.name for p in (FIXTURES / "bad").iterdir()) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_bad_input_is_reported_with_where_and_what(case: str, tmp_path: Path):
+    data = _overlay(case, tmp_path)
+    with pytest.raises(DataError) as caught:
+        load(data)
+    message = str(caught.value)
+    for fragment in CASES[case]:
+        assert fragment in message, f"{case}: {fragment!r} not in:\n{message}"
+
+
+@pytest.mark.parametrize("case", ["quote_not_found", "malformed_csv", "source_hash_changed"])
+def test_validate_command_exits_non_zero_and_writes_nothing(case: str, tmp_path: Path):
+    data = _overlay(case, tmp_path)
+    before = _snapshot(tmp_path)
+    result = subprocess.run([sys.executable, "-m", "icebook", "validate", "--data", str(data)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    assert CASES[case][0] in result.stderr
+    assert _snapshot(tmp_path) == before
+
+
+def test_export_refuses_bad_data_and_writes_nothing(tmp_path: Path):
+    data = _overlay("value_mismatch", tmp_path)
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "icebook", "export", "--data", str(data),
+                             "--out", str(out)], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "does not match the number in its quote" in result.stderr
+    assert not out.exists()
