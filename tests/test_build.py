@@ -1,0 +1,222 @@
+"""The build on a copy of the project: incremental, atomic, checked parameters, no stale output.
+
+The copy starts from this checkout's executed notebooks and site when they exist
+(the test command builds the book first), so each test pays only for what it changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "references.bib", "requirements.lock"]
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("book")
+    for name in COPY:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            shutil.copy2(source, root / name)
+    (root / "node_modules").symlink_to(ROOT / "node_modules")
+    if (ROOT / "_build" / "executed").exists():
+        shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    return root
+
+
+def build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    return subprocess.run([sys.executable, "-m", "icebook", "build", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+def site_digest(root: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted((root / "_build" / "html").rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def executed(result: subprocess.CompletedProcess) -> tuple[int, int]:
+    match = re.search(r"notebooks: (\d+) executed, (\d+) reused", result.stdout)
+    assert match, result.stdout + result.stderr
+    return int(match[1]), int(match[2])
+
+
+class Edit:
+    """Change one file of the copy for a test, and put it back afterwards."""
+
+    def __init__(self, path: Path):
+        self.path, self.original = path, path.read_bytes()
+
+    def __enter__(self) -> Edit:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.path.write_bytes(self.original)
+
+
+def test_nothing_changed_runs_no_notebook_and_no_sphinx(project: Path):
+    result = build(project)
+    assert result.returncode == 0
+    assert "nothing changed since the published site" in result.stdout
+
+
+def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Path):
+    reads = {name: entry.get("reads", []) for name, entry in
+             yaml.safe_load((project / "chapters" / "params.yml").read_text())["chapters"].items()}
+    readers = [name for name, groups in reads.items() if "measures" in groups]
+    assert readers == ["comparison"]
+    with Edit(project / "data" / "metrics.yaml") as edit:
+        text = edit.original.decode()
+        first_label = re.search(r"label: (.+)", text)[1]
+        edit.path.write_text(text.replace(f"label: {first_label}", "label: Renamed measure for the test", 1))
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        assert executed(result) == (1, len(list_pages(project)) - 1)
+        page = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
+        assert "Renamed measure for the test" in page
+    result = build(project)
+    assert executed(result)[0] == 1
+
+
+def list_pages(project: Path) -> list[str]:
+    return json.loads((project / "_build" / "executed" / "manifest.json").read_text()).keys()
+
+
+def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
+    """Correct a number in a source copy, its hash and its fact: every page shows the new number."""
+    facts_dir = project / "data" / "facts"
+    csv_path, row = next((p, line) for p in sorted(facts_dir.glob("*.csv"))
+                         for line in p.read_text().splitlines()[1:] if ",ero_removals," in line)
+    fact_id = row.split(",")[0]
+    source = project / "data" / "sources" / "ice-annual-report-fy2020.md"
+    registry = project / "data" / "sources.yaml"
+    with Edit(source), Edit(registry), Edit(csv_path):
+        old = re.search(r'"(\d{1,3},\d{3})"', row)[1]
+        new = old[:-1] + str((int(old[-1]) + 1) % 10)
+        assert old in source.read_text() and new not in source.read_text()
+        source.write_text(source.read_text().replace(old, new))
+        digest = hashlib.sha256(source.read_bytes()).hexdigest()
+        registry.write_text(re.sub(r"(file: ice-annual-report-fy2020.md(?:\n  .*)*?\n  sha256: )\w+",
+                                   rf"\g<1>{digest}", registry.read_text()))
+        csv_path.write_text(csv_path.read_text().replace(row, row.replace(old, new).replace(
+            old.replace(",", ""), new.replace(",", ""))))
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        index = (project / "_build" / "html" / "chapters" / "pages" / "fact-index.html").read_text()
+        entry = re.search(rf'id="{fact_id}".*?</div>', index, re.S)[0]
+        assert new in entry and old not in entry
+    assert build(project).returncode == 0
+
+
+def test_notebook_that_raises_names_chapter_and_cell_and_keeps_the_site(project: Path):
+    before = site_digest(project)
+    notebook = project / "chapters" / "comparison.ipynb"
+    with Edit(notebook):
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
+        nbformat.write(nb, notebook)
+        result = build(project)
+    assert result.returncode == 1
+    assert "chapter 'comparison'" in result.stderr and "cell" in result.stderr
+    assert "ValueError: planted failure" in result.stderr
+    assert "left as it was" in result.stderr
+    assert site_digest(project) == before
+
+
+def test_untraced_number_in_a_chapter_fails_the_build_and_keeps_the_site(project: Path):
+    before = site_digest(project)
+    notebook = project / "chapters" / "home.ipynb"
+    with Edit(notebook):
+        nb = nbformat.read(notebook, as_version=4)
+        nb.cells.append(nbformat.v4.new_markdown_cell("ICE made 12,345 arrests that no source reports."))
+        nbformat.write(nb, notebook)
+        result = build(project)
+    assert result.returncode == 1
+    assert "home.html: untraced number '12,345'" in result.stderr
+    assert site_digest(project) == before
+
+
+def test_quote_missing_from_source_stops_the_build_and_keeps_the_site(project: Path):
+    before = site_digest(project)
+    csv_path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    with Edit(csv_path) as edit:
+        lines = edit.original.decode().splitlines(keepends=True)
+        fact_id = lines[1].split(",")[0]
+        lines[1] = lines[1].replace(lines[1].split(",")[4][:12], "Nowhere said", 1)
+        csv_path.write_text("".join(lines))
+        result = build(project)
+    assert result.returncode == 1
+    assert fact_id in result.stderr and "quote not found" in result.stderr
+    assert site_digest(project) == before
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"comparison": {"values": {"fiscal_year": [2020]}}},
+     "chapter 'comparison': unknown parameter(s) ['fiscal_year']; "
+     "this chapter takes ['baseline_year', 'fiscal_years']"),
+    ({"comparison": {"values": {"fiscal_years": [2015, 2020]}}},
+     "chapter 'comparison', parameter 'fiscal_years': 2015 is not allowed; allowed values: [2017, 2018, 2019, 2020]"),
+    ({"comparison": {"values": {"baseline_year": "2017"}}},
+     "chapter 'comparison', parameter 'baseline_year': '2017' is not a int"),
+    ({"profiles": {"values": {"component": ["ERO", "CBP"]}}},
+     "chapter 'profiles', parameter 'component': 'CBP' is not allowed; allowed values: ["),
+])
+def test_bad_parameter_set_is_refused_before_anything_runs(project: Path, change: dict, message: str):
+    before = site_digest(project)
+    params = project / "chapters" / "params.yml"
+    with Edit(params):
+        config = yaml.safe_load(params.read_text())
+        for chapter, entry in change.items():
+            config["chapters"][chapter].setdefault("values", {}).update(entry["values"])
+        params.write_text(yaml.safe_dump(config))
+        result = build(project)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert site_digest(project) == before
+
+
+def test_analyst_mode_runs_one_chapter_elsewhere_and_keeps_the_site(project: Path):
+    before = site_digest(project)
+    result = build(project, "--only", "comparison", "-p", "fiscal_years=2019,2020", "-p", "baseline_year=2019")
+    assert result.returncode == 0, result.stderr
+    out = project / "_build" / "analysis" / "comparison" / "comparison.ipynb"
+    nb = nbformat.read(out, as_version=4)
+    injected = next(c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", []))
+    assert "fiscal_years = [2019, 2020]" in injected.source and "baseline_year = 2019" in injected.source
+    assert site_digest(project) == before
+    bad = build(project, "--only", "comparison", "-p", "fiscal_years=2016")
+    assert bad.returncode == 2 and "2016 is not allowed" in bad.stderr
+
+
+def test_same_inputs_give_byte_identical_executed_notebooks(project: Path):
+    executed_dir = project / "_build" / "executed"
+    before = {p.name: p.read_bytes() for p in executed_dir.glob("*.ipynb")}
+    for page in ("fact-index", "comparison", "profile-hsi"):
+        (executed_dir / f"{page}.ipynb").unlink()
+    (project / "_build" / "html.json").unlink()
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert executed(result)[0] == 3
+    after = {p.name: p.read_bytes() for p in executed_dir.glob("*.ipynb")}
+    assert after == before

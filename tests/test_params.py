@@ -1,0 +1,44 @@
+"""Chapter parameters are checked before papermill sees them."""
+
+import pytest
+
+from icebook.errors import ParameterError
+from icebook.params import check_parameters, load_jobs, parse_cli_value
+
+DECLARED = {
+    "fiscal_years": {"type": "fiscal_year", "many": True, "default": [2017, 2018, 2019, 2020]},
+    "baseline_year": {"type": "fiscal_year", "default": 2017, "baseline_in": "fiscal_years"},
+}
+
+
+def test_published_parameter_sets_are_valid_and_fan_out_to_one_page_per_component():
+    jobs = load_jobs()
+    profiles = sorted(j.page for j in jobs if j.chapter == "profiles")
+    assert profiles == ["profile-ero", "profile-hsi", "profile-ihsc", "profile-ma", "profile-ope",
+                        "profile-opla", "profile-opr"]
+    assert len({j.page for j in jobs}) == len(jobs)
+
+
+def test_defaults_fill_missing_parameters():
+    assert check_parameters("comparison", DECLARED, {}) == {"fiscal_years": [2017, 2018, 2019, 2020],
+                                                            "baseline_year": 2017}
+
+
+@pytest.mark.parametrize("given, message", [
+    ({"fiscal_yeras": [2019]}, "unknown parameter(s) ['fiscal_yeras']; this chapter takes"),
+    ({"fiscal_years": [2016, 2019]}, "parameter 'fiscal_years': 2016 is not allowed; allowed values: [2017"),
+    ({"fiscal_years": 2019}, "parameter 'fiscal_years': expected a list"),
+    ({"baseline_year": "2019"}, "parameter 'baseline_year': '2019' is not a int"),
+    ({"fiscal_years": [2019, 2020], "baseline_year": 2017}, "'baseline_year': 2017 must be one of fiscal_years"),
+])
+def test_bad_parameters_name_chapter_parameter_and_allowed_values(given, message):
+    with pytest.raises(ParameterError) as caught:
+        check_parameters("comparison", DECLARED, given)
+    assert "chapter 'comparison'" in str(caught.value)
+    assert message in str(caught.value)
+
+
+def test_command_line_values_are_read_by_declared_type():
+    assert parse_cli_value("comparison", "fiscal_years", DECLARED["fiscal_years"], "2019, 2020") == [2019, 2020]
+    with pytest.raises(ParameterError, match="'twenty' is not a fiscal year"):
+        parse_cli_value("comparison", "fiscal_years", DECLARED["fiscal_years"], "twenty")
