@@ -18,13 +18,15 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 VL_VERSION = "6.4"
-EMBED_OPTIONS = {"actions": {"export": True, "source": False, "compiled": False, "editor": False},
-                 "renderer": "svg"}
+# No action menu: its icon-only <summary> fails axe-core, and the data table and the static SVG
+# already give the reader the data and an image.
+EMBED_OPTIONS = {"actions": False, "renderer": "svg", "mode": "vega-lite"}
 
 
 def figure(chart: alt.Chart, title: str, description: str, source: str, data_table: Markup) -> Markup:
     """The HTML of one chart figure. Its id is a hash of its spec, so identical builds match."""
-    spec = chart.properties(title=title).to_dict()
+    spec = chart.properties(title=title, description=str(description)).to_dict()
+    spec.pop("$schema", None)  # an identifier, not fetched; dropped so no page names another host
     spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
     chart_id = "chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
     svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
@@ -37,7 +39,7 @@ def figure(chart: alt.Chart, title: str, description: str, source: str, data_tab
              Markup(json.dumps(EMBED_OPTIONS)), chart_id)
     return Markup(
         '<figure class="icebook-chart" id="{id}">'
-        '<div class="chart-live" id="{id}-live" role="img" aria-label="{desc}"></div>'
+        '<div class="chart-live" id="{id}-live"></div>'
         '<img class="chart-static" alt="{desc}" src="data:image/svg+xml;base64,{static}">'
         "<figcaption><strong>{title}</strong>. {desc} Source: {source}.</figcaption>"
         "<details><summary>Data behind this chart</summary>{table}</details>"

@@ -17,7 +17,7 @@ from bs4 import BeautifulSoup
 from .text import unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
-TRACED = ["a.fact", "a.derived", "script", "style", "svg", "noscript", "template", ".build-version",
+TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
           ".source-quote", ".fact-notes", ".fact-locator",
           "code", ".structural", "span.label"]  # span.label: footnote and citation markers
 

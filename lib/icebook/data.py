@@ -58,6 +58,7 @@ class Book:
     derived: pd.DataFrame
     measures: list[Measure]
     claims: list[Claim]
+    audit: pd.DataFrame
     findings: dict[str, dict]
     structure: dict
     register: list[dict]
@@ -348,6 +349,44 @@ def _derive(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | Non
     return frame.set_index("id", drop=False)
 
 
+VERDICTS = {"consistent": "consistent within the stated rounding",
+            "inconsistent": "inconsistent", "uncheckable": "cannot be checked: parts not reported"}
+
+
+def _audit(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, known: set[str],
+           path: Path, col: _Collector) -> pd.DataFrame:
+    """Recompute every claim from its parts and give a verdict; an unknown fact or bad formula is a problem."""
+    rows = []
+    for claim in claims:
+        refs = [claim.fact, *claim.inputs.values(), *([claim.implies] if claim.implies else [])]
+        missing = [ref for ref in refs if ref not in known]
+        for ref in missing:
+            col.add(path, f"names unknown fact {ref!r}", record=claim.id)
+        if missing:
+            continue
+        stated = float(facts.at[claim.fact, "value"])
+        recomputed = difference = None
+        verdict = "uncheckable"
+        if claim.formula:
+            names = {name: float(facts.at[ref, "value"]) if ref in facts.index else float(derived.at[ref, "value"])
+                     for name, ref in claim.inputs.items()}
+            try:
+                recomputed = _evaluate(claim.formula, names)
+            except ZeroDivisionError:
+                col.add(path, f"formula {claim.formula!r} divides by zero", record=claim.id, field="formula")
+                continue
+            except Exception as error:  # simpleeval raises several types for a bad formula
+                col.add(path, f"formula {claim.formula!r} cannot be evaluated: {error}", record=claim.id,
+                        field="formula")
+                continue
+            difference = recomputed - stated
+            verdict = "consistent" if abs(difference) <= claim.tolerance + 1e-9 else "inconsistent"
+        rows.append({**claim.model_dump(), "stated": stated, "recomputed": recomputed,
+                     "difference": difference, "verdict": verdict})
+    columns = [*Claim.model_fields, "stated", "recomputed", "difference", "verdict"]
+    return pd.DataFrame(rows, columns=columns).set_index("id", drop=False)
+
+
 def _walk_text(node: Any, path: Path, col: _Collector, label: str, source: str | None,
                refs: set[str], key: str | None = None) -> None:
     """Check prose and quote fields anywhere in a YAML tree."""
@@ -422,10 +461,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
 
     claims_path = data_dir / "claims.yaml"
     claims = _records(claims_path, col, Claim)
-    for claim in claims:
-        for ref in [claim.fact, *claim.inputs.values()]:
-            if ref not in known:
-                col.add(claims_path, f"names unknown fact {ref!r}", record=claim.id)
+    audit = _audit(claims, facts, derived, known, claims_path, col)
 
     findings = {}
     for path in sorted((data_dir / "findings").glob("*.yaml")):
@@ -463,7 +499,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
         raise DataError(col.problems)
     facts = facts.drop(columns=["csv_file", "csv_line"])
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
-                measures=measures, claims=claims, findings=findings, structure=structure,
+                measures=measures, claims=claims, audit=audit, findings=findings, structure=structure,
                 register=register, data_dir=data_dir, files=data_files(data_dir))
 
 
@@ -478,7 +514,8 @@ class _Tracked:
     GROUPS = {"sources": ("sources",), "texts": ("sources",), "vocabulary": ("vocabulary",),
               "facts": ("facts",), "fact": ("facts",), "derived": ("derived", "facts"),
               "derived_figure": ("derived", "facts"), "measures": ("measures",),
-              "claims": ("claims", "facts"), "findings": ("findings",), "structure": ("structure",),
+              "claims": ("claims", "facts"), "audit": ("claims", "facts", "derived"),
+              "findings": ("findings",), "structure": ("structure",),
               "register": ("register",)}
 
     def __init__(self, data: Book):
