@@ -22,5 +22,7 @@ def graph_svg(nodes: dict[str, str], edges: list[tuple[str, str]], rankdir: str 
     lines += [f"{quoted(a)} -> {quoted(b)};" for a, b in edges]
     lines.append("}")
     svg = subprocess.run(["dot", "-Tsvg"], input="\n".join(lines), capture_output=True, text=True, check=True).stdout
-    svg = svg[svg.index("<svg"):]
-    return re.sub(r"<!--.*?-->", "", svg, flags=re.S)
+    svg = re.sub(r"<!--.*?-->", "", svg[svg.index("<svg"):], flags=re.S)
+    # Scale to the column: keep the viewBox, drop the fixed size.
+    return re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width:100%;height:auto" aria-hidden="true"',
+                  svg, count=1)

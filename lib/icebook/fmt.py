@@ -69,7 +69,7 @@ def derived(derived_id: str) -> Markup:
 
 def ref(ref_id: str) -> Markup:
     """A fact or a derived figure, whichever the id names."""
-    return derived(ref_id) if ref_id in book().derived.index else fact(ref_id)
+    return fact(ref_id) if ref_id in book().facts.index else derived(ref_id)
 
 
 def prose(template: str) -> Markup:

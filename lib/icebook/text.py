@@ -105,6 +105,7 @@ STRUCTURAL_NUMBER = re.compile(
     | \b(?:19|20)\d\d\b                                         # a year
     | \bOIG-\d\d-\d\d\b                                         # a report number
     | \b287\s?\([a-z]\)(?:\(\d\))?                              # 287(g), 287(a)(2)
+    | \(b\)\(\d\)(?:\([A-Z]\))?                                 # FOIA exemption (b)(7)(E)
     | \b(?:Figure|Table|Appendix|footnote|Recommendation|Rec\.|section|Step|Finding|Chapter|Part|Title|page|p\.)
       \s+[0-9]+[A-Za-z]?\b                                      # a section or item number
     | \bSHA-256\b | \bMS-13\b | \bCOVID-19\b | \b24/7\b | \bI-\d{3}[A-Z]?\b    # names that contain digits
