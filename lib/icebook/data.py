@@ -7,6 +7,7 @@ every problem found, each naming the file, row or record, field and what is wron
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import functools
 import hashlib
 import io
@@ -309,6 +310,25 @@ def _check_value(row: Any, path: Path, where: dict, col: _Collector) -> float | 
     return value
 
 
+def fiscal_year_of(date: dt.date) -> int:
+    """The federal fiscal year a date falls in (FY 2018 runs from October 1, 2017 to September 30, 2018)."""
+    return date.year + 1 if date.month >= 10 else date.year
+
+
+def _as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Series:
+    """The fiscal year a fact speaks of: its own, or for a state "as of" a dated source, the source's."""
+    years = []
+    for row in facts.itertuples():
+        date = sources[row.source].date
+        if pd.notna(row.fiscal_year):
+            years.append(int(row.fiscal_year))
+        elif row.period_type == "point_in_time" and date is not None:
+            years.append(fiscal_year_of(date))
+        else:
+            years.append(None)
+    return pd.Series(pd.array(years, dtype="Int64"), index=facts.index)
+
+
 def _evaluate(formula: str, names: dict[str, float]) -> float:
     return float(SimpleEval(names=names).eval(formula))
 
@@ -498,6 +518,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     if col.problems:
         raise DataError(col.problems)
     facts = facts.drop(columns=["csv_file", "csv_line"])
+    facts["as_of_fiscal_year"] = _as_of_fiscal_year(facts, sources)
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
                 measures=measures, claims=claims, audit=audit, findings=findings, structure=structure,
                 register=register, data_dir=data_dir, files=data_files(data_dir))

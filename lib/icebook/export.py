@@ -30,6 +30,8 @@ FACT_FIELDS = {
     "metric": ("string", "What the number measures"),
     "notes": ("string", "Scope, definition, ambiguity"),
     "ocr_correction": ("string", "What the copy printed, where OCR garbled the number"),
+    "as_of_fiscal_year": ("integer", "The fiscal year the fact speaks of: its own, or for a state "
+                          "as of a date, that of the source's date"),
 }
 
 
