@@ -37,7 +37,8 @@ def synthetic(copies: int) -> Path:
         writer.writeheader()
         for copy in range(copies):
             for row in rows:
-                writer.writerow({**row, "id": f"{row['id']}-x{copy}"})
+                # copy 0 keeps the real ids, which findings and structure refer to
+                writer.writerow({**row, "id": row["id"] if copy == 0 else f"{row['id']}-x{copy}"})
     return root / "data"
 
 

@@ -131,48 +131,93 @@ def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
     assert build(project).returncode == 0
 
 
-def test_notebook_that_raises_names_chapter_and_cell_and_keeps_the_site(project: Path):
-    before = site_digest(project)
-    notebook = project / "chapters" / "comparison.ipynb"
-    with Edit(notebook):
-        nb = nbformat.read(notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
-        nbformat.write(nb, notebook)
-        result = build(project)
-    assert result.returncode == 1
-    assert "chapter 'comparison'" in result.stderr and "cell" in result.stderr
-    assert "ValueError: planted failure" in result.stderr
-    assert "left as it was" in result.stderr
-    assert site_digest(project) == before
+def _append_cell(notebook: Path, cell) -> None:
+    nb = nbformat.read(notebook, as_version=4)
+    nb.cells.append(cell)
+    nbformat.write(nb, notebook)
 
 
-def test_untraced_number_in_a_chapter_fails_the_build_and_keeps_the_site(project: Path):
-    before = site_digest(project)
-    notebook = project / "chapters" / "home.ipynb"
-    with Edit(notebook):
-        nb = nbformat.read(notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_markdown_cell("ICE made 12,345 arrests that no source reports."))
-        nbformat.write(nb, notebook)
-        result = build(project)
-    assert result.returncode == 1
-    assert "home.html: untraced number '12,345'" in result.stderr
-    assert site_digest(project) == before
-
-
-def test_quote_missing_from_source_stops_the_build_and_keeps_the_site(project: Path):
-    before = site_digest(project)
+def _rewrite_first_fact(project: Path, change) -> str:
     csv_path = sorted((project / "data" / "facts").glob("*.csv"))[0]
-    with Edit(csv_path) as edit:
-        rows = list(csv.reader(io.StringIO(edit.original.decode())))
-        fact_id = rows[1][0]
-        rows[1][4] = "Nowhere said " + rows[1][4]
-        out = io.StringIO()
-        csv.writer(out, lineterminator="\n").writerows(rows)
-        csv_path.write_text(out.getvalue())
+    rows = list(csv.reader(io.StringIO(csv_path.read_text())))
+    change(rows[1])
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv_path.write_text(out.getvalue())
+    return rows[1][0]
+
+
+def _plant_malformed_csv(project: Path) -> list[str]:
+    path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    path.write_text(path.read_text() + "broken-row,with,too,few,fields\n")
+    return [path.name, "malformed CSV row"]
+
+
+def _plant_missing_quote(project: Path) -> list[str]:
+    fact_id = _rewrite_first_fact(project, lambda row: row.__setitem__(4, "Nowhere said " + row[4]))
+    return [fact_id, "quote not found"]
+
+
+def _plant_changed_source(project: Path) -> list[str]:
+    path = project / "data" / "sources" / "ice-oi-dro-enforcement-protocols.txt"
+    path.write_text(path.read_text() + "\nAn added line.\n")
+    return ["sources.yaml", "oidro", "does not match its recorded sha256"]
+
+
+def _plant_raising_notebook(project: Path) -> list[str]:
+    _append_cell(project / "chapters" / "comparison.ipynb",
+                 nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
+    return ["chapter 'comparison'", "cell", "ValueError: planted failure"]
+
+
+def _plant_untraced_number(project: Path) -> list[str]:
+    _append_cell(project / "chapters" / "home.ipynb",
+                 nbformat.v4.new_markdown_cell("ICE made 12,345 arrests that no source reports."))
+    return ["home.html: untraced number '12,345'"]
+
+
+def _plant_unknown_parameter(project: Path) -> list[str]:
+    params = project / "chapters" / "params.yml"
+    params.write_text(params.read_text().replace("baseline_year: {", "baseline_yaer: {"))
+    return ["chapter 'comparison'", "baseline_yaer"]
+
+
+def _plant_out_of_range_parameter(project: Path) -> list[str]:
+    params = project / "chapters" / "params.yml"
+    params.write_text(params.read_text().replace("component: [ERO, IHSC,", "component: [ERO, CBP, IHSC,"))
+    return ["chapter 'profiles', parameter 'component': 'CBP' is not allowed; allowed values:"]
+
+
+BAD_INPUTS = {  # name -> (what to plant, exit code)
+    "malformed data file": (_plant_malformed_csv, 1),
+    "quote no longer in its source": (_plant_missing_quote, 1),
+    "changed source text": (_plant_changed_source, 1),
+    "notebook that raises": (_plant_raising_notebook, 1),
+    "untraced number in a chapter": (_plant_untraced_number, 1),
+    "unknown parameter": (_plant_unknown_parameter, 2),
+    "parameter out of range": (_plant_out_of_range_parameter, 2),
+}
+RESTORABLE = ["data", "chapters"]
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_bad_input_fails_loudly_keeps_the_last_good_site_and_recovers(project: Path, case: str, tmp_path: Path):
+    plant, code = BAD_INPUTS[case]
+    before = site_digest(project)
+    for name in RESTORABLE:
+        shutil.copytree(project / name, tmp_path / name)
+    try:
+        expected = plant(project)
         result = build(project)
-    assert result.returncode == 1
-    assert fact_id in result.stderr and "quote not found" in result.stderr
-    assert site_digest(project) == before
+        assert result.returncode == code, result.stdout + result.stderr
+        for fragment in expected:
+            assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
+        assert site_digest(project) == before
+    finally:
+        for name in RESTORABLE:
+            shutil.rmtree(project / name)
+            shutil.copytree(tmp_path / name, project / name)
+    assert build(project).returncode == 0
 
 
 @pytest.mark.parametrize("change, message", [
@@ -217,6 +262,7 @@ def test_same_inputs_give_byte_identical_executed_notebooks(project: Path):
     assert build(project).returncode == 0  # settle whatever earlier tests left to re-run
     executed_dir = project / "_build" / "executed"
     before = {p.name: p.read_bytes() for p in executed_dir.glob("*.ipynb")}
+    site_before = readable_site(project)
     for page in ("fact-index", "comparison", "profile-hsi"):
         (executed_dir / f"{page}.ipynb").unlink()
     (project / "_build" / "html.json").unlink()
@@ -225,3 +271,23 @@ def test_same_inputs_give_byte_identical_executed_notebooks(project: Path):
     assert executed(result)[0] == 3
     after = {p.name: p.read_bytes() for p in executed_dir.glob("*.ipynb")}
     assert after == before
+    site_after = readable_site(project)
+    different = [name for name in site_before if site_before[name] != site_after.get(name)]
+    assert not different, f"first difference: {different[0]}"
+    assert site_after.keys() == site_before.keys()
+
+
+def readable_site(project: Path) -> dict[str, str]:
+    """What a reader gets: each page's text and each download's bytes, hashed."""
+    from bs4 import BeautifulSoup
+
+    site = project / "_build" / "html"
+    out = {}
+    for path in sorted(site.rglob("*.html")):
+        if "_static" not in path.parts:
+            text = BeautifulSoup(path.read_text(), "html.parser").get_text(" ", strip=True)
+            out[str(path.relative_to(site))] = hashlib.sha256(text.encode()).hexdigest()
+    for path in sorted((site / "_static" / "downloads").rglob("*")):
+        if path.is_file():
+            out[str(path.relative_to(site))] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out

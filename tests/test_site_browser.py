@@ -85,15 +85,17 @@ class Visit:
         self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).hostname or ""))
         self.page.goto(url, wait_until="load")
 
-    def close(self):
+    def __enter__(self) -> Visit:
+        return self
+
+    def __exit__(self, *exc) -> None:
         self.page.close()
 
 
 @pytest.mark.parametrize("path", site_pages())
 def test_every_page_loads_offline_with_no_error_and_every_chart_drawn(server, browser, path):
-    visit = Visit(browser, f"{server}/{path}")
-    page = visit.page
-    try:
+    with Visit(browser, f"{server}/{path}") as visit:
+        page = visit.page
         charts = page.locator("figure.icebook-chart")
         for i in range(charts.count()):
             # The figure gets "chart-drawn" once vegaEmbed resolved; the SVG of marks is the drawing itself.
@@ -107,27 +109,21 @@ def test_every_page_loads_offline_with_no_error_and_every_chart_drawn(server, br
         assert visit.hosts <= {"127.0.0.1"}, f"{path}: requests left 127.0.0.1: {visit.hosts}"
         assert page.title().strip()
         assert page.locator("main h1").count() >= 1, f"{path}: no heading"
-    finally:
-        visit.close()
 
 
 @pytest.mark.parametrize("path", site_pages())
 def test_no_serious_or_critical_accessibility_violation(server, browser, path):
     from axe_playwright_python.sync_playwright import Axe
 
-    visit = Visit(browser, f"{server}/{path}")
-    try:
+    with Visit(browser, f"{server}/{path}") as visit:
         results = Axe().run(visit.page)
         bad = [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['html'][:120]}"
                for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
         assert bad == [], f"{path}:\n" + "\n".join(bad)
-    finally:
-        visit.close()
 
 
 def test_reader_clicks_a_number_and_lands_on_its_quote(server, browser):
-    visit = Visit(browser, f"{server}/chapters/pages/comparison.html")
-    try:
+    with Visit(browser, f"{server}/chapters/pages/comparison.html") as visit:
         link = visit.page.locator("article a.fact").first
         fact_id = link.get_attribute("href").split("#")[1]
         link.click()
@@ -135,28 +131,20 @@ def test_reader_clicks_a_number_and_lands_on_its_quote(server, browser):
         entry = visit.page.locator(f"[id='{fact_id}']")
         assert entry.locator("blockquote.source-quote").is_visible()
         assert entry.locator("blockquote.source-quote").inner_text().strip()
-    finally:
-        visit.close()
 
 
 def test_reader_opens_the_data_behind_a_chart(server, browser):
-    visit = Visit(browser, f"{server}/chapters/pages/oversight.html")
-    try:
+    with Visit(browser, f"{server}/chapters/pages/oversight.html") as visit:
         figure = visit.page.locator("figure.icebook-chart").first
         table = figure.locator("details table")
         assert not table.is_visible()
         figure.locator("details summary").click()
         assert table.is_visible() and table.locator("a.fact").count() > 0
-    finally:
-        visit.close()
 
 
 def test_reader_finds_a_fact_by_a_word_of_its_quote(server, browser):
-    visit = Visit(browser, f"{server}/search.html?q=fentanyl")
-    try:
+    with Visit(browser, f"{server}/search.html?q=fentanyl") as visit:
         results = visit.page.locator("#search-results li a")
         results.first.wait_for(timeout=15000)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("fact-index" in h for h in hrefs), hrefs
-    finally:
-        visit.close()
