@@ -106,28 +106,43 @@ def list_pages(project: Path) -> list[str]:
 
 
 def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
-    """Correct a number in a source copy, its hash and its fact: every page shows the new number."""
-    facts_dir = project / "data" / "facts"
-    csv_path, row = next((p, line) for p in sorted(facts_dir.glob("*.csv"))
-                         for line in p.read_text().splitlines()[1:] if ",ero_removals," in line)
-    fact_id = row.split(",")[0]
-    source = project / "data" / "sources" / "ice-annual-report-fy2020.md"
+    """Correct a number in a source copy, its hash and its fact: the pages show the new number."""
     registry = project / "data" / "sources.yaml"
+    sources = {s["id"]: project / "data" / "sources" / s["file"] for s in yaml.safe_load(registry.read_text())}
+    csv_path, fact, old = None, None, None
+    for path in sorted((project / "data" / "facts").glob("*.csv")):
+        rows = list(csv.DictReader(io.StringIO(path.read_text())))
+        for row in rows:
+            text = sources[row["source"]].read_text()
+            if re.fullmatch(r"\d{1,3},\d{3}", row["printed"]) and text.count(row["printed"]) == 1:
+                csv_path, fact, old = path, row, row["printed"]
+                break
+        if fact:
+            break
+    assert fact, "no fact with a number printed once in its source"
+    new = old[:-1] + str((int(old[-1]) + 1) % 10)
+    source = sources[fact["source"]]
     with Edit(source), Edit(registry), Edit(csv_path):
-        old = re.search(r'"(\d{1,3},\d{3})"', row)[1]
-        new = old[:-1] + str((int(old[-1]) + 1) % 10)
-        assert old in source.read_text() and new not in source.read_text()
         source.write_text(source.read_text().replace(old, new))
         digest = hashlib.sha256(source.read_bytes()).hexdigest()
-        registry.write_text(re.sub(r"(file: ice-annual-report-fy2020.md(?:\n  .*)*?\n  sha256: )\w+",
+        registry.write_text(re.sub(rf"(file: {re.escape(source.name)}(?:\n  .*)*?\n  sha256: )\w+",
                                    rf"\g<1>{digest}", registry.read_text()))
-        csv_path.write_text(csv_path.read_text().replace(row, row.replace(old, new).replace(
-            old.replace(",", ""), new.replace(",", ""))))
+        rows = list(csv.DictReader(io.StringIO(csv_path.read_text())))
+        for row in rows:
+            row["quote"] = row["quote"].replace(old, new)
+            if row["id"] == fact["id"]:
+                row["printed"], row["value"] = new, new.replace(",", "")
+        out = io.StringIO()
+        writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        csv_path.write_text(out.getvalue())
         result = build(project)
         assert result.returncode == 0, result.stderr
         index = (project / "_build" / "html" / "chapters" / "pages" / "fact-index.html").read_text()
-        entry = re.search(rf'id="{fact_id}".*?</div>', index, re.S)[0]
-        assert new in entry and old not in entry
+        entry = re.search(rf'id="{fact["id"]}".*?</div>', index, re.S)[0]
+        link = re.search(r'<a class="fact"[^>]*>([^<]*)</a>', entry)[1]
+        assert link == new, f"the fact index shows {link!r} for {fact['id']}, not the corrected {new!r}"
     assert build(project).returncode == 0
 
 
@@ -179,7 +194,8 @@ def _plant_untraced_number(project: Path) -> list[str]:
 def _plant_unknown_parameter(project: Path) -> list[str]:
     params = project / "chapters" / "params.yml"
     params.write_text(params.read_text().replace("baseline_year: {", "baseline_yaer: {"))
-    return ["chapter 'comparison'", "baseline_yaer"]
+    return ["chapter 'comparison': parameter(s) ['baseline_yaer'] declared in params.yml are not in "
+            "comparison.ipynb's parameters cell, which takes ['baseline_year', 'fiscal_years']"]
 
 
 def _plant_out_of_range_parameter(project: Path) -> list[str]:

@@ -3,7 +3,7 @@
 import pytest
 
 from icebook.errors import ParameterError
-from icebook.params import check_parameters, load_jobs, parse_cli_value
+from icebook.params import CHAPTERS, check_parameters, load_jobs, parse_cli_value
 
 DECLARED = {
     "fiscal_years": {"type": "fiscal_year", "many": True, "default": [2017, 2018, 2019, 2020]},
@@ -42,3 +42,13 @@ def test_command_line_values_are_read_by_declared_type():
     assert parse_cli_value("comparison", "fiscal_years", DECLARED["fiscal_years"], "2019, 2020") == [2019, 2020]
     with pytest.raises(ParameterError, match="'twenty' is not a fiscal year"):
         parse_cli_value("comparison", "fiscal_years", DECLARED["fiscal_years"], "twenty")
+
+
+def test_a_declared_parameter_the_notebook_does_not_take_is_refused(tmp_path):
+    import shutil
+
+    shutil.copytree(CHAPTERS, tmp_path / "chapters")
+    params = tmp_path / "chapters" / "params.yml"
+    params.write_text(params.read_text().replace("baseline_year: {", "baseline_yaer: {"))
+    with pytest.raises(ParameterError, match=r"\['baseline_yaer'\] declared in params.yml are not in comparison.ipynb"):
+        load_jobs(params)

@@ -122,8 +122,10 @@ def _clean_notebook(path: Path) -> None:
     nb.metadata.pop("papermill", None)
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
-        if "injected-parameters" in tags and "remove-cell" not in tags:
-            cell.metadata["tags"] = [*tags, "remove-cell"]  # parameters show in the analyst's notebook, not the page
+        if "injected-parameters" in tags:
+            cell["id"] = "injected-parameters"  # papermill gives it a random id
+            if "remove-cell" not in tags:
+                cell.metadata["tags"] = [*tags, "remove-cell"]  # shown in the analyst's notebook, not the page
         cell.metadata.pop("papermill", None)
         cell.metadata.pop("execution", None)
         if "ExecuteTime" in cell.metadata:
@@ -301,7 +303,8 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
             return _analyst(only, params or [], out, workers)
         job_list = load_jobs()
         record = site_inputs(job_list)
-        if SITE.exists() and _read_json(SITE_RECORD) == record:
+        executed_all = all((EXECUTED / f"{job.page}.ipynb").exists() for job in job_list)
+        if SITE.exists() and executed_all and _read_json(SITE_RECORD) == record:
             print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
                   f"{SITE.relative_to(ROOT)}/index.html")
             return 0

@@ -7,6 +7,8 @@ names the chapter, the parameter and what is allowed.
 
 from __future__ import annotations
 
+import ast
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -50,6 +52,18 @@ def _allowed(kind: str) -> list:
     if kind == "fiscal_year":
         return list(range(2017, 2021))
     raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {kind!r}")
+
+
+def notebook_parameters(notebook: Path) -> set[str]:
+    """The names assigned in a notebook's cell tagged `parameters` (papermill injects after it)."""
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return set()
+    tree = ast.parse("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    return {target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)}
 
 
 def check_value(chapter: str, name: str, spec: dict, value: Any) -> Any:
@@ -117,6 +131,11 @@ def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None
         notebook = params_file.parent / entry["notebook"]
         if not notebook.exists():
             raise ParameterError(f"chapter {chapter!r}: notebook {notebook} does not exist")
+        in_notebook = notebook_parameters(notebook)
+        undeclared = sorted(set(declared) - in_notebook)
+        if undeclared:
+            raise ParameterError(f"chapter {chapter!r}: parameter(s) {undeclared} declared in {params_file.name} "
+                                 f"are not in {notebook.name}'s parameters cell, which takes {sorted(in_notebook)}")
         reads = tuple(entry.get("reads", []))
         for group in reads:
             if group not in DATA_GROUPS:
