@@ -37,7 +37,7 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .data import DATA_DIR
+    from .versions import DATA_DIR
 
     parser = argparse.ArgumentParser(prog="icebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)

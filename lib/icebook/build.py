@@ -97,6 +97,8 @@ def _execute(job: Job, output: Path, reads_log: Path) -> tuple[str, float]:
         papermill.execute_notebook(
             str(job.notebook), str(output), parameters=job.parameters, kernel_name="python3",
             cwd=str(CHAPTERS), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
+            # The kernel's own start-up and shutdown chatter would bury the progress display.
+            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
         )
     finally:
         if env_before is None:
