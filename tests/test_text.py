@@ -23,6 +23,12 @@ def test_printed_numbers_read_as_the_source_means_them(printed, value, unit):
     assert implied == unit
 
 
+def test_scaled_decimals_are_exact_so_data_files_hold_whole_numbers():
+    # 8.03 * 1e9 in binary floating point is 8029999999.999999; the source means 8,030,000,000.
+    assert parse_printed("$8.03 billion")[0] == 8_030_000_000
+    assert parse_printed("$1.8 billion")[0] == 1_800_000_000
+
+
 @pytest.mark.parametrize("printed", ["", "lots", "12 apples", "1,2,3"])
 def test_unreadable_number_is_an_error_naming_it(printed):
     with pytest.raises(NumberFormatError, match="cannot read"):

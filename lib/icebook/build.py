@@ -305,8 +305,12 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
             return _analyst(only, params or [], out, workers)
         job_list = load_jobs()
         record = site_inputs(job_list)
-        executed_all = all((EXECUTED / f"{job.page}.ipynb").exists() for job in job_list)
-        if SITE.exists() and executed_all and _read_json(SITE_RECORD) == record:
+        # The site is current only if the executed pages are too: a failed build may have
+        # re-run some pages for inputs that were then put back.
+        manifest = _read_json(MANIFEST)
+        executed_current = all((EXECUTED / f"{page}.ipynb").exists() and manifest.get(page, {}).get("key") == key
+                               for page, key in record["pages"].items())
+        if SITE.exists() and executed_current and _read_json(SITE_RECORD) == record:
             print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
                   f"{SITE.relative_to(ROOT)}/index.html")
             return 0

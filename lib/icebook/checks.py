@@ -18,7 +18,7 @@ from .text import unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
-          ".source-quote", ".fact-notes", ".fact-locator",
+          ".source-quote", ".fact-notes", ".fact-locator", ".fact-period",
           "code", ".structural", "span.label"]  # span.label: footnote and citation markers
 
 

@@ -9,7 +9,8 @@ scripts and stylesheet from every page.
 It also mends two things in the generated HTML that axe-core reports as
 serious or critical: the theme's navigation toggles (a ``<summary>`` holding only
 an icon: summary-name), and docutils' citation list (``role="list"`` whose
-children are not list items: aria-required-children).
+children are not list items: aria-required-children), and the unlabelled
+check boxes of a MyST task list (label).
 """
 
 from __future__ import annotations
@@ -21,6 +22,9 @@ FIXES = [  # (generated HTML, mended HTML)
     ('<summary><span class="toctree-toggle" role="presentation">',
      '<summary aria-label="Show or hide this part\'s pages"><span class="toctree-toggle" role="presentation">'),
     ('<div role="list" class="citation-list">', '<div class="citation-list">'),
+    ('<input class="task-list-item-checkbox" disabled="disabled" type="checkbox">',
+     '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"'
+     ' aria-label="To check before publishing">'),
 ]
 
 

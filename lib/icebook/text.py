@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 
 from text_to_num import text2num
 
@@ -66,11 +67,12 @@ def parse_printed(printed: str) -> tuple[float, str | None]:
         raise NumberFormatError(f"cannot read {printed!r} as a number")
     number = match["number"]
     if number[0].isdigit() or number[0] == ".":
-        value = float(number.replace(",", ""))
+        value = Decimal(number.replace(",", ""))  # exact: 8.03 billion is 8030000000, not 8029999999.999999
     else:
-        value = _words_to_number(number, printed)
+        value = Decimal(str(_words_to_number(number, printed)))
     if match["scale"]:
-        value *= SCALES[match["scale"].lower()]
+        value *= Decimal(SCALES[match["scale"].lower()])
+    value = float(value)
     unit = "usd" if match["currency"] else "percent" if match["percent"] else None
     return value, unit
 
