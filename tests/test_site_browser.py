@@ -124,7 +124,7 @@ def test_no_serious_or_critical_accessibility_violation(server, browser, path):
 
 def test_reader_clicks_a_number_and_lands_on_its_quote(server, browser):
     with Visit(browser, f"{server}/chapters/pages/comparison.html") as visit:
-        link = visit.page.locator("article a.fact").first
+        link = visit.page.locator("article a.fact:visible").first
         fact_id = link.get_attribute("href").split("#")[1]
         link.click()
         visit.page.wait_for_url(f"**/fact-index.html#{fact_id}")
