@@ -428,11 +428,28 @@ def _walk_text(node: Any, path: Path, col: _Collector, label: str, source: str |
         if MARKUP.search(node):
             col.add(path, "carries HTML or script markup; write plain text", record=label, field=key)
         if key in PROSE_KEYS:
-            refs.update(FACT_REF.findall(node))
-            typed = unstructured_numbers(FACT_REF.sub(" ", node))
-            if typed:
-                col.add(path, f"figure(s) {typed} typed into prose; write {{{{fact-id}}}} instead",
-                        record=label, field=key)
+            _check_prose(node, path, col, label, key, refs)
+
+
+def _check_prose(text: str, path: Path, col: _Collector, label: str, field: str | None, refs: set[str]) -> None:
+    """A prose field: gather its {{fact-id}} references and refuse figures typed into it."""
+    refs.update(FACT_REF.findall(text))
+    typed = unstructured_numbers(FACT_REF.sub(" ", text))
+    if typed:
+        col.add(path, f"figure(s) {typed} typed into prose; write {{{{fact-id}}}} instead", record=label, field=field)
+
+
+def _check_record_prose(records: list, fields: tuple[str, ...], known: set[str], path: Path,
+                        col: _Collector) -> None:
+    """The prose fields of derived figures, claims and measures, which the book shows as its own words."""
+    for record in records:
+        refs: set[str] = set()
+        for name in fields:
+            text = getattr(record, name, "") or ""
+            if MARKUP.search(text):
+                col.add(path, "carries HTML or script markup; write plain text", record=record.id, field=name)
+            _check_prose(text, path, col, record.id, name, refs)
+        _check_refs(refs, known, path, col, record.id)
 
 
 def _check_refs(refs: set[str], known: set[str], path: Path, col: _Collector, where: str) -> None:
@@ -465,7 +482,8 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
         if vocab_raw is not None else None
     facts = _check_facts(_read_fact_files(data_dir, col), sources, vocab, data_dir, col)
     derived_path = data_dir / "derived.yaml"
-    derived = _derive(_records(derived_path, col, Derived), facts, vocab, derived_path, col)
+    derived_records = _records(derived_path, col, Derived)
+    derived = _derive(derived_records, facts, vocab, derived_path, col)
     known = set(facts.index) | set(derived.index)
 
     measures_path = data_dir / "metrics.yaml"
@@ -476,11 +494,17 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
             if series.metric not in metrics_in_facts:
                 col.add(measures_path, f"metric {series.metric!r} is used by no fact",
                         record=measure.id, field="series.metric")
-        for key in ("definition", "notes"):
-            _walk_text({key: getattr(measure, key)}, measures_path, col, measure.id, None, set())
+    _check_record_prose(measures, ("label", "definition", "notes"), known, measures_path, col)
+    for measure in measures:
+        for series in measure.series:
+            for name in ("counts", "caveat"):
+                _check_prose(getattr(series, name), measures_path, col, f"{measure.id} ({series.metric})",
+                             f"series.{name}", set())
 
     claims_path = data_dir / "claims.yaml"
     claims = _records(claims_path, col, Claim)
+    _check_record_prose(claims, ("notes",), known, claims_path, col)
+    _check_record_prose(derived_records, ("label", "notes"), known, derived_path, col)
     audit = _audit(claims, facts, derived, known, claims_path, col)
 
     findings = {}
