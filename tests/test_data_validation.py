@@ -37,6 +37,7 @@ CASES = {
     "html_in_text": ["facts/extra.csv", "'notes'", "HTML or script"],
     "html_in_prose": ["findings/sample.yaml", "'title'", "HTML or script"],
     "typed_number_in_prose": ["findings/sample.yaml", "'summary'", "typed into prose", "1,250"],
+    "number_not_covered": ["sources/sample.md", "'8.665'", "in no fact's quote", "coverage.yaml"],
     "typed_number_in_claim_notes": ["claims.yaml", "sample-share-restated", "'notes'", "typed into prose", "1,250"],
 }
 

@@ -472,6 +472,35 @@ def _fact_lists(node: Any) -> set[str]:
     return found
 
 
+def _check_coverage(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], facts: pd.DataFrame,
+                    col: _Collector) -> None:
+    """Every number in a source is a fact or is excluded by a rule of coverage.yaml that says why."""
+    from .coverage import uncovered
+
+    path = data_dir / "coverage.yaml"
+    raw = _read_yaml(path, col)
+    if raw is None:
+        return
+    rules: dict[str, list[re.Pattern]] = {}
+    for key, items in (raw or {}).items():
+        if key != "all" and key not in sources:
+            col.add(path, f"{key!r} is not a source id (or 'all')", record=key)
+            continue
+        for i, item in enumerate(items or [], start=1):
+            if not isinstance(item, dict) or not item.get("pattern") or not item.get("reason"):
+                col.add(path, "each rule needs a pattern and a reason", record=f"{key} rule {i}")
+                continue
+            try:
+                rules.setdefault(key, []).append(re.compile(item["pattern"]))
+            except re.error as error:
+                col.add(path, f"pattern {item['pattern']!r} is not a valid regular expression: {error}",
+                        record=f"{key} rule {i}", field="pattern")
+    for miss in uncovered(texts, facts, rules):
+        col.add(data_dir / "sources" / sources[miss.source].file,
+                f"number {miss.number!r} in “…{miss.context}…” is in no fact's quote and no rule of "
+                "coverage.yaml excludes it: add its fact, or a rule saying why it is not one")
+
+
 def load(data_dir: Path | str = DATA_DIR) -> Book:
     """Load and validate all of data/; raise DataError naming every problem."""
     data_dir = Path(data_dir).resolve()
@@ -539,6 +568,8 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
             register = raw
 
     col.check_quotes(texts)
+    if not col.problems:  # coverage needs every quote to be where the facts say
+        _check_coverage(data_dir, sources, texts, facts, col)
     if col.problems:
         raise DataError(col.problems)
     facts = facts.drop(columns=["csv_file", "csv_line"])
