@@ -13,6 +13,7 @@ review, as ``data/README.md`` says.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -50,21 +51,26 @@ def _digits_of(printed: str) -> set[str]:
     return {m.group().rstrip(",.") for m in DIGITS.finditer(printed)}
 
 
+def _uncovered_in(source: str, text: str, quotes: dict[str, set[str]], rules: list[re.Pattern]) -> list[Uncovered]:
+    tokens = [(m.start(), m.start() + len(m.group().rstrip(",.")), m.group().rstrip(",."))
+              for m in DIGITS.finditer(text)]
+    starts = [start for start, _, _ in tokens]
+    covered: set[int] = set()
+    spans = [(a, b, None) for a, b in _spans([STRUCTURAL_NUMBER, *rules], text)] + _quote_spans(text, quotes)
+    for a, b, printed in spans:
+        for i in range(bisect.bisect_left(starts, a), bisect.bisect_right(starts, b)):
+            _, end, number = tokens[i]
+            if end <= b and (printed is None or number in printed):
+                covered.add(i)
+    return [Uncovered(source, number, text[max(0, start - 50):end + 30])
+            for i, (start, end, number) in enumerate(tokens) if i not in covered]
+
+
 def uncovered(texts: dict[str, str], facts: pd.DataFrame, rules: dict[str, list[re.Pattern]]) -> list[Uncovered]:
     """Every number in the source texts that no fact quotes and no rule excludes."""
-    missing: list[Uncovered] = []
-    for source, text in texts.items():
-        quotes: dict[str, set[str]] = {}
-        for quote, printed in facts.loc[facts["source"] == source, ["quote", "printed"]].itertuples(index=False):
-            quotes.setdefault(normalise(quote), set()).update(_digits_of(str(printed)))
-        in_quotes = _quote_spans(text, quotes)
-        excluded = _spans([STRUCTURAL_NUMBER, *rules.get("all", []), *rules.get(source, [])], text)
-        for match in DIGITS.finditer(text):
-            number = match.group().rstrip(",.")
-            start, end = match.start(), match.start() + len(number)
-            if any(a <= start and end <= b for a, b in excluded):
-                continue
-            if any(a <= start and end <= b and number in printed for a, b, printed in in_quotes):
-                continue
-            missing.append(Uncovered(source, number, text[max(0, start - 50):end + 30]))
-    return missing
+    quotes: dict[str, dict[str, set[str]]] = {source: {} for source in texts}
+    for source, quote, printed in facts[["source", "quote", "printed"]].drop_duplicates().itertuples(index=False):
+        if source in quotes:
+            quotes[source].setdefault(normalise(quote), set()).update(_digits_of(str(printed)))
+    return [miss for source, text in texts.items()
+            for miss in _uncovered_in(source, text, quotes[source], [*rules.get("all", []), *rules.get(source, [])])]

@@ -84,12 +84,15 @@ class _Collector:
         self.data_dir = data_dir
         self.problems: list[Problem] = []
         self.quotes: dict[str, list[tuple[str, Problem]]] = {}
+        self._rel: dict[Path, str] = {}
 
     def rel(self, path: Path) -> str:
-        try:
-            return str(path.relative_to(self.data_dir.parent))
-        except ValueError:
-            return str(path)
+        if path not in self._rel:
+            try:
+                self._rel[path] = str(path.relative_to(self.data_dir.parent))
+            except ValueError:
+                self._rel[path] = str(path)
+        return self._rel[path]
 
     def add(self, path: Path, message: str, **where: Any) -> None:
         self.problems.append(Problem(self.rel(path), message, **where))
@@ -226,11 +229,11 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     facts = facts.fillna("")
     for name in FACT_COLUMNS:
         facts[name] = facts[name].astype(str).str.strip()
-    counts = facts["id"].value_counts()
+    counts = facts["id"].value_counts().to_dict()
     bad = set()
     values, years = [], []
     first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
-    for row in facts.itertuples(index=False):
+    for row in facts.astype(object).itertuples(index=False):  # object columns iterate fast
         path, where = data_dir.parent / row.csv_file, {"row": row.csv_line, "record": row.id or None}
         problems_before = len(col.problems)
         for name in REQUIRED:
@@ -318,11 +321,12 @@ def fiscal_year_of(date: dt.date) -> int:
 def _as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Series:
     """The fiscal year a fact speaks of: its own, or for a state "as of" a dated source, the source's."""
     years = []
-    for row in facts.itertuples():
-        date = sources[row.source].date
-        if pd.notna(row.fiscal_year):
-            years.append(int(row.fiscal_year))
-        elif row.period_type == "point_in_time" and date is not None:
+    for source, year, period_type in zip(facts["source"].tolist(), facts["fiscal_year"].astype(object).tolist(),
+                                         facts["period_type"].tolist(), strict=True):
+        date = sources[source].date
+        if pd.notna(year):
+            years.append(int(year))
+        elif period_type == "point_in_time" and date is not None:
             years.append(fiscal_year_of(date))
         else:
             years.append(None)

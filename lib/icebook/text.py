@@ -15,6 +15,7 @@ must be copied as printed.
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from decimal import Decimal
@@ -29,8 +30,9 @@ _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!$|<>~])")
 _SPACE = re.compile(r"\s+")
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Apply the quote normalisation described in this module's docstring."""
+    """Apply the quote normalisation described in this module's docstring (cached: quotes repeat)."""
     text = _SUP_ELEMENT.sub("", text)
     text = _SUP_DIGITS.sub("", text)
     text = _TAG.sub("", text)
