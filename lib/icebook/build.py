@@ -135,10 +135,32 @@ def _clean_notebook(path: Path) -> None:
     nbformat.write(nb, path)
 
 
+class _Progress:
+    """Which notebook finished, n of m, elapsed: a tqdm bar on a terminal, one line each in a log."""
+
+    def __init__(self, total: int):
+        from tqdm import tqdm
+
+        self.total, self.n, self.start = total, 0, time.perf_counter()
+        self.bar = tqdm(total=total, unit="nb", desc="notebooks", file=sys.stderr,
+                        bar_format="{desc}: {n}/{total} {bar} {elapsed} {postfix}") if sys.stderr.isatty() else None
+
+    def done(self, label: str) -> None:
+        self.n += 1
+        if self.bar is not None:
+            self.bar.set_postfix_str(label)
+            self.bar.update()
+        else:
+            print(f"notebooks: {self.n}/{self.total} {label}, {time.perf_counter() - self.start:.0f} s elapsed",
+                  file=sys.stderr, flush=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
 def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers: int) -> dict:
     """Execute the jobs whose inputs changed; return a summary. Raise BuildError on a failure."""
-    from tqdm import tqdm
-
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(manifest_path) if manifest_path else {}
     keys = {job.page: job_key(job) for job in jobs}
@@ -154,8 +176,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                 log = out_dir / f".{job.page}.reads"
                 log.unlink(missing_ok=True)
                 futures[pool.submit(_execute, job, tmp, log)] = (job, tmp, log)
-            bar = tqdm(total=len(todo), unit="nb", desc="notebooks", file=sys.stderr,
-                       bar_format="{desc}: {n}/{total} {bar} {elapsed} {postfix}")
+            bar = _Progress(len(todo))
             for future in as_completed(futures):
                 job, tmp, log = futures[future]
                 try:
@@ -163,8 +184,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                 except BaseException as error:  # noqa: BLE001 - reported below with the page named
                     failures.append(_failure_message(job, error))
                     tmp.unlink(missing_ok=True)
-                    bar.set_postfix_str(f"FAILED {job.page}")
-                    bar.update()
+                    bar.done(f"FAILED {job.page}")
                     continue
                 read = sorted(set(log.read_text().split())) if log.exists() else []
                 log.unlink(missing_ok=True)
@@ -174,7 +194,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                                     f"{PARAMS_FILE.relative_to(ROOT)} does not list under 'reads'; "
                                     "add them so a change there re-runs this chapter")
                     tmp.unlink(missing_ok=True)
-                    bar.update()
+                    bar.done(f"FAILED {job.page}")
                     continue
                 _clean_notebook(tmp)
                 tmp.replace(out_dir / f"{job.page}.ipynb")
@@ -182,8 +202,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                                       "parameters": job.parameters, "reads": read}
                 if manifest_path:
                     _write_json(manifest_path, manifest)
-                bar.set_postfix_str(f"{job.page} ({seconds:.1f} s)")
-                bar.update()
+                bar.done(f"{job.page} ({seconds:.1f} s)")
             bar.close()
     if failures:
         raise BuildError("notebook(s) failed:\n" + "\n".join(f"  - {f}" for f in failures))
