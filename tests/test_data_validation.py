@@ -38,6 +38,7 @@ CASES = {
     "html_in_prose": ["findings/sample.yaml", "'title'", "HTML or script"],
     "typed_number_in_prose": ["findings/sample.yaml", "'summary'", "typed into prose", "1,250"],
     "number_not_covered": ["sources/sample.md", "'8.665'", "in no fact's quote", "coverage.yaml"],
+    "number_word_not_covered": ["sources/sample.md", "'thirty-four'", "in no fact's quote", "coverage.yaml"],
     "typed_number_in_claim_notes": ["claims.yaml", "sample-share-restated", "'notes'", "typed into prose", "1,250"],
 }
 

@@ -1,14 +1,15 @@
 """Coverage: every number printed in a source text is a fact, or is excluded for a stated reason.
 
 The fact table promises to hold every quantitative statement of the sources. This
-module checks the promise for numbers written in digits: it finds each run of
-digits in a source's normalised text and accepts it when it lies inside the quote
-of a fact from that source whose ``printed`` form contains it, inside a structural
+module checks the promise: it finds each number in a source's normalised text, a
+run of digits or a number word ("two", "Thirty-four", "half", "twice"), and accepts
+it when it lies inside the quote of a fact from that source whose ``printed`` form
+contains it, inside a structural
 number (a year, a fiscal-year label, a date: ``text.STRUCTURAL_NUMBER``), or inside
 a match of one of the exclusion rules in ``data/coverage.yaml`` (telephone numbers,
 addresses, page footers, footnote markers, citations ...), each of which states
-why it is not a fact. Numbers written as words are not scanned: they are left to
-review, as ``data/README.md`` says.
+why it is not a fact ("one of the largest" is not a count). Ordinals ("first") and
+vague quantities ("thousands of") are not numbers here.
 """
 
 from __future__ import annotations
@@ -22,7 +23,15 @@ import pandas as pd
 
 from .text import STRUCTURAL_NUMBER, normalise
 
-DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
+_UNITS = "one|two|three|four|five|six|seven|eight|nine"
+_WORD = (f"{_UNITS}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen"
+         "|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|dozen|half|twice")
+# a run of digits, or a number word with its hyphenated tail ("thirty-four", "one-half", "one-time")
+NUMBER = re.compile(rf"\d[\d,]*(?:\.\d+)?|\b(?:{_WORD})(?:-[a-z]+)?\b", re.I)
+
+
+def _token(match: re.Match) -> str:
+    return match.group().rstrip(",.").lower()
 
 
 @dataclass(frozen=True)
@@ -47,13 +56,12 @@ def _quote_spans(text: str, quotes: dict[str, set[str]]) -> list[tuple[int, int,
     return [(end - length + 1, end + 1, printed) for end, (length, printed) in automaton.iter(text)]
 
 
-def _digits_of(printed: str) -> set[str]:
-    return {m.group().rstrip(",.") for m in DIGITS.finditer(printed)}
+def _numbers_of(printed: str) -> set[str]:
+    return {_token(m) for m in NUMBER.finditer(printed)}
 
 
 def _uncovered_in(source: str, text: str, quotes: dict[str, set[str]], rules: list[re.Pattern]) -> list[Uncovered]:
-    tokens = [(m.start(), m.start() + len(m.group().rstrip(",.")), m.group().rstrip(",."))
-              for m in DIGITS.finditer(text)]
+    tokens = [(m.start(), m.start() + len(token), token) for m in NUMBER.finditer(text) for token in [_token(m)]]
     starts = [start for start, _, _ in tokens]
     covered: set[int] = set()
     spans = [(a, b, None) for a, b in _spans([STRUCTURAL_NUMBER, *rules], text)] + _quote_spans(text, quotes)
@@ -71,6 +79,6 @@ def uncovered(texts: dict[str, str], facts: pd.DataFrame, rules: dict[str, list[
     quotes: dict[str, dict[str, set[str]]] = {source: {} for source in texts}
     for source, quote, printed in facts[["source", "quote", "printed"]].drop_duplicates().itertuples(index=False):
         if source in quotes:
-            quotes[source].setdefault(normalise(quote), set()).update(_digits_of(str(printed)))
+            quotes[source].setdefault(normalise(quote), set()).update(_numbers_of(str(printed)))
     return [miss for source, text in texts.items()
             for miss in _uncovered_in(source, text, quotes[source], [*rules.get("all", []), *rules.get(source, [])])]
