@@ -86,21 +86,25 @@ def test_nothing_changed_runs_no_notebook_and_no_sphinx(project: Path):
 def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Path):
     reads = {name: entry.get("reads", []) for name, entry in
              yaml.safe_load((project / "chapters" / "params.yml").read_text())["chapters"].items()}
-    readers = [name for name, groups in reads.items() if "measures" in groups]
-    assert readers == ["comparison"]
+    readers = sorted(name for name, groups in reads.items() if "measures" in groups)
+    assert readers == ["comparison", "profiles"]  # the catalog's labels name what profile figures measure
+    pages = list(list_pages(project))
+    rerun = [page for page in pages if page == "comparison" or page.startswith("profile-")]
+    assert len(rerun) == 8
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
         edit.path.write_text(text.replace(f"label: {first_label}", "label: Renamed measure for the test", 1))
         result = build(project)
         assert result.returncode == 0, result.stderr
-        assert executed(result) == (1, len(list_pages(project)) - 1)
+        assert executed(result) == (len(rerun), len(pages) - len(rerun))
         # Progress, one line per notebook when the output is a log: which notebook, n of m, elapsed.
-        assert re.search(r"notebooks: 1/1 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d/8 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d/8 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
         page = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
         assert "Renamed measure for the test" in page
     result = build(project)
-    assert executed(result)[0] == 1
+    assert executed(result)[0] == len(rerun)
 
 
 def list_pages(project: Path) -> list[str]:

@@ -5,9 +5,11 @@ Text from the data is always escaped; only what this module builds is markup.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterable, Sequence
 
+import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
@@ -18,6 +20,49 @@ QUALIFIER_WORDS = {"more_than": "more than", "about": "about", "nearly": "nearly
                    "up_to": "up to", "less_than": "less than"}
 QUALIFIER_NOTES = {"rounded_hundred": "rounded to the nearest hundred by the source",
                    "range_low": "the low end of a range", "range_high": "the high end of a range"}
+
+
+# Initialisms in metric names, printed as the sources print them.
+_INITIALISMS = {"287g": "287(g)", "ms13": "MS-13", "covid": "COVID", "pct": "percent", "xi": "XI", "uac": "UAC",
+                **{w: w.upper() for w in (
+                    "aors bia cap nds pbnds cbp cdc cmt cro doc doj dro eagle eeoc eod ero foia ftca gao hsi ice "
+                    "ido ieas ihsc inv jttf lpr lprs ma mspb nypd oi oig ope opla opr perc prea psu sausa sci sec "
+                    "sevp").split()}}
+_INITIALISMS.update({"aors": "AORs", "lprs": "LPRs"})
+
+
+def metric_label(metric: str, component: str = "") -> str:
+    """What a fact measures, in words: the series' own description when the metrics catalog has
+    one, otherwise the metric's name spelled out ("hsi_federal_statutes" -> "Federal statutes")."""
+    for measure in book().measures:
+        for series in measure.series:
+            if series.metric == metric and series.counts:
+                return series.counts[0].upper() + series.counts[1:]
+    words = metric.split("_")
+    if component and len(words) > 1 and words[0] == component.lower():
+        words = words[1:]
+    text = _spell("_".join(words))
+    return text[0].upper() + text[1:]
+
+
+def _spell(name: str) -> str:
+    """An id's words as text: initialisms in capitals, a standard's year apart ("pbnds2011" -> "PBNDS 2011")."""
+    words = re.sub(r"(?<=[a-z])(?=(?:19|20)\d\d\b)", "_", name).split("_")
+    return " ".join(_INITIALISMS.get(word, word) for word in words)
+
+
+def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
+    """A label per fact saying what it measures; facts sharing a metric are told apart by the end of
+    their ids ("Cross check XI history offenses: assaults", "…: sex crimes")."""
+    labels = [metric_label(metric, component) for metric in facts["metric"]]
+    for _, ids in facts.index.to_series().groupby(facts["metric"].to_numpy()):
+        if len(ids) > 1:
+            prefix = os.path.commonprefix(list(ids))
+            prefix = prefix[:prefix.rfind("-") + 1]
+            for fact_id in ids:
+                i = facts.index.get_loc(fact_id)
+                labels[i] += ": " + _spell(fact_id[len(prefix):].replace("-", "_") or fact_id)
+    return labels
 
 
 def fact_href(fact_id: str) -> str:
@@ -31,14 +76,26 @@ def _printed(fact) -> str:
     return text
 
 
+def fact_text(fact_id: str, qualifier: bool = True) -> str:
+    """A fact as its source words it, qualifier kept, as plain text ("more than 127,000")."""
+    row = book().fact(fact_id)
+    words = QUALIFIER_WORDS.get(row["qualifier"], "") if qualifier else ""
+    if row["ocr_correction"]:  # the copy misprints it ("8.665"): show the number the source meant
+        value = float(row["value"])
+        shown = number(value, row["unit"], 0 if value.is_integer() else 2)
+    else:
+        shown = _printed(row)
+    return f"{words} {shown}".strip()
+
+
 def fact(fact_id: str, qualifier: bool = True) -> Markup:
     """A fact as printed in its source, with its qualifier, linked to its entry and carrying its quote."""
     row = book().fact(fact_id)
-    words = QUALIFIER_WORDS.get(row["qualifier"], "") if qualifier else ""
     note = QUALIFIER_NOTES.get(row["qualifier"], "")
-    label = f"{words} {_printed(row)}".strip()
+    label = fact_text(fact_id, qualifier)
     source = book().sources[row["source"]]
-    hover = f"“{row['quote']}” — {source.title}, {row['locator']}" + (f" ({note})" if note else "")
+    hover = (f"“{row['quote']}” — {source.title}, {row['locator']}" + (f" ({note})" if note else "")
+             + (f" [OCR: {row['ocr_correction']}]" if row["ocr_correction"] else ""))
     return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>').format(
         fact_href(fact_id), hover, hover, label)
 
