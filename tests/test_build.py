@@ -87,10 +87,11 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
     reads = {name: entry.get("reads", []) for name, entry in
              yaml.safe_load((project / "chapters" / "params.yml").read_text())["chapters"].items()}
     readers = sorted(name for name, groups in reads.items() if "measures" in groups)
-    assert readers == ["comparison", "profiles"]  # the catalog's labels name what profile figures measure
+    # the catalog's words also name what a figure measures on the home, organisation and profile pages
+    assert readers == ["comparison", "home", "organisation", "profiles"]
     pages = list(list_pages(project))
-    rerun = [page for page in pages if page == "comparison" or page.startswith("profile-")]
-    assert len(rerun) == 8
+    rerun = [page for page in pages if page in ("comparison", "home", "organisation") or page.startswith("profile-")]
+    assert len(rerun) == 10
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
@@ -99,8 +100,8 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
         assert result.returncode == 0, result.stderr
         assert executed(result) == (len(rerun), len(pages) - len(rerun))
         # Progress, one line per notebook when the output is a log: which notebook, n of m, elapsed.
-        assert re.search(r"notebooks: \d/8 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
-        assert re.search(r"notebooks: \d/8 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/10 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/10 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
         page = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
         assert "Renamed measure for the test" in page
     result = build(project)
