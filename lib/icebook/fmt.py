@@ -165,3 +165,15 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str
 
 def show(html: Markup) -> None:
     display(HTML(str(html)))
+
+
+def change(ch) -> Markup:
+    """A change from the baseline (an ``icebook.compare.Change``), linked to where the page shows its working."""
+    if ch.value is None:
+        return Markup('<a class="derived" href="#{}">not stated</a>').format(ch.id)
+    text = f"{ch.bound} {'+' if ch.value > 0 else '−' if ch.value < 0 else ''}{abs(ch.value):,.1f}%".strip()
+    hover = f"{FORMULA_WORDS} with base = {ch.base}, later = {ch.later}; {ch.reason}"
+    return Markup('<a class="derived" href="#{}" data-quote="{}" title="{}">{}</a>').format(ch.id, hover, hover, text)
+
+
+FORMULA_WORDS = "(later − base) ÷ base × 100"

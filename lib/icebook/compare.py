@@ -1,0 +1,98 @@
+"""Changes from a baseline year, computed only between figures that count the same thing.
+
+The FY2017–FY2020 chapter sets each figure against the baseline year's figure of
+the same series (the same metric of the metrics catalog), never across series and
+never for a series the catalog marks not comparable. The formula is declared here
+and every change keeps its inputs, so the page can show how it was made.
+
+A source's qualifier carries into the change. ``later / base - 1`` grows with the
+later figure and shrinks with the base, so a base stated as "more than" makes the
+computed change an upper bound ("less than"), a later figure stated as "more than"
+makes it a lower bound ("more than"), and so on. When the two figures bound the
+change from opposite sides (both "more than"), no change can be stated and none is.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .schema import Measure
+
+FORMULA = "(later - base) / base * 100"
+# which side of the true value a figure with this qualifier sits on
+LOWER_BOUND = {"more_than", "at_least"}  # the true value is at least the figure
+UPPER_BOUND = {"nearly", "up_to", "less_than"}  # the true value is at most the figure
+APPROXIMATE = {"about", "rounded_hundred"}
+RANGE_END = {"range_low", "range_high"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from a baseline figure to a later (or earlier) one of the same series."""
+
+    id: str
+    measure: str
+    series: str
+    base: str  # fact ids
+    later: str
+    value: float | None  # percent; None when the qualifiers allow no statement
+    bound: str  # "", "more than", "less than" or "about"
+    reason: str  # how the qualifiers were carried, in words (no figures: they are linked)
+
+
+def _bound(base_qualifier: str, later_qualifier: str) -> tuple[str | None, str]:
+    """The word the change takes from its inputs' qualifiers, or None when it cannot be stated."""
+    if base_qualifier in RANGE_END or later_qualifier in RANGE_END:
+        return None, "one figure is the end of a range, not a count, so no change is stated"
+    sides = set()
+    if base_qualifier in LOWER_BOUND or later_qualifier in UPPER_BOUND:
+        sides.add("less than")
+    if base_qualifier in UPPER_BOUND or later_qualifier in LOWER_BOUND:
+        sides.add("more than")
+    if len(sides) == 2:
+        return None, ("the two figures bound the change from opposite sides (for example both are "
+                      "“more than” figures), so it could be larger or smaller than computed; no change is stated")
+    if sides:
+        word = sides.pop()
+        return word, (f"a bound: the sources' qualifiers make the true change {word} the computed one"
+                      + (" (and the figures are rounded)" if {base_qualifier, later_qualifier} & APPROXIMATE else ""))
+    if {base_qualifier, later_qualifier} & APPROXIMATE:
+        return "about", "approximate: at least one figure is rounded or stated as “about”"
+    return "", "both figures are exact as printed"
+
+
+def change(base: pd.Series, later: pd.Series, measure: str, series: str) -> Change:
+    """The change from one fact to another of the same series, with its qualifier carried."""
+    if base["unit"] != later["unit"]:
+        raise ValueError(f"{base.name} and {later.name} are in different units ({base['unit']}, {later['unit']})")
+    bound, reason = _bound(base["qualifier"], later["qualifier"])
+    value = None
+    if float(base["value"]) == 0:
+        bound, reason = None, "the baseline figure is zero, so no percentage change exists"
+    elif bound is not None:
+        value = (float(later["value"]) - float(base["value"])) / float(base["value"]) * 100
+    return Change(id=f"change-{base.name}-{later.name}", measure=measure, series=series, base=str(base.name),
+                  later=str(later.name), value=value, bound=bound or "", reason=reason)
+
+
+def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int],
+                     baseline_year: int) -> list[Change]:
+    """Every change from the baseline year's figure to another chosen year's, series by series.
+
+    A series the catalog marks not comparable gets none. A figure a source states twice is used once;
+    where two sources give the baseline year, the change is computed from each.
+    """
+    changes = []
+    for series in measure.series:
+        if series.comparable == "no":
+            continue
+        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        own = own.loc[~own.duplicated(["as_of_fiscal_year", "value", "source"])]
+        bases = own[own["as_of_fiscal_year"] == baseline_year]
+        others = own[own["as_of_fiscal_year"] != baseline_year].sort_values("as_of_fiscal_year")
+        for _, base in bases.iterrows():
+            for _, later in others.iterrows():
+                changes.append(change(base, later, measure.id, series.metric))
+    return changes

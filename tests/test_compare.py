@@ -1,0 +1,64 @@
+"""Changes from a baseline year on the real data, each worked out by hand from the quoted sentences."""
+
+import pytest
+
+from icebook import book
+from icebook.compare import baseline_changes
+from icebook.schema import Series
+
+
+@pytest.fixture(scope="module")
+def data():
+    return book()
+
+
+def _measure(data, measure_id):
+    return next(m for m in data.measures if m.id == measure_id)
+
+
+def _by_series(changes):
+    return {(c.series, c.base, c.later): c for c in changes}
+
+
+def test_exact_figures_give_an_exact_change(data):
+    # dhs2018: "making 4,818 criminal arrests in the fiscal year" (FY 2017, gangs);
+    # ar2020: "Conducted 3,671 gang-related criminal arrests." (FY 2020).
+    # (3,671 - 4,818) / 4,818 = -1,147 / 4,818 = -23.806%
+    changes = baseline_changes(data.facts, _measure(data, "hsi_gang_arrests"), [2017, 2018, 2019, 2020], 2017)
+    gang = [c for c in changes if c.series == "hsi_gang_criminal_arrests"]
+    assert len(gang) == 1  # the annual report states 3,671 twice; it is used once
+    assert gang[0].value == pytest.approx(-23.806, abs=0.001)
+    assert gang[0].bound == ""
+
+
+def test_a_more_than_baseline_makes_the_change_an_upper_bound(data):
+    # dhs2018: "more than 127,000" (FY 2017); oig2013: 143,100, rounded to the hundred (FY 2019).
+    # (143,100 - 127,000) / 127,000 = 16,100 / 127,000 = 12.677%, and the true base is larger: less than that.
+    changes = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2018, 2019, 2020], 2017)
+    assert len(changes) == 1
+    assert changes[0].value == pytest.approx(12.677, abs=0.001)
+    assert changes[0].bound == "less than"
+
+
+def test_two_lower_bounds_give_no_change(data):
+    # dhs2018: "more than 2,300 pounds of fentanyl" (FY 2017) and ar2020 "6,105 pounds" (exact) give a bound,
+    # but dhs2018 "more than 700,000" and ar2020 "more than 1,250,000" docket cases bound it from both sides.
+    docket = baseline_changes(data.facts, _measure(data, "opla_docket"), [2018, 2020], 2018)
+    assert [(c.value, c.bound) for c in docket] == [(None, "")]
+    fentanyl = baseline_changes(data.facts, _measure(data, "hsi_fentanyl"), [2017, 2020], 2017)
+    assert fentanyl[0].bound == "less than"
+    assert fentanyl[0].value == pytest.approx((6105 - 2300) / 2300 * 100)
+
+
+def test_a_series_marked_not_comparable_gets_no_change(data):
+    # The same gang-arrest figures as above, in a catalog that marks their series not comparable.
+    measure = _measure(data, "hsi_gang_arrests")
+    assert baseline_changes(data.facts, measure, [2017, 2020], 2017)  # comparable: changes
+    marked = measure.model_copy(update={"series": [
+        Series(metric=s.metric, counts=s.counts, comparable="no", caveat="planted") for s in measure.series]})
+    assert baseline_changes(data.facts, marked, [2017, 2020], 2017) == []
+
+
+def test_no_baseline_figure_no_change(data):
+    # No source gives an FY 2019 figure for HSI gang arrests.
+    assert baseline_changes(data.facts, _measure(data, "hsi_gang_arrests"), [2019, 2020], 2019) == []
