@@ -2,7 +2,7 @@
 
 1. cold build (every notebook executed, then jupyter-book with execution off);
 2. no-op rebuild (target < 1 s, no notebook executed, Sphinx not started);
-3. rebuild after changing one data file (metrics.yaml: only the comparison chapter reads it);
+3. rebuild after changing one data file (register.yaml: only the checking chapter reads it);
 4. rebuild after editing one chapter (one notebook re-executed);
 5. for reference, plain `jupyter-book build` with execute_notebooks: force over the same chapters,
    and the ratio of the cold build to it.
@@ -68,10 +68,10 @@ def main() -> int:
         print(f"cold build: {cold:.1f} s ({summary})")
         noop, summary = run_build(root)
         print(f"no-op rebuild: {noop:.2f} s ({summary}) (target < 1 s)")
-        metrics = root / "data" / "metrics.yaml"
-        metrics.write_text(metrics.read_text().replace("label:", "label: Edited", 1))
+        register = root / "data" / "register.yaml"
+        register.write_text(register.read_text().replace("title: ", "title: Edited: ", 1))
         one_data, summary = run_build(root)
-        print(f"rebuild after changing data/metrics.yaml: {one_data:.1f} s ({summary})")
+        print(f"rebuild after changing data/register.yaml: {one_data:.1f} s ({summary})")
         notebook = root / "chapters" / "oversight.ipynb"
         nb = nbformat.read(notebook, as_version=4)
         nb.cells.append(nbformat.v4.new_markdown_cell("An edit to one chapter."))
