@@ -69,7 +69,7 @@ def main() -> int:
         noop, summary = run_build(root)
         print(f"no-op rebuild: {noop:.2f} s ({summary}) (target < 1 s)")
         register = root / "data" / "register.yaml"
-        register.write_text(register.read_text().replace("title: ", "title: Edited: ", 1))
+        register.write_text(register.read_text().replace("title: ", "title: Edited ", 1))
         one_data, summary = run_build(root)
         print(f"rebuild after changing data/register.yaml: {one_data:.1f} s ({summary})")
         notebook = root / "chapters" / "oversight.ipynb"
