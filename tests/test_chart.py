@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
-from icebook.chart import colour_only, figure
+from icebook.chart import colour_only, figure, panels
 
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
                       "value": [10.0, 2.0, 12.0]})
@@ -47,3 +47,9 @@ def test_a_text_layer_labels_what_colour_shows():
     bars = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q", color="kind:N")
     labels = alt.Chart(FRAME).mark_text().encode(x="year:N", y="value:Q", text="kind:N")
     assert colour_only((bars + labels).to_dict()) == set()
+
+
+def test_headed_panels_label_what_colour_shows():
+    bars = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q", color="kind:N")
+    assert colour_only(panels(bars, "kind").to_dict()) == set()
+    assert colour_only(panels(bars, "year").to_dict()) == {"kind"}

@@ -33,8 +33,7 @@ def _fields(spec, channels: tuple[str, ...]) -> set[str]:
         for key, value in spec.items():
             if key in ("encoding", "facet") and isinstance(value, dict):
                 found |= {enc["field"] for channel, enc in value.items()
-                          if (channel in channels or key == "facet" and "facet" in channels)
-                          and isinstance(enc, dict) and "field" in enc}
+                          if channel in channels and isinstance(enc, dict) and "field" in enc}
                 if key == "facet" and "field" in value and "facet" in channels:
                     found.add(value["field"])
             found |= _fields(value, channels)

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .schema import Measure
 
-FORMULA = "(later - base) / base * 100"
+FORMULA = "(later − base) ÷ base × 100"  # what change() computes, as the page shows it
 # which side of the true value a figure with this qualifier sits on
 LOWER_BOUND = {"more_than", "at_least"}  # the true value is at least the figure
 UPPER_BOUND = {"nearly", "up_to", "less_than"}  # the true value is at most the figure

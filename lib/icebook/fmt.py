@@ -13,6 +13,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
+from .compare import FORMULA
 from .data import FACT_REF, book
 
 FACT_INDEX = "fact-index.html"
@@ -172,8 +173,6 @@ def change(ch) -> Markup:
     if ch.value is None:
         return Markup('<a class="derived" href="#{}">not stated</a>').format(ch.id)
     text = f"{ch.bound} {'+' if ch.value > 0 else '−' if ch.value < 0 else ''}{abs(ch.value):,.1f}%".strip()
-    hover = f"{FORMULA_WORDS} with base = {ch.base}, later = {ch.later}; {ch.reason}"
+    hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {ch.reason}"
     return Markup('<a class="derived" href="#{}" data-quote="{}" title="{}">{}</a>').format(ch.id, hover, hover, text)
 
-
-FORMULA_WORDS = "(later − base) ÷ base × 100"
