@@ -25,7 +25,8 @@ CASES = {
     "malformed_yaml": ["derived.yaml", "malformed YAML"],
     "missing_field": ["facts/sample.csv", "row 2", "sample-arrests", "'unit'", "required field is empty"],
     "duplicate_id": ["facts/extra.csv", "sample-arrests", "duplicate fact id"],
-    "unknown_source": ["facts/extra.csv", "sample-x", "unknown source id 'elsewhere'"],
+    "unknown_source": ["facts/extra.csv", "elsewhere-x", "unknown source id 'elsewhere', named by 2 fact(s)",
+                       "add-source"],
     "quote_not_found": ["facts/extra.csv", "sample-officers-2", "'quote'", "quote not found in source 'sample'"],
     "value_mismatch": ["facts/extra.csv", "sample-officers-2", "'value'", "does not match the number in its quote"],
     "unknown_unit": ["facts/extra.csv", "sample-officers-2", "unknown unit 'heads'"],
@@ -34,9 +35,16 @@ CASES = {
     "derived_unknown_fact": ["derived.yaml", "sample-bad-derived", "unknown fact 'sample-no-such-fact'"],
     "derived_divide_by_zero": ["derived.yaml", "sample-bad-derived", "divides by zero"],
     "source_hash_changed": ["sources.yaml", "sample", "does not match its recorded sha256"],
+    "hash_unquoted_zeros": ["sources.yaml", "(sample)", "'sha256'", "a hash is a quoted string"],
+    "new_source_hash_and_quote": [
+        "sources.yaml", "(later)", "recorded 330f7880c55e961a9266b9db1cf69a1bb3610e75ef6c9e2cd2ff28d60c00a94c",
+        "the file's is 6a56db93f1026dde7b91083d3d8f9e7a69339e3e54b17feedb6cc44f0d74f2e9",
+        "If the source is new, record the file's hash",
+        "facts/later.csv", "later-arrests", "it matches the source up to", "the quote has '01 arrests.' where the "
+        "source has '10 arrests.'"],
     "html_in_text": ["facts/extra.csv", "'notes'", "HTML or script"],
     "html_in_prose": ["findings/sample.yaml", "'title'", "HTML or script"],
-    "typed_number_in_prose": ["findings/sample.yaml", "'summary'", "typed into prose", "1,250"],
+    "typed_number_in_prose": ["findings/sample.yaml", "'objective.summary'", "typed into prose", "1,250"],
     "number_not_covered": ["sources/sample.md", "'8.665'", "in no fact's quote", "coverage.yaml"],
     "number_word_not_covered": ["sources/sample.md", "'thirty-four'", "in no fact's quote", "coverage.yaml"],
     "typed_number_in_claim_notes": ["claims.yaml", "sample-share-restated", "'notes'", "typed into prose", "1,250"],
@@ -77,6 +85,14 @@ def test_bad_input_is_reported_with_where_and_what(case: str, tmp_path: Path):
     message = str(caught.value)
     for fragment in CASES[case]:
         assert fragment in message, f"{case}: {fragment!r} not in:\n{message}"
+
+
+@pytest.mark.parametrize(("case", "count"), [("unknown_source", 1), ("hash_unquoted_zeros", 1)])
+def test_one_mistake_is_reported_once(case: str, count: int, tmp_path: Path):
+    """An unknown source named by two facts, or a hash YAML reads as a number: one problem, not one per fact."""
+    with pytest.raises(DataError) as caught:
+        load(_overlay(case, tmp_path))
+    assert len(caught.value.problems) == count, str(caught.value)
 
 
 @pytest.mark.parametrize("case", ["quote_not_found", "malformed_csv", "source_hash_changed"])

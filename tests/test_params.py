@@ -26,7 +26,7 @@ def test_defaults_fill_missing_parameters():
 
 @pytest.mark.parametrize("given, message", [
     ({"fiscal_yeras": [2019]}, "unknown parameter(s) ['fiscal_yeras']; this chapter takes"),
-    ({"fiscal_years": [2016, 2019]}, "parameter 'fiscal_years': 2016 is not allowed; allowed values: [2017"),
+    ({"fiscal_years": [2002, 2019]}, "parameter 'fiscal_years': 2002 is not allowed; allowed values: [2003"),
     ({"fiscal_years": 2019}, "parameter 'fiscal_years': expected a list"),
     ({"baseline_year": "2019"}, "parameter 'baseline_year': '2019' is not a int"),
     ({"fiscal_years": [2019, 2020], "baseline_year": 2017}, "'baseline_year': 2017 must be one of fiscal_years"),

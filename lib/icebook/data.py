@@ -14,7 +14,7 @@ import io
 import os
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
@@ -24,23 +24,16 @@ import yaml
 from pydantic import BaseModel, ValidationError
 from simpleeval import SimpleEval
 
+from . import schema
 from .errors import DataError, Problem
-from .schema import ID, Claim, Derived, Measure, Source, Vocabulary
+from .params import DATA_GROUPS
+from .paths import DATA_DIR
+from .schema import ID, Claim, Derived, Findings, Measure, RegisterEntry, Source, Structure, Vocabulary
 from .text import NumberFormatError, normalise, parse_printed, same_number, unstructured_numbers
 from .versions import data_files
 
-ROOT = Path(__file__).resolve().parents[2]
-DATA_DIR = ROOT / "data"
-
-FACT_COLUMNS = [
-    "id", "source", "locator", "page", "quote", "printed", "value", "unit", "qualifier",
-    "fiscal_year", "period_type", "period", "component", "metric", "notes", "ocr_correction",
-]
-REQUIRED = ["id", "source", "locator", "quote", "printed", "value", "unit", "qualifier",
-            "period_type", "component", "metric"]
-# Fields shown to readers as our own words: no typed figures, no markup.
-PROSE_KEYS = {"summary", "title", "label", "actor", "asks_of_oi", "asks_of_dro", "definition",
-              "counts", "caveat", "meaning", "what_it_means"}
+FACT_COLUMNS = [column.name for column in schema.FACT_COLUMNS]
+REQUIRED = [column.name for column in schema.FACT_COLUMNS if column.required]
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
 QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|javascript:", re.I)
 FACT_REF = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
@@ -48,23 +41,37 @@ ID_RE = re.compile(ID)
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 
+def reads(*groups: str, **options: Any) -> Any:
+    """A field of Book that is made from these data groups (params.DATA_GROUPS); reading it is tracked."""
+    unknown = [g for g in groups if g not in DATA_GROUPS]
+    if unknown:
+        raise TypeError(f"Book field reads unknown data group(s) {unknown}; known: {sorted(DATA_GROUPS)}")
+    return field(metadata={"reads": groups}, **options)
+
+
 @dataclass
 class Book:
-    """All the validated data the chapters read."""
+    """All the validated data the chapters read. Every field names the data groups it is made from
+    (``reads(...)``), so the build's read-tracking covers each field by construction."""
 
-    sources: dict[str, Source]
-    texts: dict[str, str]
-    vocabulary: Vocabulary
-    facts: pd.DataFrame
-    derived: pd.DataFrame
-    measures: list[Measure]
-    claims: list[Claim]
-    audit: pd.DataFrame
-    findings: dict[str, dict]
-    structure: dict
-    register: list[dict]
-    data_dir: Path
-    files: list[Path] = field(default_factory=list)
+    sources: dict[str, Source] = reads("sources")
+    texts: dict[str, str] = reads("sources")
+    vocabulary: Vocabulary = reads("vocabulary")
+    facts: pd.DataFrame = reads("facts", "sources")
+    derived: pd.DataFrame = reads("derived", "facts")
+    measures: list[Measure] = reads("measures")
+    claims: list[Claim] = reads("claims", "facts")
+    audit: pd.DataFrame = reads("claims", "facts", "derived")
+    findings: dict[str, dict] = reads("findings")
+    structure: dict = reads("structure")
+    register: list[dict] = reads("register")
+    data_dir: Path = reads()
+    files: list[Path] = reads(default_factory=list)
+
+    def __post_init__(self) -> None:
+        untracked = [f.name for f in fields(self) if "reads" not in f.metadata]
+        if untracked:
+            raise TypeError(f"Book field(s) {untracked} name no data groups: declare them with reads(...)")
 
     def fact(self, fact_id: str) -> pd.Series:
         if fact_id not in self.facts.index:
@@ -106,8 +113,7 @@ class _Collector:
         if not text:
             self.add(path, "the quote is empty", **where)
             return
-        miss = Problem(self.rel(path), f"quote not found in source {source_id!r}: {text[:120]!r}", **where)
-        self.quotes.setdefault(source_id, []).append((text, miss))
+        self.quotes.setdefault(source_id, []).append((text, path, where))
 
     def check_quotes(self, texts: dict[str, str]) -> None:
         """Look up every queued quote: one automaton per source, one pass over its text."""
@@ -115,11 +121,30 @@ class _Collector:
             if source_id not in texts:
                 continue  # the unknown source is reported where it is named
             automaton = ahocorasick.Automaton()
-            for text, _ in items:
+            for text, _, _ in items:
                 automaton.add_word(text, text)
             automaton.make_automaton()
             found = {match for _, match in automaton.iter(texts[source_id])}
-            self.problems.extend(miss for text, miss in items if text not in found)
+            for text, path, where in items:
+                if text not in found:
+                    self.add(path, f"quote not found in source {source_id!r}: "
+                             f"{where_quote_stops(text, texts[source_id])}", **where)
+
+
+def where_quote_stops(quote: str, text: str) -> str:
+    """Where a quote stops matching its source: the longest start of it found, and what follows in each."""
+    low, high = 0, len(quote)  # the longest prefix found has a length in [low, high]
+    while low < high:
+        middle = (low + high + 1) // 2
+        if quote[:middle] in text:
+            low = middle
+        else:
+            high = middle - 1
+    if low == 0:
+        return f"not even its first character is in the text: {quote[:120]!r}"
+    at = text.find(quote[:low]) + low
+    return (f"it matches the source up to {quote[max(0, low - 60):low]!r}, then the quote has "
+            f"{quote[low:low + 30]!r} where the source has {text[at:at + 30]!r}")
 
 
 def _read_yaml(path: Path, col: _Collector) -> Any:
@@ -140,12 +165,14 @@ def _model(model: type[BaseModel], record: Any, path: Path, col: _Collector, lab
     except ValidationError as error:
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or None
-            col.add(path, item["msg"], record=label, field=where)
+            hint = "; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)" \
+                if where == "sha256" else ""
+            col.add(path, item["msg"] + hint, record=label, field=where)
     return None
 
 
-def _records(path: Path, col: _Collector, model: type[BaseModel]) -> list:
-    raw = _read_yaml(path, col)
+def _records(path: Path, col: _Collector, model: type[BaseModel], raw: Any = None) -> list:
+    raw = _read_yaml(path, col) if raw is None else raw
     if raw is None:
         return []
     if not isinstance(raw, list):
@@ -165,24 +192,39 @@ def _records(path: Path, col: _Collector, model: type[BaseModel]) -> list:
 
 
 def _load_sources(data_dir: Path, col: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
+    """The registry and each source's normalised text. An entry that fails its schema is reported and
+    kept unchecked, so that its facts and quotes are still checked and not reported as naming no source."""
     path = data_dir / "sources.yaml"
-    sources = {s.id: s for s in _records(path, col, Source)}
+    raw = _read_yaml(path, col)
+    sources = {s.id: s for s in _records(path, col, Source, raw)}
+    broken = {str(r["id"]): Source.model_construct(**r) for r in (raw if isinstance(raw, list) else [])
+              if isinstance(r, dict) and "id" in r and str(r["id"]) not in sources}
     texts = {}
-    for source in sources.values():
+    for source in [*sources.values(), *broken.values()]:
+        if not isinstance(getattr(source, "file", None), str):
+            continue
         file = data_dir / "sources" / source.file
         try:
-            raw = file.read_bytes()
+            raw_text = file.read_bytes()
         except FileNotFoundError:
             col.add(path, f"source text {col.rel(file)} is missing", record=source.id, field="file")
             continue
-        digest = hashlib.sha256(raw).hexdigest()
-        if digest != source.sha256:
-            col.add(path, f"source text {col.rel(file)} does not match its recorded sha256 "
-                    f"(recorded {source.sha256[:12]}…, file is {digest[:12]}…): source texts are "
-                    "never edited; restore the original bytes", record=source.id, field="sha256")
+        text = raw_text.decode("utf-8")
+        digest = hashlib.sha256(raw_text).hexdigest()
+        texts[source.id] = normalise(text)  # quotes are still checked while the hash fails
+        if source.id in broken:
             continue
-        texts[source.id] = normalise(raw.decode("utf-8"))
-    return sources, texts
+        if digest != source.sha256:
+            col.add(path, f"source text {col.rel(file)} does not match its recorded sha256: recorded "
+                    f"{source.sha256}, the file's is {digest}. If the source is new, record the file's hash "
+                    f"(a quoted string: sha256: '{digest}'); a source already in the book is never edited: "
+                    "restore its original bytes", record=source.id, field="sha256")
+        if source.original_address and source.original_address not in text:
+            col.add(path, f"original_address {source.original_address!r} is not printed in the copy; give "
+                    "only an address the copy prints", record=source.id, field="original_address")
+        for name in ("trust", "missing"):
+            _check_prose(getattr(source, name), path, col, source.id, name, set())
+    return sources | broken, texts
 
 
 def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
@@ -225,7 +267,8 @@ def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
 
 def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                  data_dir: Path, col: _Collector) -> pd.DataFrame:
-    """Check every fact row; return the good rows, typed and indexed by id."""
+    """Check every fact row; return the good rows, typed and indexed by id. A source id that is not
+    in the registry is reported once, at its first row."""
     facts = facts.fillna("")
     for name in FACT_COLUMNS:
         facts[name] = facts[name].astype(str).str.strip()
@@ -233,6 +276,7 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     bad = set()
     values, years = [], []
     first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
+    unknown: dict[str, list] = {}
     for row in facts.astype(object).itertuples(index=False):  # object columns iterate fast
         path, where = data_dir.parent / row.csv_file, {"row": row.csv_line, "record": row.id or None}
         problems_before = len(col.problems)
@@ -246,8 +290,7 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
         if row.id and counts.get(row.id, 0) > 1:
             col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
         if row.source and row.source not in sources:
-            col.add(path, f"unknown source id {row.source!r}; known: {sorted(sources)}",
-                    field="source", **where)
+            unknown.setdefault(row.source, []).append((path, where))
         if row.metric and not METRIC_RE.match(row.metric):
             col.add(path, "metric must be a snake_case slug", field="metric", **where)
         if vocab:
@@ -274,10 +317,16 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
         value = _check_value(row, path, where, col)
         if row.quote and row.source in sources:
             col.quote(row.source, row.quote, path, field="quote", **where)
-        if len(col.problems) > problems_before:
+        if len(col.problems) > problems_before or row.source in unknown:
             bad.add(row.id)
         values.append(value)
         years.append(year)
+    for source_id, rows in unknown.items():
+        path, where = rows[0]
+        ids = [w["record"] for _, w in rows if w["record"]]
+        col.add(path, f"unknown source id {source_id!r}, named by {len(rows)} fact(s) ({', '.join(ids[:5])}"
+                f"{', …' if len(ids) > 5 else ''}); known: {sorted(sources)}. A new source needs its entry in "
+                "sources.yaml (python -m icebook add-source FILE --id ID)", field="source", **where)
     facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
     facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
     return facts.set_index("id", drop=False)
@@ -411,28 +460,28 @@ def _audit(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, know
     return pd.DataFrame(rows, columns=columns).set_index("id", drop=False)
 
 
-def _walk_text(node: Any, path: Path, col: _Collector, label: str, source: str | None,
-               refs: set[str], key: str | None = None) -> None:
-    """Check prose and quote fields anywhere in a YAML tree."""
-    if isinstance(node, dict):
-        source = node.get("source", source) if isinstance(node.get("source"), str) else source
-        label = node.get("id", label) if isinstance(node.get("id"), str) else label
-        for k, v in node.items():
-            _walk_text(v, path, col, label, source, refs, k)
-    elif isinstance(node, list):
-        for item in node:
-            _walk_text(item, path, col, label, source, refs, key)
-    elif isinstance(node, str):
-        if key == "quote":
-            if source:
-                col.quote(source, node, path, record=label, field=key)
-            else:
-                col.add(path, "a quote with no source", record=label, field=key)
-            return
-        if MARKUP.search(node):
-            col.add(path, "carries HTML or script markup; write plain text", record=label, field=key)
-        if key in PROSE_KEYS:
-            _check_prose(node, path, col, label, key, refs)
+def _check_text(record: BaseModel, path: Path, col: _Collector, known: set[str], sources: dict,
+                label: str = "") -> None:
+    """Check a record's text fields by the role its schema gives each (prose, quote, plain), and the
+    facts it names (placeholders and ``FactIds`` lists); a quote's source must be in the registry."""
+    refs: set[str] = set()
+    unknown: set[str] = set()
+    for text in schema.text_fields(record, label=label):
+        where = {"record": text.record or label or None, "field": text.field}
+        if text.role == schema.QUOTE:
+            if text.source in sources:
+                col.quote(text.source, text.text, path, **where)
+            elif text.source is None:
+                col.add(path, "a quote with no source", **where)
+            elif text.source not in unknown:
+                unknown.add(text.source)
+                col.add(path, f"unknown source id {text.source!r}; known: {sorted(sources)}", **where)
+            continue
+        if MARKUP.search(text.text):
+            col.add(path, "carries HTML or script markup; write plain text", **where)
+        if text.role == schema.PROSE:
+            _check_prose(text.text, path, col, where["record"], text.field, refs)
+    _check_refs(refs | schema.fact_lists(record), known, path, col, label)
 
 
 def _check_prose(text: str, path: Path, col: _Collector, label: str, field: str | None, refs: set[str]) -> None:
@@ -459,21 +508,6 @@ def _check_record_prose(records: list, fields: tuple[str, ...], known: set[str],
 def _check_refs(refs: set[str], known: set[str], path: Path, col: _Collector, where: str) -> None:
     for ref in sorted(refs - known):
         col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", record=where)
-
-
-def _fact_lists(node: Any) -> set[str]:
-    """Every id listed under a ``facts`` key anywhere in a YAML tree."""
-    found: set[str] = set()
-    if isinstance(node, dict):
-        for k, v in node.items():
-            if k == "facts" and isinstance(v, list):
-                found.update(str(x) for x in v)
-            else:
-                found |= _fact_lists(v)
-    elif isinstance(node, list):
-        for item in node:
-            found |= _fact_lists(item)
-    return found
 
 
 def _check_coverage(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], facts: pd.DataFrame,
@@ -505,6 +539,57 @@ def _check_coverage(data_dir: Path, sources: dict[str, Source], texts: dict[str,
                 "coverage.yaml excludes it: add its fact, or a rule saying why it is not one")
 
 
+def _check_pages(facts: pd.DataFrame, sources: dict[str, Source], data_dir: Path, col: _Collector) -> None:
+    """A source whose copy prints no page numbers has no fact with a page."""
+    paged = facts[facts["page"] != ""]
+    for source_id in sorted(set(paged["source"])):
+        if source_id in sources and getattr(sources[source_id], "pages_printed", True) is False:
+            first = paged[paged["source"] == source_id].iloc[0]
+            col.add(data_dir / "sources.yaml", f"pages_printed is false, but fact {first['id']} gives a page; "
+                    "set pages_printed: true if the copy prints page numbers", record=source_id,
+                    field="pages_printed")
+
+
+def _load_findings(data_dir: Path, col: _Collector, known: set[str], sources: dict) -> dict[str, dict]:
+    """The OIG reports as records (schema.Findings), keyed by their source id."""
+    findings = {}
+    for path in sorted((data_dir / "findings").glob("*.yaml")):
+        raw = _read_yaml(path, col)
+        if raw is None:
+            continue
+        record = _model(Findings, raw, path, col, path.stem)
+        if record is None:
+            continue
+        if record.report not in sources:
+            col.add(path, f"unknown source id {record.report!r}; known: {sorted(sources)}", field="report")
+            continue
+        _check_text(record, path, col, known, sources, record.report)
+        findings[record.report] = raw
+    return findings
+
+
+def _load_structure(data_dir: Path, col: _Collector, known: set[str], sources: dict) -> tuple[dict, list]:
+    """ICE's structure (schema.Structure) and the discrepancy register (schema.RegisterEntry), where present."""
+    structure: dict = {}
+    path = data_dir / "structure.yaml"
+    raw = _read_yaml(path, col) if path.exists() else None
+    if raw is not None:
+        record = _model(Structure, raw, path, col, "structure.yaml")
+        if record is not None:
+            _check_text(record, path, col, known, sources, "structure.yaml")
+            structure = raw
+    register: list = []
+    path = data_dir / "register.yaml"
+    raw = _read_yaml(path, col) if path.exists() else None
+    if raw is not None:
+        entries = _records(path, col, RegisterEntry, raw)
+        for entry in entries:
+            _check_text(entry, path, col, known, sources, entry.id)
+        if len(entries) == len(raw):
+            register = raw
+    return structure, register
+
+
 def load(data_dir: Path | str = DATA_DIR) -> Book:
     """Load and validate all of data/; raise DataError naming every problem."""
     data_dir = Path(data_dir).resolve()
@@ -514,6 +599,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     vocab = _model(Vocabulary, vocab_raw, data_dir / "vocabulary.yaml", col, "vocabulary") \
         if vocab_raw is not None else None
     facts = _check_facts(_read_fact_files(data_dir, col), sources, vocab, data_dir, col)
+    _check_pages(facts, sources, data_dir, col)
     derived_path = data_dir / "derived.yaml"
     derived_records = _records(derived_path, col, Derived)
     derived = _derive(derived_records, facts, vocab, derived_path, col)
@@ -540,36 +626,8 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     _check_record_prose(derived_records, ("label", "notes"), known, derived_path, col)
     audit = _audit(claims, facts, derived, known, claims_path, col)
 
-    findings = {}
-    for path in sorted((data_dir / "findings").glob("*.yaml")):
-        raw = _read_yaml(path, col)
-        if not isinstance(raw, dict) or "report" not in raw:
-            if raw is not None:
-                col.add(path, "expected a mapping with a 'report' key")
-            continue
-        if raw["report"] not in sources:
-            col.add(path, f"unknown source id {raw['report']!r}", field="report")
-            continue
-        refs: set[str] = set()
-        _walk_text(raw, path, col, raw["report"], raw["report"], refs)
-        _check_refs(refs | _fact_lists(raw), known, path, col, raw["report"])
-        findings[raw["report"]] = raw
-
-    structure, register = {}, []
-    for name in ("structure.yaml", "register.yaml"):
-        path = data_dir / name
-        if not path.exists():
-            continue
-        raw = _read_yaml(path, col)
-        if raw is None:
-            continue
-        refs = set()
-        _walk_text(raw, path, col, name, None, refs)
-        _check_refs(refs | _fact_lists(raw), known, path, col, name)
-        if name == "structure.yaml":
-            structure = raw
-        else:
-            register = raw
+    findings = _load_findings(data_dir, col, known, sources)
+    structure, register = _load_structure(data_dir, col, known, sources)
 
     col.check_quotes(texts)
     if not col.problems:  # coverage needs every quote to be where the facts say
@@ -588,22 +646,22 @@ class _Tracked:
 
     When the build runs a chapter it sets ICEBOOK_READS_LOG; each group read is
     appended to that file, and the build fails a chapter that read a group its
-    entry in chapters/params.yml does not list (its output could go stale).
+    entry in chapters/params.yml does not list (its output could go stale). The
+    groups of each field come from Book's own declaration; a method of Book runs
+    against this wrapper, so the fields it reads are noted too.
     """
 
-    GROUPS = {"sources": ("sources",), "texts": ("sources",), "vocabulary": ("vocabulary",),
-              "facts": ("facts",), "fact": ("facts",), "derived": ("derived", "facts"),
-              "derived_figure": ("derived", "facts"), "measures": ("measures",),
-              "claims": ("claims", "facts"), "audit": ("claims", "facts", "derived"),
-              "findings": ("findings",), "structure": ("structure",),
-              "register": ("register",)}
+    GROUPS = {f.name: f.metadata["reads"] for f in fields(Book)}
 
     def __init__(self, data: Book):
         self._data = data
         self._logged: set[str] = set()
 
     def __getattr__(self, name: str) -> Any:
-        for group in self.GROUPS.get(name, ()):
+        method = getattr(Book, name, None)
+        if callable(method):
+            return method.__get__(self)
+        for group in self.GROUPS[name]:
             if group not in self._logged:
                 self._logged.add(group)
                 log = os.environ.get("ICEBOOK_READS_LOG")

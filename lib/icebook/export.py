@@ -11,25 +11,11 @@ from pathlib import Path
 import pandas as pd
 
 from .data import Book
+from .schema import FACT_COLUMNS
 from .versions import data_version
 
 FACT_FIELDS = {
-    "id": ("string", "Stable id; the anchor of the fact in the fact index"),
-    "source": ("string", "Id of the source document (sources.csv)"),
-    "locator": ("string", "Section heading(s) as printed"),
-    "page": ("string", "Page number where the copy prints one"),
-    "quote": ("string", "The sentence containing the number, verbatim"),
-    "printed": ("string", "The number as printed"),
-    "value": ("number", "The number as a value"),
-    "unit": ("string", "Unit (data/vocabulary.yaml)"),
-    "qualifier": ("string", "How the source qualifies the number (more_than, about, ...)"),
-    "fiscal_year": ("integer", "Federal fiscal year the number belongs to, if one"),
-    "period_type": ("string", "fiscal_year, partial_fiscal_year, multi_year, point_in_time, ..."),
-    "period": ("string", "The period in words"),
-    "component": ("string", "ICE component the number concerns"),
-    "metric": ("string", "What the number measures"),
-    "notes": ("string", "Scope, definition, ambiguity"),
-    "ocr_correction": ("string", "What the copy printed, where OCR garbled the number"),
+    **{c.name: (c.kind, c.meaning.replace("`", "")) for c in FACT_COLUMNS},
     "as_of_fiscal_year": ("integer", "The fiscal year the fact speaks of: its own, or for a state "
                           "as of a date, that of the source's date"),
 }

@@ -16,10 +16,13 @@ from typing import Any
 import yaml
 
 from .errors import ParameterError
+from .paths import CHAPTERS, DATA_DIR, ROOT
 
-ROOT = Path(__file__).resolve().parents[2]
-CHAPTERS = ROOT / "chapters"
+__all__ = ["CHAPTERS", "DATA_GROUPS", "PARAMS_FILE", "ROOT", "Job", "chapter_spec", "load_jobs"]
+
 PARAMS_FILE = CHAPTERS / "params.yml"
+# The data groups a chapter may read (its `reads` in params.yml), each with the files under data/ it is
+# made of. The one definition: the build hashes these files, and each field of data.Book names its groups.
 DATA_GROUPS = {
     "sources": ["sources.yaml", "sources/*"],
     "vocabulary": ["vocabulary.yaml"],
@@ -46,11 +49,11 @@ class Job:
 
 def _allowed(kind: str) -> list:
     """The values a parameter of this kind may take, read from the data's vocabulary and facts."""
-    vocab = yaml.safe_load((ROOT / "data" / "vocabulary.yaml").read_text())
+    vocab = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text())
     if kind == "component":
         return [c for c in vocab["components"] if c not in {"ICE", "external", "OI", "DRO"}]
     if kind == "fiscal_year":
-        return list(range(2017, 2021))
+        return list(range(vocab["fiscal_years"]["first"], vocab["fiscal_years"]["last"] + 1))
     raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {kind!r}")
 
 

@@ -1,17 +1,95 @@
-"""Record schemas for the YAML data files, as pydantic models.
+"""Schemas for every data file: the fact table's columns, and the YAML files as pydantic models.
 
-The fact table (CSV) is checked column by column in ``validate.py``; the smaller
-YAML files are records with nested parts, which pydantic describes best.
+The fact table (CSV) is checked column by column against ``FACT_COLUMNS``; the
+YAML files are records with nested parts, which pydantic describes best. Text
+fields say what they hold by their type: ``Prose`` (the book's own words: no
+typed figures, ``{{fact-id}}`` placeholders), ``Quote`` (verbatim from the
+source named by the record or an enclosing one) or plain ``str`` (no markup);
+``FactIds`` lists the facts a record rests on. ``text_fields`` and
+``fact_lists`` walk a parsed record by those types, so validation follows the
+schema rather than guessing at shapes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
 ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
+PROSE, QUOTE, FACT_IDS = "prose", "quote", "fact ids"
+Prose = Annotated[str, PROSE]
+Quote = Annotated[str, QUOTE]
+FactIds = Annotated[list[str], FACT_IDS]
+
+
+@dataclass(frozen=True)
+class FactColumn:
+    """A column of the fact table (data/facts/*.csv): its name, whether it is required, its type, meaning."""
+
+    name: str
+    required: bool
+    kind: Literal["string", "number", "integer"]
+    meaning: str
+
+
+FACT_COLUMNS: tuple[FactColumn, ...] = (
+    FactColumn("id", True, "string", "stable id, lower-case words joined by `-`, starting with the source id: "
+               "`ar2020-ero-removals`. Never reuse or rename an id: pages link to it."),
+    FactColumn("source", True, "string", "a source id from `sources.yaml`"),
+    FactColumn("locator", True, "string", "the section heading(s) as printed, outermost first, joined by ` > `"),
+    FactColumn("page", False, "string", "the page number, where the copy prints one"),
+    FactColumn("quote", True, "string", "the sentence (or table row) that contains the number, copied verbatim; "
+               "see *Quote rule*"),
+    FactColumn("printed", True, "string", "the number exactly as it stands in the quote, with its `$`, "
+               "`%`/`percent` and scale word (`thousand`, `million`, `billion`) but without qualifier words: "
+               "`103,603`, `$18.8 million`, `64%`, `1.4 million`, `Thirty-four`, `a million`"),
+    FactColumn("value", True, "number", "the number, plain (`103603`, `18800000`, `64`, `1400000`, `34`). Must "
+               "equal the data module's reading of `printed`, unless `ocr_correction` is filled"),
+    FactColumn("unit", True, "string", "from `vocabulary.yaml`. `$` → `usd`; `%`/`percent` → `percent`"),
+    FactColumn("qualifier", True, "string", "from `vocabulary.yaml`: how the source qualifies the number "
+               "(`exact`, `more_than`, `about`, `nearly`, …)"),
+    FactColumn("fiscal_year", False, "integer", "the federal fiscal year the number belongs to, when it belongs "
+               "to one (also for a partial year); within `vocabulary.yaml`'s `fiscal_years`"),
+    FactColumn("period_type", True, "string", "from `vocabulary.yaml` (`fiscal_year`, `partial_fiscal_year`, "
+               "`multi_year`, `calendar_year`, `point_in_time`, `none`)"),
+    FactColumn("period", False, "string", "the period in words, for the reader: `FY 2020`, "
+               "`FY 2018 to August 20, 2018`, `FY 2014–FY 2019`, `close of FY 2020`"),
+    FactColumn("component", True, "string", "from `vocabulary.yaml` (`ICE`, `ERO`, `IHSC`, `HSI`, `OPLA`, `MA`, "
+               "`OPE`, `OPR`, `OI`, `DRO`, `external`)"),
+    FactColumn("metric", True, "string", "what the number measures, a snake_case slug (`ero_removals`, "
+               "`hsi_fentanyl_seized`); facts that count the same thing share a slug"),
+    FactColumn("notes", False, "string", "scope, definition, caveats, ambiguity"),
+    FactColumn("ocr_correction", False, "string", "only when the copy garbled the number: what was printed and "
+               "why the value differs (`printed \"8.665\", a comma read as a point`)"),
+)
+
+
+def fact_columns_table() -> str:
+    """The fact columns as the Markdown table data/README.md shows (a test keeps the two equal)."""
+    lines = ["| column | required | meaning |", "|---|---|---|"]
+    lines += [f"| `{c.name}` | {'yes' if c.required else 'no'} | {c.meaning} |" for c in FACT_COLUMNS]
+    return "\n".join(lines)
+
+
+@dataclass(frozen=True)
+class SourceKind:
+    """A kind of source document: how the book names it, and whether its figures are the agency's own."""
+
+    label: str
+    self_reported: bool
+
+
+SOURCE_KINDS = {
+    "annual_report": SourceKind("Annual report", True),
+    "press_release": SourceKind("Press release", True),
+    "oig_inspection": SourceKind("OIG inspection", False),
+    "oig_audit": SourceKind("OIG audit", False),
+    "memorandum": SourceKind("Memorandum", False),
+}
 
 
 class Strict(BaseModel):
@@ -19,16 +97,31 @@ class Strict(BaseModel):
 
 
 class Source(Strict):
+    """A source document: its registry entry in sources.yaml, and the display text the pages use."""
+
     id: str = Field(pattern=r"^[a-z0-9]+$")
     file: str
     title: str
+    short_name: str = Field(description="how tables and charts name it, also its citation label")
     issuer: str
     date_printed: str
     date: dt.date | None
     document_number: str | None
-    kind: Literal["annual_report", "press_release", "oig_inspection", "oig_audit", "memorandum"]
+    kind: Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
+    trust: Prose = Field(description="one line: how far to trust its figures")
+    missing: Prose = Field(description="what the copy lacks that the original has; empty if nothing known")
+    pages_printed: bool = Field(description="whether the copy prints page numbers")
+    original_address: str | None = Field(description="the original's address, where the copy prints one")
     notes: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @property
+    def kind_label(self) -> str:
+        return SOURCE_KINDS[self.kind].label
+
+    @property
+    def self_reported(self) -> bool:
+        return SOURCE_KINDS[self.kind].self_reported
 
 
 class Vocabulary(Strict):
@@ -85,3 +178,211 @@ class Claim(Strict):
     tolerance: float = Field(ge=0)
     implies: str | None = None
     notes: str = ""
+
+
+class Passage(Strict):
+    """A passage quoted from a named source."""
+
+    source: str
+    locator: str
+    quote: Quote
+    page: int | None = None
+
+
+class Located(Strict):
+    """A part of an OIG report (its source is the report): what it says in our words, and its quote."""
+
+    summary: Prose = ""
+    quote: Quote
+    locator: str
+    page: int | None = None
+    facts: FactIds = []
+
+
+class BearsOn(Strict):
+    summary: Prose
+    facts: FactIds = []
+
+
+class Finding(Located):
+    id: str = Field(pattern=ID)
+    title: Prose
+    bears_on: BearsOn | None = None
+
+
+class IceResponse(Strict):
+    concurred: bool
+    summary: Prose
+    quote: Quote
+    locator: str
+    page: int | None = None
+
+
+class OigStatus(Strict):
+    resolved: bool
+    open: bool
+    quote: Quote
+    locator: str
+    page: int | None = None
+
+
+class Completion(Strict):
+    as_printed: str | None = None
+    quote: Quote | None = None
+    locator: str | None = None
+    page: int | None = None
+
+
+class Recommendation(Strict):
+    id: str = Field(pattern=ID)
+    number: int
+    text: str
+    locator: str
+    page: int | None = None
+    ice_response: IceResponse
+    oig_status: OigStatus
+    estimated_completion: Completion
+
+
+class Findings(Strict):
+    """An OIG report as a record (data/findings/<source>.yaml)."""
+
+    report: str
+    title: Prose
+    objective: Located | None = None
+    scope_and_method: list[Located] = []
+    findings: list[Finding] = []
+    recommendations: list[Recommendation] = []
+
+
+class Agency(Strict):
+    id: str
+    name: str
+    mission: list[Passage]
+
+
+class Component(Strict):
+    id: str
+    name: str
+    abbreviation: str
+    parent: str | None
+    current: bool
+    earlier_names: list[str] = []
+    successor: str | None = None
+    missions: list[Passage] = []
+    size_facts: FactIds = []
+    parent_evidence: list[Passage] = []
+
+
+class Lineage(Strict):
+    summary: Prose
+    quotes: list[Passage]
+
+
+class Protocol(Strict):
+    theme: str
+    summary: Prose
+    asks_of_oi: Prose
+    asks_of_dro: Prose
+    quotes: list[Passage]
+    facts: FactIds = []
+    redacted: bool = False
+
+
+class PipelineStep(Strict):
+    step: str
+    label: Prose
+    actor: Prose
+    summary: Prose
+    quote: Quote
+    locator: str
+
+
+class Pipeline(Strict):
+    source: str
+    steps: list[PipelineStep]
+
+
+class Program(Strict):
+    summary: Prose
+    quotes: list[Passage]
+    facts: FactIds = []
+
+
+class Structure(Strict):
+    """ICE's components, lineage, protocols, the CAP pipeline and 287(g) (data/structure.yaml)."""
+
+    agency: Agency
+    components: list[Component]
+    lineage: Lineage
+    protocols: list[Protocol]
+    cap_pipeline: Pipeline
+    program_287g: Program
+
+
+class RegisterEntry(Strict):
+    """One entry of the discrepancy register (data/register.yaml)."""
+
+    id: str = Field(pattern=ID)
+    kind: Literal["disagreement", "internal", "ocr", "missing"]
+    title: Prose
+    summary: Prose
+    quotes: list[Passage]
+    what_it_means: Prose
+    facts: FactIds = []
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A text field met while walking a record: its role (prose, quote or plain), where it is, its source."""
+
+    role: str
+    text: str
+    field: str
+    record: str
+    source: str | None
+
+
+def _role(info: Any) -> str | None:
+    """The role a field's type gives it (``Prose``, ``Quote``, ``FactIds``), also inside ``X | None``."""
+    for mark in info.metadata:
+        if mark in (PROSE, QUOTE, FACT_IDS):
+            return mark
+    pending = list(get_args(info.annotation))
+    while pending:
+        arg = pending.pop()
+        if arg in (PROSE, QUOTE, FACT_IDS):
+            return arg
+        pending.extend(get_args(arg))
+    return None
+
+
+def _models(value: Any) -> list[BaseModel]:
+    items = value if isinstance(value, list) else [value]
+    return [item for item in items if isinstance(item, BaseModel)]
+
+
+def text_fields(record: BaseModel, source: str | None = None, label: str = "",
+                prefix: str = "") -> Iterator[TextField]:
+    """Every text field of a parsed record, with the role its type gives it and the source its quotes are from."""
+    source = getattr(record, "source", None) or getattr(record, "report", None) or source
+    label = getattr(record, "id", None) if isinstance(getattr(record, "id", None), str) else label
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        path = f"{prefix}{name}"
+        if isinstance(value, str):
+            yield TextField(_role(info) or "plain", value, path, label, source)
+        for i, part in enumerate(_models(value)):
+            yield from text_fields(part, source, label, f"{path}.{i}." if isinstance(value, list) else f"{path}.")
+
+
+def fact_lists(record: BaseModel) -> set[str]:
+    """Every fact id a record lists in a ``FactIds`` field, at any depth."""
+    found: set[str] = set()
+    for name, info in type(record).model_fields.items():
+        value = getattr(record, name)
+        if _role(info) == FACT_IDS:
+            found.update(value)
+        for part in _models(value):
+            found |= fact_lists(part)
+    return found

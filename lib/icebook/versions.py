@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-DATA_DIR = Path(__file__).resolve().parents[2] / "data"
+from .paths import DATA_DIR
+
+__all__ = ["DATA_DIR", "data_files", "data_version"]
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:

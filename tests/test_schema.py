@@ -1,0 +1,68 @@
+"""The schemas are the one definition of the data's shape: the fact columns, the data groups a page reads."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from icebook import data, export, params, schema
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_data_readme_shows_the_fact_columns_of_the_schema():
+    assert schema.fact_columns_table() in (ROOT / "data" / "README.md").read_text(encoding="utf-8")
+
+
+def test_validator_and_downloads_take_their_columns_from_the_schema():
+    names = [c.name for c in schema.FACT_COLUMNS]
+    assert data.FACT_COLUMNS == names
+    assert data.REQUIRED == [c.name for c in schema.FACT_COLUMNS if c.required]
+    assert list(export.FACT_FIELDS) == [*names, "as_of_fiscal_year"]
+    assert export.FACT_FIELDS["value"][0] == "number"
+
+
+def test_every_field_of_the_book_names_known_data_groups():
+    for field in dataclasses.fields(data.Book):
+        assert set(field.metadata["reads"]) <= set(params.DATA_GROUPS), field.name
+
+
+def test_a_book_field_without_data_groups_is_refused():
+    @dataclasses.dataclass
+    class Wider(data.Book):
+        extra: int = 0
+
+    with pytest.raises(TypeError, match=r"\['extra'\] name no data groups"):
+        Wider(**{f.name: None for f in dataclasses.fields(data.Book)})
+
+
+def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypatch):
+    log = tmp_path / "reads"
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
+    tracked = data._Tracked(data.load(ROOT / "tests" / "fixtures" / "good"))
+    tracked.fact("sample-arrests")  # a method reads facts through the wrapper
+    assert log.read_text().split() == ["facts", "sources"]
+    assert not tracked.audit.empty
+    assert log.read_text().split() == ["facts", "sources", "claims", "derived"]
+
+
+def test_text_fields_follow_the_schema_roles():
+    record = schema.Findings.model_validate({
+        "report": "r", "title": "A title",
+        "findings": [{"id": "r-one", "title": "T", "summary": "S {{r-x}}", "quote": "Q", "locator": "L",
+                      "facts": ["r-y"], "bears_on": {"summary": "B", "facts": ["r-z"]}}]})
+    roles = {(t.field, t.role, t.record, t.source) for t in schema.text_fields(record, label="r")}
+    assert ("findings.0.quote", "quote", "r-one", "r") in roles
+    assert ("findings.0.bears_on.summary", "prose", "r-one", "r") in roles
+    assert ("findings.0.locator", "plain", "r-one", "r") in roles
+    assert schema.fact_lists(record) == {"r-y", "r-z"}
+
+
+def test_allowed_fiscal_years_come_from_the_vocabulary():
+    import yaml
+
+    vocab = yaml.safe_load((ROOT / "data" / "vocabulary.yaml").read_text())["fiscal_years"]
+    allowed = params._allowed("fiscal_year")
+    assert allowed == list(range(vocab["first"], vocab["last"] + 1))
