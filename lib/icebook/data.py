@@ -28,7 +28,7 @@ from . import schema
 from .errors import DataError, Problem
 from .params import DATA_GROUPS
 from .paths import DATA_DIR
-from .schema import ID, Claim, Derived, Findings, Measure, RegisterEntry, Source, Structure, Vocabulary
+from .schema import ID, Claim, Derived, Findings, Measure, RegisterEntry, Source, Structure, Verdict, Vocabulary
 from .text import NumberFormatError, normalise, parse_printed, same_number, unstructured_numbers
 from .versions import data_files
 
@@ -67,6 +67,7 @@ class Book:
     register: list[dict] = reads("register")
     data_dir: Path = reads()
     files: list[Path] = reads(default_factory=list)
+    detections: pd.DataFrame = reads("sources", "verdicts", default_factory=pd.DataFrame)
 
     def __post_init__(self) -> None:
         untracked = [f.name for f in fields(self) if "reads" not in f.metadata]
@@ -590,6 +591,26 @@ def _load_structure(data_dir: Path, col: _Collector, known: set[str], sources: d
     return structure, register
 
 
+def _review(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], known: set[str],
+            register: list, col: _Collector) -> pd.DataFrame:
+    """The consistency detectors' candidates with their verdicts from verdicts.yaml (see detect.py)."""
+    from .detect import review
+
+    path = data_dir / "verdicts.yaml"
+    verdicts = _records(path, col, Verdict) if path.exists() else []
+    entries = {entry.get("id") for entry in register if isinstance(entry, dict)}
+    for verdict in verdicts:
+        _check_text(verdict, path, col, known, sources, verdict.id)
+        if verdict.in_register and verdict.in_register not in entries:
+            col.add(path, f"names no entry of register.yaml: {verdict.in_register!r}", record=verdict.id,
+                    field="in_register")
+    raw = {sid: (data_dir / "sources" / sources[sid].file).read_text(encoding="utf-8") for sid in texts}
+    frame, problems = review(raw, verdicts)
+    for record, message in problems:
+        col.add(path, message, record=record)
+    return frame
+
+
 def load(data_dir: Path | str = DATA_DIR) -> Book:
     """Load and validate all of data/; raise DataError naming every problem."""
     data_dir = Path(data_dir).resolve()
@@ -628,6 +649,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
 
     findings = _load_findings(data_dir, col, known, sources)
     structure, register = _load_structure(data_dir, col, known, sources)
+    detections = _review(data_dir, sources, texts, known, register, col)
 
     col.check_quotes(texts)
     if not col.problems:  # coverage needs every quote to be where the facts say
@@ -638,7 +660,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     facts["as_of_fiscal_year"] = _as_of_fiscal_year(facts, sources)
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
                 measures=measures, claims=claims, audit=audit, findings=findings, structure=structure,
-                register=register, data_dir=data_dir, files=data_files(data_dir))
+                register=register, data_dir=data_dir, files=data_files(data_dir), detections=detections)
 
 
 class _Tracked:

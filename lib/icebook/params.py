@@ -33,6 +33,7 @@ DATA_GROUPS = {
     "findings": ["findings/*.yaml"],
     "structure": ["structure.yaml"],
     "register": ["register.yaml"],
+    "verdicts": ["verdicts.yaml"],
 }
 
 

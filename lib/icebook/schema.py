@@ -386,3 +386,12 @@ def fact_lists(record: BaseModel) -> set[str]:
         for part in _models(value):
             found |= fact_lists(part)
     return found
+
+
+class Verdict(Strict):
+    """A reviewer's verdict on one candidate a consistency detector found (data/verdicts.yaml)."""
+
+    id: str = Field(pattern=ID)
+    verdict: Literal["inconsistent", "ambiguous", "explained"]
+    reason: Prose = Field(min_length=1)
+    in_register: str | None = None
