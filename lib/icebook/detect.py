@@ -190,14 +190,14 @@ SYNONYMS = {"lb": "pound", "lbs": "pound"}
 
 
 def _words(text: str) -> list[str]:
-    words = (SYNONYMS.get(w, w) for w in re.findall(r"[a-z][a-z-]+", text.lower()))
+    words = (SYNONYMS.get(w, w) for w in re.findall(r"[a-z][a-z]+", text.lower()))
     return [w.rstrip("s") for w in words if w not in STOP]
 
 
 def _described(text: str, end: int, start: int) -> set[str]:
-    """The words that say what a figure counts: the four content words after it, or before it when it
-    ends its sentence."""
-    after = _words(re.split(r"(?<![A-Z])\.(?:\s|$)|;", text[end:end + 60])[0])[:4]
+    """The words that say what a figure counts: the two content words after it, or the four before it
+    when it ends its sentence."""
+    after = _words(re.split(r"(?<![A-Z])\.(?:\s|$)|;", text[end:end + 60])[0])[:2]
     return set(after or _words(text[max(0, start - 60):start])[-4:])
 
 
@@ -367,14 +367,15 @@ def _fiscal_years(text: str) -> list[tuple[int, int, str]]:
 
 
 def durations(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
-    """A stated span against the fiscal years named beside it (its sentence, or the one before), and two
-    ranges in one paragraph that name different fiscal years; a span said to be the period reviewed is
-    set against the period the report says it analysed."""
+    """A stated span against the fiscal years named beside it (its sentence, or the one before on the same
+    or the previous line), and two such ranges that name different fiscal years; a span said to be the
+    period reviewed is set against the period the report says it analysed, and the dates the work was done
+    against the data it analysed."""
     for items in texts.values():
         analysed = [(p, r) for p in items if _ANALYSED.search(p.text) for r in _fiscal_years(p.text)]
         for i, passage in enumerate(items):
-            near = [(p, r) for p in items[max(0, i - 1):i + 1] if abs(p.line - passage.line) <= 3
-                    for r in _fiscal_years(p.text)]
+            near = [(p, r) for p in items[max(0, i - 1):i + 1] if passage.line - p.line <= 1
+                    and not _CONDUCTED.search(p.text) for r in _fiscal_years(p.text)]
             for match in _SPAN.finditer(passage.text):
                 years = _count(next(g for g in match.groups() if g))
                 if years is None:
@@ -385,15 +386,23 @@ def durations(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                         yield Candidate("durations", match[0], passage, other,
                                         f"{match[0]} against {printed} ({last - first + 1} fiscal years)")
             yield from _after_the_work(passage, analysed)
-            mine = _fiscal_years(passage.text)
+            mine = [] if _CONDUCTED.search(passage.text) else _fiscal_years(passage.text)
             for first, last, printed in mine:
                 for other, (first_b, last_b, printed_b) in near:
                     if other is passage and (first_b, last_b, printed_b) <= (first, last, printed):
                         continue
-                    if (first, last) != (first_b, last_b):
+                    if (first, last) != (first_b, last_b) and _same_subject(passage, other, printed, printed_b):
                         yield Candidate("durations", printed, passage, other,
                                         f"{printed} (FY {first}–FY {last}) against {printed_b} "
                                         f"(FY {first_b}–FY {last_b})")
+
+
+def _same_subject(first: Passage, second: Passage, printed: str, printed_b: str) -> bool:
+    """Two ranges in one sentence, or in two sentences that share a content word besides their dates."""
+    if first is second:
+        return True
+    words = set(_words(first.text.replace(printed, " "))) & set(_words(second.text.replace(printed_b, " ")))
+    return bool(words - {m.lower() for m in MONTHS} - {"fy", "fiscal", "year"})
 
 
 def _month(name: str, year: str) -> int:
