@@ -23,3 +23,54 @@ document.addEventListener("DOMContentLoaded", function () {
     });
   });
 });
+
+// Fact index: the filter box hides the entries (and the sources' sections) that do not contain the words typed.
+document.addEventListener("DOMContentLoaded", function () {
+  var box = document.getElementById("fact-filter");
+  if (!box) { return; }
+  var status = document.getElementById("fact-filter-status");
+  box.addEventListener("input", function () {
+    var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
+    var shown = 0;
+    document.querySelectorAll(".fact-entry").forEach(function (entry) {
+      var text = entry.textContent.toLowerCase();
+      entry.hidden = !words.every(function (word) { return text.includes(word); });
+      if (!entry.hidden) { shown += 1; }
+    });
+    document.querySelectorAll("section.fact-source").forEach(function (section) {
+      section.hidden = !section.querySelector(".fact-entry:not([hidden])");
+    });
+    status.textContent = !words.length ? "" : shown ? "Showing the matching entries only." : "No entry matches.";
+  });
+});
+
+// "Cite this figure": copies the entry's citation with its permanent link (the page's address and the fact's id).
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button.cite-fact");
+  if (!button) { return; }
+  var entry = button.closest(".fact-entry");
+  var link = location.href.split("#")[0] + "#" + entry.id;
+  var text = button.dataset.citation + " " + link;
+  var done = function () {
+    button.textContent = "Citation copied";
+    setTimeout(function () { button.textContent = "Cite this figure"; }, 2000);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, function () { copyBySelection(text); done(); });
+  } else {
+    copyBySelection(text);
+    done();
+  }
+});
+
+function copyBySelection(text) {
+  var area = document.createElement("textarea");
+  area.value = text;
+  area.setAttribute("readonly", "");
+  area.style.position = "fixed";
+  area.style.opacity = "0";
+  document.body.appendChild(area);
+  area.select();
+  document.execCommand("copy");
+  document.body.removeChild(area);
+}

@@ -22,7 +22,7 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "references.bib", "requirements.lock"]
+COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
 pytestmark = pytest.mark.slow
 
 

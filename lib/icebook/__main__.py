@@ -1,4 +1,4 @@
-"""Command line: ``python -m icebook validate | export | build``."""
+"""Command line: ``python -m icebook validate | export | build | add-source | impact``."""
 
 from __future__ import annotations
 
@@ -36,6 +36,26 @@ def _build(args: argparse.Namespace) -> int:
     return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs)
 
 
+def _add_source(args: argparse.Namespace) -> int:
+    from .maintain import add_source
+
+    for path in add_source(args.file, args.id, args.data):
+        print(f"wrote {path}")
+    print(f"Next: fill in the FILL IN fields of {args.id!r} in sources.yaml, add its facts to facts/{args.id}.csv, "
+          "run `python -m icebook validate` (it also asks for every number in the text to be a fact or excluded "
+          f"in coverage.yaml), then `python -m icebook impact data/facts/{args.id}.csv` and `make book`.")
+    return 0
+
+
+def _impact(args: argparse.Namespace) -> int:
+    from .maintain import impact_of_fact, impact_of_file
+
+    target = Path(args.target)
+    lines = impact_of_file(target) if target.exists() or "/" in args.target else impact_of_fact(args.target)
+    print("\n".join(lines))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     from .versions import DATA_DIR
 
@@ -55,6 +75,15 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="with --only: where to write the executed notebook and page")
     p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
     p.set_defaults(run=_build)
+    p = sub.add_parser("add-source", help="add a source text: copy it, register it with its sha256, "
+                       "create its facts CSV")
+    p.add_argument("file", type=Path, help="the source text (UTF-8), copied unchanged into data/sources/")
+    p.add_argument("--id", required=True, help="the new source's id: lower-case letters and digits")
+    p.add_argument("--data", default=DATA_DIR, type=Path)
+    p.set_defaults(run=_add_source)
+    p = sub.add_parser("impact", help="the pages a data file (or a fact id) feeds, and why")
+    p.add_argument("target", help="a path under data/, or a fact id")
+    p.set_defaults(run=_impact)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

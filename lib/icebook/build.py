@@ -32,7 +32,7 @@ EXECUTED = BUILD / "executed"
 MANIFEST = EXECUTED / "manifest.json"
 SITE = BUILD / "html"
 SITE_RECORD = BUILD / "html.json"
-BOOK_FILES = ["_config.yml", "_toc.yml", "references.bib"]
+BOOK_FILES = ["_config.yml", "_toc.yml"]
 BOOK_DIRS = ["_static"]
 VENDOR = {  # the Vega scripts the charts load, from package-lock.json's pinned npm packages
     "vega.min.js": "node_modules/vega/build/vega.min.js",
@@ -260,6 +260,7 @@ def _stage(jobs: list[Job], record: dict) -> Path:
     config.setdefault("html", {})["extra_footer"] = footer
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")
+    write_bibliography(src / "references.bib")
     return stage
 
 
@@ -268,6 +269,14 @@ def export_downloads(out: Path) -> None:
     from .export import export
 
     export(book(), out)
+
+
+def write_bibliography(path: Path) -> None:
+    """references.bib, written from the source registry (the book has no other copy of it)."""
+    from .bibliography import bibliography
+    from .data import book
+
+    path.write_text(bibliography(book().sources), encoding="utf-8")
 
 
 def _jupyter_book(stage: Path) -> Path:
@@ -286,8 +295,9 @@ def _jupyter_book(stage: Path) -> Path:
 def _publish(new_site: Path, record: dict) -> None:
     """Replace the published site with the new one in one rename."""
     from .checks import check_site
+    from .data import book
 
-    problems = check_site(new_site)
+    problems = check_site(new_site, sources=len(book().sources))
     if problems:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
     old = BUILD / "html.previous"

@@ -3,7 +3,8 @@
 * every internal link and anchor resolves (fact links included);
 * no page loads anything from another host (the Vega scripts ship with the site);
 * the trace contract: every number in a page's text is a traced fact or derived
-  figure, or plain structure (a year, a fiscal-year label, a report or item number).
+  figure, or plain structure (a year, a fiscal-year label, a report or item number);
+* counts in prose agree with the data: "the five sources" fails when there are six.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .text import unstructured_numbers
+from .text import NUMBER_WORDS, unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
@@ -44,8 +45,26 @@ def untraced_numbers(soup: BeautifulSoup) -> list[str]:
     return found
 
 
-def check_site(site: Path) -> list[str]:
-    """Every problem with a built site, each naming the page."""
+COUNT_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)}
+# "the five sources", "what five documents say", "cites six documents": a count of the book's own sources.
+SOURCE_COUNT = re.compile(r"\b(?:the|its|these|all|what|cites|book's)\s+(" + "|".join(NUMBER_WORDS[1:])
+                          + r")\s+(?:[a-z]+\s+)?(?:sources|documents)\b", re.I)
+
+
+def stale_counts(soup: BeautifulSoup, sources: int) -> list[str]:
+    """Phrases counting the book's sources ("the five sources") that disagree with the data's count."""
+    article = soup.select_one("article") or soup.body
+    if article is None:
+        return []
+    for element in article.select("blockquote, .source-quote, .fact-notes, code, script, style"):
+        element.decompose()
+    text = " ".join(article.get_text(" ").split())
+    return [f"“{m[0]}” but the data has {sources} sources" for m in SOURCE_COUNT.finditer(text)
+            if COUNT_WORDS[m[1].lower()] != sources]
+
+
+def check_site(site: Path, sources: int | None = None) -> list[str]:
+    """Every problem with a built site, each naming the page; with ``sources``, also counts of them in prose."""
     problems: list[str] = []
     ids: dict[Path, set[str]] = {}
     soups = {}
@@ -76,6 +95,8 @@ def check_site(site: Path) -> list[str]:
                     ids[target] = {el["id"] for el in _soup(target).select("[id]")}
                 if unquote(parts.fragment) not in ids[target]:
                     problems.append(f"{name}: link {href!r} points to a missing anchor")
+        if sources is not None:
+            problems += [f"{name}: {stale}" for stale in stale_counts(_soup(page), sources)]
         for number in untraced_numbers(soup):
             problems.append(f"{name}: untraced number {number}")
     return problems

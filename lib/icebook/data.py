@@ -198,6 +198,11 @@ def _load_sources(data_dir: Path, col: _Collector) -> tuple[dict[str, Source], d
     path = data_dir / "sources.yaml"
     raw = _read_yaml(path, col)
     sources = {s.id: s for s in _records(path, col, Source, raw)}
+    for record in raw if isinstance(raw, list) else []:
+        for name, value in record.items() if isinstance(record, dict) else []:
+            if isinstance(value, str) and value.startswith("FILL IN"):
+                col.add(path, f"still to fill in: {value[len('FILL IN'):].strip()}", record=record.get("id"),
+                        field=name)
     broken = {str(r["id"]): Source.model_construct(**r) for r in (raw if isinstance(raw, list) else [])
               if isinstance(r, dict) and "id" in r and str(r["id"]) not in sources}
     texts = {}

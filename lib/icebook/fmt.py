@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from .compare import FORMULA
 from .data import FACT_REF, book
+from .text import NUMBER_WORDS
 
 FACT_INDEX = "fact-index.html"
 QUALIFIER_WORDS = {"more_than": "more than", "about": "about", "nearly": "nearly", "at_least": "at least",
@@ -95,7 +96,8 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
     note = QUALIFIER_NOTES.get(row["qualifier"], "")
     label = fact_text(fact_id, qualifier)
     source = book().sources[row["source"]]
-    hover = (f"“{row['quote']}” — {source.title}, {row['locator']}" + (f" ({note})" if note else "")
+    hover = (f"“{row['quote']}” — {source.title} ({source.date_printed}), {row['locator']}"
+             + (f" ({note})" if note else "")
              + (f" [OCR: {row['ocr_correction']}]" if row["ocr_correction"] else ""))
     return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>').format(
         fact_href(fact_id), hover, hover, label)
@@ -176,3 +178,30 @@ def change(ch) -> Markup:
     hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {ch.reason}"
     return Markup('<a class="derived" href="#{}" data-quote="{}" title="{}">{}</a>').format(ch.id, hover, hover, text)
 
+
+
+def count_word(n: int) -> str:
+    """A count as prose writes it: "five", or digits beyond twenty."""
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else f"{n:,}"
+
+
+def book_count(n: int, href: str) -> Markup:
+    """A count of the book's own data ("five" sources), linked to the list it counts."""
+    return Markup('<a class="book-count" href="{}">{}</a>').format(href, count_word(n))
+
+
+def source_count() -> Markup:
+    """How many sources the book cites, in words, linked to the Sources page."""
+    return book_count(len(book().sources), "sources.html")
+
+
+def citation(fact_id: str) -> str:
+    """How to cite a fact: the figure as worded, what it measures, the source's title, issuer, date and number,
+    where in it, and the quote (the page adds the entry's permanent link)."""
+    row = book().fact(fact_id)
+    source = book().sources[row["source"]]
+    where = row["locator"] + (f", page {row['page']}" if row["page"] else "")
+    number = f", {source.document_number}" if source.document_number else ""
+    period = row["period"] or row["period_type"].replace("_", " ")
+    return (f"{fact_text(fact_id)} ({metric_label(row['metric'])}, {period}). "
+            f"{source.title}. {source.issuer}, {source.date_printed}{number}. {where}. “{row['quote']}”")

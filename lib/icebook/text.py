@@ -96,6 +96,11 @@ def same_number(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+# Counts as prose writes them, from none to twenty (the pages' counts of the book's own data).
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+                "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty")
+
+
 # Numbers that are structure, not figures: they may stand in prose and on pages
 # without a fact behind them. Shared by the validator (prose fields) and the
 # trace test (built pages), so both apply the same rule.

@@ -1,0 +1,73 @@
+"""The maintainer commands: add-source on a copy of the good fixture, impact on the project's own data."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+from icebook.errors import ParameterError
+from icebook.maintain import add_source, impact_of_file
+
+FIXTURES = Path(__file__).parent / "fixtures"
+NEW_TEXT = FIXTURES / "sixth_source" / "ero-removals-summary.md"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    shutil.copytree(FIXTURES / "good", tmp_path / "data")
+    return tmp_path / "data"
+
+
+def test_add_source_copies_registers_with_the_full_hash_and_creates_the_facts_header(data: Path):
+    add_source(NEW_TEXT, "later", data)
+    assert (data / "sources" / NEW_TEXT.name).read_bytes() == NEW_TEXT.read_bytes()
+    entry = yaml.safe_load((data / "sources.yaml").read_text())[-1]
+    assert entry["id"] == "later" and entry["file"] == NEW_TEXT.name
+    assert entry["sha256"] == hashlib.sha256(NEW_TEXT.read_bytes()).hexdigest()
+    assert entry["title"].startswith("FILL IN")
+    assert (data / "facts" / "later.csv").read_text().startswith("id,source,locator,page,quote,printed,value,")
+
+
+@pytest.mark.parametrize(("source_id", "message"), [("sample", "already registered"),
+                                                    ("Later-One", "lower-case letters and digits")])
+def test_add_source_refuses_a_taken_or_malformed_id_and_changes_nothing(data: Path, source_id: str, message: str):
+    before = (data / "sources.yaml").read_bytes()
+    with pytest.raises(ParameterError, match=message):
+        add_source(NEW_TEXT, source_id, data)
+    assert (data / "sources.yaml").read_bytes() == before
+    assert not (data / "sources" / NEW_TEXT.name).exists()
+
+
+def test_add_source_refuses_text_that_is_not_utf8(data: Path, tmp_path: Path):
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("Caf\u00e9 report".encode("latin-1"))
+    with pytest.raises(ParameterError, match="not UTF-8"):
+        add_source(latin, "latin", data)
+
+
+def test_the_stub_fails_validation_naming_each_field_to_fill_in(data: Path):
+    add_source(NEW_TEXT, "later", data)
+    result = subprocess.run([sys.executable, "-m", "icebook", "validate", "--data", str(data)],
+                            capture_output=True, text=True)
+    assert result.returncode == 1
+    for name in ("title", "short_name", "issuer", "kind", "trust"):
+        assert f"(later), field '{name}': still to fill in" in result.stderr, result.stderr
+
+
+def test_impact_of_the_register_names_the_checking_page_only():
+    lines = impact_of_file(Path("data/register.yaml"))
+    pages = [line for line in lines if line.startswith("  ")]
+    assert pages == ["  checking (checking.ipynb): reads register"]
+
+
+def test_impact_of_the_registry_names_the_bibliography_and_every_page():
+    text = "\n".join(impact_of_file(Path("data/sources.yaml")))
+    assert "bibliography" in text
+    for page in ("home", "comparison", "sources", "fact-index", "profile-ero"):
+        assert f"  {page} (" in text
