@@ -8,6 +8,7 @@ faults a detector must find, ``<kind>_near_miss.md`` wording that looks alike bu
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 from collections import Counter
 from pathlib import Path
@@ -19,6 +20,7 @@ from icebook import DataError, load
 from icebook.data import DATA_DIR
 from icebook.detect import KINDS, passages, sweep
 
+ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 DETECT = FIXTURES / "detect"
 
@@ -198,3 +200,10 @@ def test_real_sources_candidate_counts_are_pinned():
                if counts.get(kind, 0) != PINNED.get(kind, 0)}
     assert not changed, (f"candidate counts changed by kind {changed}; the detectors or the sources changed:\n"
                          + "\n".join(new + gone))
+
+
+def test_checking_page_has_a_heading_for_each_kind_of_detector():
+    notebook = json.loads((ROOT / "chapters" / "checking.ipynb").read_text(encoding="utf-8"))
+    headings = ["".join(cell["source"]).removeprefix("### ") for cell in notebook["cells"]
+                if cell["cell_type"] == "markdown" and cell["id"].startswith("checking-kind-")]
+    assert headings == list(KINDS.values())
