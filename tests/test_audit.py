@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook import load
+from icebook import DataError, load
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -26,3 +26,27 @@ def test_planted_wrong_percentage_is_reported_inconsistent(tmp_path):
     assert claim["recomputed"] == pytest.approx(34 / 1250 * 100)
     assert claim["difference"] == pytest.approx(34 / 1250 * 100 - 40)
     assert claim["verdict"] == "inconsistent"
+
+
+def _with_claims(tmp_path: Path, claims: str) -> Path:
+    data = tmp_path / "data"
+    shutil.copytree(FIXTURES / "good", data)
+    shutil.copy(FIXTURES / "claims_planted" / claims, data / "claims.yaml")
+    return data
+
+
+def test_a_count_claim_listing_an_item_the_source_does_not_print_is_refused(tmp_path):
+    data = _with_claims(tmp_path, "count_claims.yaml")
+    with pytest.raises(DataError) as error:
+        load(data)
+    problems = [str(p) for p in error.value.problems]
+    assert problems == ["data/claims.yaml (sample-planted-unprinted-item), field 'listed': listed item 'Detentions' "
+                        "is not in source 'sample'"]
+
+
+def test_a_count_that_its_listed_items_do_not_give_is_inconsistent(tmp_path):
+    data = _with_claims(tmp_path, "count_claims.yaml")
+    text = (data / "claims.yaml").read_text(encoding="utf-8")
+    (data / "claims.yaml").write_text(text.split("- id: sample-planted-unprinted-item")[0], encoding="utf-8")
+    claim = load(data).audit.loc["sample-planted-wrong-count"]
+    assert (claim["stated"], claim["recomputed"], claim["verdict"]) == (34, 2, "inconsistent")

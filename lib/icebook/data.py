@@ -446,7 +446,11 @@ def _audit(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, know
         stated = float(facts.at[claim.fact, "value"])
         recomputed = difference = None
         verdict = "uncheckable"
-        if claim.formula:
+        if claim.kind == "count":
+            recomputed = float(len(claim.listed))
+            difference = recomputed - stated
+            verdict = "consistent" if abs(difference) <= claim.tolerance else "inconsistent"
+        elif claim.formula:
             names = {name: float(facts.at[ref, "value"]) if ref in facts.index else float(derived.at[ref, "value"])
                      for name, ref in claim.inputs.items()}
             try:
@@ -464,6 +468,18 @@ def _audit(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, know
                      "difference": difference, "verdict": verdict})
     columns = [*Claim.model_fields, "stated", "recomputed", "difference", "verdict"]
     return pd.DataFrame(rows, columns=columns).set_index("id", drop=False)
+
+
+def _check_listed(claims: list[Claim], facts: pd.DataFrame, texts: dict[str, str], path: Path,
+                  col: _Collector) -> None:
+    """A count claim lists its items as printed: each must stand in its fact's source, and a count needs some."""
+    for claim in claims:
+        if claim.kind == "count" and not claim.listed:
+            col.add(path, "a count claim lists the items it counts", record=claim.id, field="listed")
+        source = facts.at[claim.fact, "source"] if claim.fact in facts.index else None
+        for item in claim.listed:
+            if source in texts and normalise(item) not in texts[source]:
+                col.add(path, f"listed item {item!r} is not in source {source!r}", record=claim.id, field="listed")
 
 
 def _check_text(record: BaseModel, path: Path, col: _Collector, known: set[str], sources: dict,
@@ -651,6 +667,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     _check_record_prose(claims, ("notes",), known, claims_path, col)
     _check_record_prose(derived_records, ("label", "notes"), known, derived_path, col)
     audit = _audit(claims, facts, derived, known, claims_path, col)
+    _check_listed(claims, facts, texts, claims_path, col)
 
     findings = _load_findings(data_dir, col, known, sources)
     structure, register = _load_structure(data_dir, col, known, sources)

@@ -171,9 +171,12 @@ class Claim(Strict):
 
     id: str = Field(pattern=ID)
     fact: str
-    kind: Literal["percentage", "change", "total", "sum", "ratio", "repeat"]
+    kind: Literal["percentage", "change", "total", "sum", "ratio", "repeat", "count"]
     formula: str | None = None
     inputs: dict[str, str] = {}
+    # kind "count": the items the source lists after a stated count, as printed; the count is recomputed
+    # as how many there are, and each must stand in the fact's source text.
+    listed: list[str] = []
     rounding: str
     tolerance: float = Field(ge=0)
     implies: str | None = None
