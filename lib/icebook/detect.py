@@ -22,6 +22,7 @@ The detectors, by kind:
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import re
 from collections import Counter, defaultdict
@@ -178,7 +179,8 @@ def _figures(text: str) -> Iterator[tuple[str, int, int, int]]:
         digits = whole.replace(",", "")
         if not tail and not fraction and "," not in whole and 1900 <= int(digits) <= 2100:
             continue  # a year
-        if _NOT_A_COUNT.search(text[:match.start()]) or text[match.end():match.end() + 1] in ("-", "–", ")", "("):
+        before, after = text[max(0, match.start() - 40):match.start()], text[match.end():match.end() + 1]
+        if _NOT_A_COUNT.search(before) or after in ("-", "–", ")", "("):
             continue
         significant = len((digits.lstrip("0") + fraction).rstrip("0")) if not fraction else len(digits + fraction)
         unit = "%" if tail in ("%", "percent") else tail
@@ -280,6 +282,7 @@ def names(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                 if expansion:
                     forms[_acronym(match[1])].setdefault(_plain(expansion), (expansion, passage))
     longest = max((len(a) for a in forms), default=0)
+    prefixes = {a[:n] for a in forms for n in range(1, len(a) + 1)}
     for items in texts.values():
         for passage in items:
             if passage.section == "Table of Contents":
@@ -291,7 +294,7 @@ def names(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                 letters = ""
                 for j in range(i, min(len(words), i + longest * 2)):
                     letters += "" if words[j].lower() in _JOINERS else words[j][0].upper()
-                    if len(letters) > longest:
+                    if letters and letters not in prefixes:
                         break
                     if len(letters) >= 3 and letters in forms and words[j].lower() not in _JOINERS:
                         _add_variant(forms[letters], " ".join(words[i:j + 1]), passage)
@@ -350,7 +353,8 @@ def _count(word: str) -> int | None:
     return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
 
 
-def _fiscal_years(text: str) -> list[tuple[int, int, str]]:
+@functools.lru_cache(maxsize=4096)
+def _fiscal_years(text: str) -> tuple[tuple[int, int, str], ...]:
     """The fiscal-year ranges a sentence names: (first, last, as printed); dates become fiscal years."""
     found = []
     for match in _FY_RANGE.finditer(text):
@@ -363,7 +367,7 @@ def _fiscal_years(text: str) -> list[tuple[int, int, str]]:
         first = start_year + 1 if start_month >= 10 else start_year
         last = end_year + 1 if end_month >= 10 else end_year
         found.append((first, last, match[0]))
-    return found
+    return tuple(found)
 
 
 def durations(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
@@ -472,11 +476,13 @@ def terms(texts: dict[str, list[Passage]], raw: dict[str, str]) -> Iterator[Cand
         headings = [p for p in items if p.text == p.section and p.section != "Table of Contents"
                     and not (toc and toc[0][0] - 3 <= p.line <= toc[-1][0])]
         for line, entry in toc:
-            best = max(headings, key=lambda h: difflib.SequenceMatcher(a=entry.lower(), b=h.text.lower()).ratio(),
-                       default=None)
+            close = [(matcher.ratio(), h) for h in headings
+                     for matcher in [difflib.SequenceMatcher(a=entry.lower(), b=h.text.lower())]
+                     if matcher.real_quick_ratio() >= 0.75 and matcher.quick_ratio() >= 0.75]
+            ratio, best = max(close, key=lambda pair: pair[0], default=(0.0, None))
             if best is None or _squash(best.text) == _squash(entry):
                 continue
-            if difflib.SequenceMatcher(a=entry.lower(), b=best.text.lower()).ratio() >= 0.75:
+            if ratio >= 0.75:
                 gone, new = _changed_words(entry, best.text)
                 yield Candidate("terms", f"contents: {best.text}", Passage(source, line, "Table of Contents", entry),
                                 best, f"contents “{' '.join(gone)}”, heading “{' '.join(new)}”")
@@ -556,7 +562,7 @@ def parts_totals(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                 continue
             for match in _LISTED.finditer(passage.text):
                 stated = _count(match[1])
-                if _NOT_A_COUNT.search(passage.text[:match.start()]):
+                if _NOT_A_COUNT.search(passage.text[max(0, match.start() - 40):match.start()]):
                     continue
                 listed = _listed_items(match[3])
                 if stated and 2 <= stated <= 12 and len(listed) >= 2 and len(listed) != stated \
