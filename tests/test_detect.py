@@ -44,15 +44,17 @@ def _real_sources() -> dict[str, str]:
 
 # --- each detector: its planted fault, and a near-miss it must not flag
 
-def test_same_number_flags_one_figure_called_flights_and_people():
+def test_same_number_flags_one_figure_called_flights_and_people_and_one_count_for_two_years():
     found = _sweep("same_number_planted")
-    assert _details(found, "same-number") == ["“flight homebound” against “citizen return”"]
-    assert {c.first.line for c in found} | {c.second.line for c in found} == {3, 7}
+    assert _details(found, "same-number") == ["“flight homebound” against “citizen return”",
+                                              "FY 2019 against FY 2020"]
+    assert [(c.first.line, c.second.line) for c in found] == [(3, 7), (11, 13)]
 
 
 def test_same_number_leaves_restated_figures_years_and_citations_alone():
     # 3,671 arrests and 6,105 pounds ("lbs.") restated; 400 statutes and 400 offices in different
-    # paragraphs (a round figure); a year; a court citation's page; a public law number.
+    # paragraphs (a round figure); a year; a court citation's page; a public law number; a count
+    # restated for the same fiscal year.
     assert _sweep("same_number_near_miss") == []
 
 

@@ -204,8 +204,9 @@ def _described(text: str, end: int, start: int) -> set[str]:
 
 
 def same_number(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
-    """A figure with three or more significant digits printed twice, the words after it sharing nothing;
-    a shorter figure only when both stand in one paragraph of one source."""
+    """A figure with three or more significant digits printed twice, the words after it sharing nothing or
+    the two sentences naming different fiscal years; a shorter figure only when both stand within a few
+    lines of one source."""
     seen: dict[str, list[tuple[Passage, set[str], int]]] = defaultdict(list)
     for items in texts.values():
         for passage in items:
@@ -217,12 +218,24 @@ def same_number(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
     for figure, places in seen.items():
         for i, (first, words_a, significant) in enumerate(places):
             for second, words_b, _ in places[i + 1:]:
-                if first.text == second.text or words_a & words_b or not (words_a and words_b):
+                if first.text == second.text:
+                    continue
+                years_a, years_b = _years_named(first.text), _years_named(second.text)
+                if significant >= 3 and years_a and years_b and not years_a & years_b:
+                    yield Candidate("same-number", figure, first, second,
+                                    f"FY {'/'.join(sorted(years_a))} against FY {'/'.join(sorted(years_b))}")
+                    continue
+                if words_a & words_b or not (words_a and words_b):
                     continue
                 close = first.source == second.source and abs(first.line - second.line) <= 3
                 if significant >= 3 or close:
                     yield Candidate("same-number", figure, first, second,
                                     f"“{' '.join(sorted(words_a))}” against “{' '.join(sorted(words_b))}”")
+
+
+def _years_named(text: str) -> set[str]:
+    """The fiscal years a sentence names ("FY 2019", "fiscal year 2019")."""
+    return set(re.findall(r"\b(?:FY|[Ff]iscal [Yy]ear)\s?(\d{4})\b", text))
 
 
 # --- names expanded two ways -------------------------------------------------------------------------
