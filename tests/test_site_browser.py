@@ -150,3 +150,41 @@ def test_reader_finds_a_fact_by_a_word_of_its_quote(server, browser):
         results.first.wait_for(timeout=15000)
         hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
         assert any("fact-index" in h for h in hrefs), hrefs
+
+
+def test_reader_filters_the_fact_index_by_a_word(server, browser):
+    with Visit(browser, f"{server}/chapters/pages/fact-index.html") as visit:
+        page = visit.page
+        entries = page.locator(".fact-entry")
+        total = entries.count()
+        page.fill("#fact-filter", "fentanyl")
+        visible = page.locator(".fact-entry:visible")
+        assert 0 < visible.count() < total
+        assert all("fentanyl" in visible.nth(i).inner_text().lower() for i in range(visible.count()))
+        assert not page.locator("section.fact-source:has(#facts-oidro)").is_visible()  # the memo has no such fact
+        assert page.locator("#fact-filter-status").inner_text().strip()
+        page.fill("#fact-filter", "")
+        assert page.locator(".fact-entry:visible").count() == total
+        assert visit.errors == []
+
+
+def test_cite_this_figure_copies_the_figure_source_date_locator_quote_and_link(server, browser):
+    from icebook import load
+
+    data = load()
+    fact = data.facts[(data.facts["source"] == "oig2013") & (data.facts["page"] != "")].iloc[0]
+    source = data.sources["oig2013"]
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/chapters/pages/fact-index.html#{fact['id']}", wait_until="load")
+        button = page.locator(f"[id='{fact['id']}'] button.cite-fact")
+        button.click()
+        page.wait_for_function("b => b.textContent === 'Citation copied'", arg=button.element_handle())
+        copied = page.evaluate("navigator.clipboard.readText()")
+    finally:
+        context.close()
+    for part in (fact["printed"], source.title, source.issuer, source.date_printed, source.document_number,
+                 fact["locator"], f"page {fact['page']}", fact["quote"]):
+        assert part in copied, (part, copied)
+    assert copied.endswith(f"/chapters/pages/fact-index.html#{fact['id']}")
