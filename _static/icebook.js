@@ -74,3 +74,46 @@ function copyBySelection(text) {
   document.execCommand("copy");
   document.body.removeChild(area);
 }
+
+// Charts: each panel's Vega-Lite spec (in <script class="chart-spec">) is drawn into the <div class="chart-live">
+// before it, sized to its column, in the colours of the page's theme; redrawn when the reader switches theme.
+(function () {
+  function colours() {
+    var style = getComputedStyle(document.documentElement);
+    var css = function (name) { return style.getPropertyValue(name).trim(); };
+    return {ink: css("--icebook-chart-ink"), muted: css("--icebook-chart-muted"), grid: css("--icebook-chart-grid"),
+            bar: css("--icebook-chart-bar"), onBar: css("--icebook-chart-on-bar")};
+  }
+
+  function themed(spec, c) {
+    var axis = Object.assign({}, spec.config.axis, {labelColor: c.ink, titleColor: c.ink, domainColor: c.muted,
+                                                    tickColor: c.muted, gridColor: c.grid});
+    spec.config = Object.assign({}, spec.config, {axis: axis});
+    var value = {barColour: c.bar, inkColour: c.ink, onBarColour: c.onBar};
+    spec.params = spec.params.map(function (p) { return p.name in value ? {name: p.name, value: value[p.name]} : p; });
+    return spec;
+  }
+
+  function draw(figure) {
+    var panels = figure.querySelectorAll(".chart-panel");
+    var c = colours();
+    Promise.all(Array.from(panels).map(function (panel) {
+      var spec = themed(JSON.parse(panel.querySelector("script.chart-spec").textContent), c);
+      if (panel.icebookView) { panel.icebookView.finalize(); }
+      return vegaEmbed(panel.querySelector(".chart-live"), spec, {actions: false, renderer: "svg", mode: "vega-lite"})
+        .then(function (result) { panel.icebookView = result.view; });
+    })).then(function () { figure.classList.add("chart-drawn"); })
+      .catch(function (e) { console.error("chart " + figure.id + ": " + e); });
+  }
+
+  function drawAll() { document.querySelectorAll("figure.icebook-chart").forEach(draw); }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    drawAll();
+    var theme = document.documentElement.getAttribute("data-theme");
+    new MutationObserver(function () {
+      var now = document.documentElement.getAttribute("data-theme");
+      if (now !== theme) { theme = now; drawAll(); }
+    }).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
+  });
+})();

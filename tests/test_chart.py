@@ -1,39 +1,160 @@
-"""Chart figures: titled, described, sourced, with a static image and the data one click away,
-and never carrying meaning by colour alone."""
+"""Chart figures: one unit and one kind of count, honest scales, sized to their column, titled, sourced,
+noted, with the data and the picture one click away, and never carrying meaning by colour alone.
+Planted faults are small CSV files of marks in tests/fixtures/charts/."""
+
+import base64
+import csv
+import io
+import json
+import re
+from pathlib import Path
 
 import altair as alt
+import nbformat
 import pandas as pd
 import pytest
 from markupsafe import Markup
 
-from icebook.chart import colour_only, figure, panels
+from icebook import book
+from icebook.chart import FILE_PAYLOAD, Chart, change_sentence, colour_only, figure, ship_files, why_not_a_chart
 
+FIXTURES = Path(__file__).parent / "fixtures" / "charts"
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
                       "value": [10.0, 2.0, 12.0]})
 
 
-def test_figure_has_title_description_source_static_image_and_data_table():
-    chart = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q")
-    html = figure(chart, "Detainers by year", "Bars, one per year.", "OIG-20-13",
-                  Markup("<table><tr><td>10</td></tr></table>"))
-    assert "<strong>Detainers by year</strong>" in html
-    assert 'alt="Bars, one per year."' in html
-    assert "Source: OIG-20-13." in html
-    assert 'src="data:image/svg+xml;base64,' in html
+def marks(name: str) -> pd.DataFrame:
+    return pd.read_csv(FIXTURES / f"{name}.csv", dtype={"printed": str})
+
+
+def chart(name: str = "two-panels", **changes) -> Chart:
+    fields = {"title": "Removals in FY 2020", "subtitle": "Aliens ICE removed from the United States.",
+              "description": "Bars, one per count.", "marks": marks(name), "sources": ["ar2020"],
+              "axis": "Removals", "data_table": Markup("<table><tr><td>x</td></tr></table>")} | changes
+    return Chart(**fields)
+
+
+def views(html: str) -> list[dict]:
+    return [json.loads(s.replace("<\\/", "</"))
+            for s in re.findall(r'<script type="application/json" class="chart-spec">(.*?)</script>', html)]
+
+
+def files(html: str) -> dict[str, bytes]:
+    return {name: base64.b64decode(content) for name, content in FILE_PAYLOAD.findall(html)}
+
+
+def test_a_chart_whose_marks_mix_units_is_refused_naming_the_chart_and_the_units():
+    with pytest.raises(ValueError, match=r"chart 'Removals in FY 2020': its marks mix units \(count, percent\)"):
+        figure(chart("mixed-units"))
+
+
+def test_a_chart_whose_marks_mix_kinds_of_count_is_refused_naming_the_kinds():
+    # the ERO profile's old chart: charges beside removals beside countries
+    with pytest.raises(ValueError, match=r"mix kinds of count \(charges; countries; removals\)"):
+        figure(chart("mixed-kinds"))
+
+
+def test_a_chart_without_a_source_line_is_refused():
+    with pytest.raises(ValueError, match=r"chart 'Removals in FY 2020' has no source line"):
+        figure(chart(sources=[]))
+
+
+def test_a_bar_that_dwarfs_the_rest_is_refused_and_panels_are_the_way_out():
+    assert "dwarfs the others" in why_not_a_chart(marks("dwarfed"))
+    split = marks("dwarfed").assign(panel=["All removals", "Some removals", "Some removals"])
+    assert why_not_a_chart(split) is None
+
+
+def test_the_figure_says_what_is_drawn_where_it_comes_from_and_offers_data_and_picture():
+    html = figure(chart(notes=["A caveat from the comparison rules."]))
+    assert '<p class="chart-title" id="' in html and ">Removals in FY 2020</p>" in html
+    assert '<p class="chart-subtitle">Aliens ICE removed from the United States.</p>' in html
+    caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
+    # always visible: in the caption, not folded into <details>
+    assert ("Source: ICE Annual Report, Fiscal Year 2020, U.S. Immigration and Customs Enforcement (ICE), "
+            "December 23, 2020.") in caption
+    assert "Note: A caveat from the comparison rules. Self-reported" in caption
+    links = re.findall(r'<a href="\.\./\.\./_static/downloads/charts/([^"]+)" download>', caption)
+    assert [Path(link).suffix for link in links] == [".csv", ".svg", ".png"]
+    assert set(files(html)) == set(links)
     assert "<details><summary>Data behind this chart</summary><table>" in html
-    assert "http" not in html  # no CDN, no schema URL
+    assert "http" not in FILE_PAYLOAD.sub("", html)  # no CDN, no schema URL
 
 
-def test_the_same_chart_gets_the_same_id():
-    chart = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q")
-    assert figure(chart, "t", "d", "s", Markup("")) == figure(chart, "t", "d", "s", Markup(""))
+def test_the_csv_holds_the_rows_drawn_with_fact_ids_and_verbatim_quotes():
+    html = figure(chart())
+    rows = list(csv.DictReader(io.StringIO(next(v for k, v in files(html).items() if k.endswith(".csv")).decode())))
+    assert [r["fact_id"] for r in rows] == list(marks("two-panels")["fact"])
+    for row in rows:
+        assert row["quote"] == book().fact(row["fact_id"])["quote"]
+        assert float(row["value"]) == book().fact(row["fact_id"])["value"]
+    assert rows[0]["quote"] == "In FY 2020, ICE removed 185,884 aliens."  # as ar2020 prints it
 
 
-def test_a_chart_that_tells_groups_apart_by_colour_alone_is_refused():
+def test_the_picture_files_are_an_svg_and_a_png_with_the_title_in_them():
+    made = files(figure(chart()))
+    svg = next(v for k, v in made.items() if k.endswith(".svg")).decode()
+    png = next(v for k, v in made.items() if k.endswith(".png"))
+    assert svg.startswith("<svg") and "Removals in FY 2020" in svg and "Source: ICE Annual Report" in svg
+    assert png.startswith(b"\x89PNG")
+
+
+def test_the_same_chart_gives_the_same_html_and_files():
+    assert figure(chart()) == figure(chart())
+
+
+def test_every_view_fills_its_column_and_its_bars_start_at_zero_and_reach_the_longest():
+    for view in views(figure(chart())):
+        assert view["width"] == "container"
+        x = view["layer"][0]["encoding"]["x"]
+        assert x["scale"]["domain"] == [0, 185884.0] and x["scale"]["zero"] is True  # shared: one scale
+
+
+def test_panels_on_their_own_scales_are_said_to_be():
+    html = figure(chart(shared_scale=False))
+    tops = [v["layer"][0]["encoding"]["x"]["scale"]["domain"] for v in views(html)]
+    assert tops == [[0, 185884.0], [0, 14499.0], [0, 4056.0]]
+    assert "Each panel has its own scale" in html
+    assert [p for p in re.findall(r'<p class="chart-panel-title">(.*?)</p>', html)] == [
+        "Removals", "Removals of family units", "Removals of unaccompanied alien children"]
+
+
+def test_a_long_bar_carries_its_label_inside_and_a_short_bar_just_past_its_end():
+    one = pd.concat([marks("dwarfed").iloc[1:], marks("two-panels").iloc[1:2].drop(columns="panel")])
+    (view,) = views(figure(chart(marks=one)))
+    rows = {r["printed"]: r["inside"] for r in next(iter(view["datasets"].values()))}
+    assert rows == {"14,499": True, "4,276": False, "4,056": False}
+    inside, outside = (next(layer for layer in view["layer"] if layer.get("transform") == [{"filter": f}])
+                       for f in ("datum.inside", "!datum.inside"))
+    assert inside["mark"]["align"] == "right" and outside["mark"]["align"] == "left"
+
+
+def test_a_takeaway_is_made_from_the_facts_not_typed():
+    sentence = change_sentence("dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims",
+                               "yes")
+    text = Markup(sentence).striptags()
+    later, earlier = (book().fact(i)["printed"] for i in ("ar2020-hsi-child-exploitation-victims",
+                                                          "dhs2018-hsi-child-exploitation-victims"))
+    assert text == (f"ICE reported {later} in FY 2020, against more than {earlier} in FY 2017 (DHS); "
+                    "the two count the same thing.")
+    assert sentence.count('class="fact"') == 2
+
+
+def test_the_build_moves_a_charts_files_out_of_its_notebook(tmp_path):
+    html = figure(chart())
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[
+        nbformat.v4.new_output("display_data", data={"text/html": html})])])
+    path = tmp_path / "page.ipynb"
+    nbformat.write(nb, path)
+    ship_files(path, tmp_path / "charts")
+    assert {p.name: p.read_bytes() for p in (tmp_path / "charts").iterdir()} == files(html)
+    left = nbformat.read(path, as_version=4).cells[0].outputs[0].data["text/html"]
+    assert not FILE_PAYLOAD.search(left) and 'class="chart-spec"' in left
+
+
+def test_a_chart_that_tells_groups_apart_by_colour_alone_is_found():
     chart = alt.Chart(FRAME).mark_bar().encode(x="year:N", xOffset="kind:N", y="value:Q", color="kind:N")
     assert colour_only(chart.to_dict()) == {"kind"}
-    with pytest.raises(ValueError, match=r"chart 'Detainers': kind shown by colour alone"):
-        figure(chart, "Detainers", "d", "s", Markup(""))
 
 
 @pytest.mark.parametrize("second", [{"row": "kind:N"}, {"y": "kind:N", "x": "value:Q"}, {"shape": "kind:N"}])
@@ -47,9 +168,3 @@ def test_a_text_layer_labels_what_colour_shows():
     bars = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q", color="kind:N")
     labels = alt.Chart(FRAME).mark_text().encode(x="year:N", y="value:Q", text="kind:N")
     assert colour_only((bars + labels).to_dict()) == set()
-
-
-def test_headed_panels_label_what_colour_shows():
-    bars = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q", color="kind:N")
-    assert colour_only(panels(bars, "kind").to_dict()) == set()
-    assert colour_only(panels(bars, "year").to_dict()) == {"kind"}

@@ -261,6 +261,10 @@ def _stage(jobs: list[Job], record: dict) -> Path:
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")
     write_bibliography(src / "references.bib")
+    from .chart import ship_files
+
+    for job in jobs:  # each chart's CSV, SVG and PNG travel in its page's notebook
+        ship_files(src / "chapters" / "pages" / f"{job.page}.ipynb", src / "_static" / "downloads" / "charts")
     return stage
 
 

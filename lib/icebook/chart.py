@@ -1,29 +1,81 @@
-"""Charts that draw offline: Altair specs embedded against the Vega scripts the site ships.
+"""Charts a reader can use: horizontal labelled bars that fit any screen, drawn offline.
 
-Each chart is a figure with a title, the live chart (vegaEmbed, loaded from
-_static/vendor/ by the book's config, never from a CDN), a static SVG made at
-build time by vl-convert (shown in print and without JavaScript), an accessible
-description, the source, and the data behind it one click away.
+A chart is described by a :class:`Chart` (its marks, title, definition, sources, notes)
+and made into one HTML figure by :func:`figure`:
+
+* the title, the one-sentence definition and a takeaway generated from the data, as
+  HTML above the chart, so they wrap at any width;
+* one Vega-Lite view per panel, sized to its column (``width: "container"``) and
+  embedded by ``_static/icebook.js`` against the Vega scripts the site ships, with
+  colours taken from the page's light or dark theme;
+* under it, always visible: the text alternative, a "Source:" line naming each
+  document and its date, a "Note:" line (partial years, rounding, self-reported
+  figures, comparison caveats) and links to the rows drawn (CSV) and the picture
+  (SVG, PNG), made at build time by vl-convert;
+* the data table, one click away.
+
+The figure refuses a chart with no source, marks in more than one unit or kind of
+count, a bar that dwarfs the rest of its panel, or meaning carried by colour alone.
+The CSV, SVG and PNG travel inside the executed notebook; the build moves them into
+the site (:func:`ship_files`).
 """
 
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
+import io
 import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import altair as alt
+import pandas as pd
 import vl_convert as vlc
 from IPython.display import HTML, display
 from markupsafe import Markup
 
+from .data import book
+from .fmt import fact, fact_text
+
 VL_VERSION = "6.4"
-# No action menu: its icon-only <summary> fails axe-core, and the data table and the static SVG
-# already give the reader the data and an image.
-EMBED_OPTIONS = {"actions": False, "renderer": "svg", "mode": "vega-lite"}
+# From a page in chapters/pages/ to where the build puts each chart's files.
+FILES_URL = "../../_static/downloads/charts"
+FILE_PAYLOAD = re.compile(r'<script type="application/x-icebook-file" data-name="([^"]+)">([A-Za-z0-9+/=]*)</script>')
 COLOUR_CHANNELS = ("color", "fill", "stroke")
 # channels a reader sees as text or position: a field on one of them is not carried by colour alone
 LABELLED_CHANNELS = ("x", "y", "row", "column", "facet", "shape", "strokeDash", "text")
+MARK_COLUMNS = ("bar", "value", "printed", "fact", "counts")
+DWARF = 10  # a bar more than this many times the next longest leaves the others unreadable
+INSIDE = 0.5  # a bar at least this share of its scale carries its label inside its end
+LABEL_LINE = 22  # characters per line of a bar's label
+PICTURE_WIDTH = 560  # pixels, the downloadable picture
+TITLE_LINE = 80  # characters per line of the picture's title and notes
+# The colours of the downloadable picture: icebook.css's light theme (icebook.js swaps in the page's theme).
+LIGHT = {"ink": "#1f1f1f", "muted": "#595959", "grid": "#dddddd", "bar": "#1f5f9e", "on_bar": "#ffffff"}
+
+
+@dataclass(frozen=True)
+class Chart:
+    """What one chart shows and says. ``marks`` has one row per bar, in the order drawn:
+    bar (its label), value, printed (the figure as the source words it), fact (its id),
+    counts (what one unit of the value is: one kind of count per chart) and, for a chart
+    in panels, panel (its heading)."""
+
+    title: str
+    subtitle: str
+    description: str
+    marks: pd.DataFrame
+    sources: list[str]
+    axis: str
+    data_table: Markup
+    where: str = ""  # the section, table or figure of the source
+    notes: list[str] = field(default_factory=list)
+    takeaway: Markup | None = None
+    shared_scale: bool = True  # panels on one scale; False gives each panel its own (and says so)
 
 
 def _fields(spec, channels: tuple[str, ...]) -> set[str]:
@@ -48,47 +100,269 @@ def colour_only(spec: dict) -> set[str]:
     return _fields(spec, COLOUR_CHANNELS) - _fields(spec, LABELLED_CHANNELS)
 
 
-def labelled_bars(base: alt.Chart, label: str, horizontal: bool = True) -> alt.LayerChart:
-    """Bars, each with its figure as printed written at its end, so no reader needs the axis to read a value."""
-    text = (base.mark_text(align="left", baseline="middle", dx=3) if horizontal
-            else base.mark_text(align="center", baseline="bottom", dy=-2))
-    return base.mark_bar() + text.encode(text=f"{label}:N")
+def _panels(marks: pd.DataFrame) -> list[tuple[str, pd.DataFrame]]:
+    if "panel" not in marks:
+        return [("", marks)]
+    return [(str(name), group) for name, group in marks.groupby("panel", sort=False)]
 
 
-def panels(chart: alt.TopLevelMixin, field: str, order: list[str] | None = None) -> alt.FacetChart:
-    """One panel per value of a field (in the given order), each headed by that value in words."""
-    header = alt.Header(labelOrient="top", labelAnchor="start", labelAngle=0, labelFontWeight="bold",
-                        labelLimit=480)
-    return chart.facet(row=alt.Row(f"{field}:N", title=None, header=header, sort=order or "ascending"))
+def why_not_a_chart(marks: pd.DataFrame) -> str | None:
+    """Why these marks make no honest bar chart (the reason a table is shown instead), or None."""
+    if missing := [c for c in MARK_COLUMNS if c not in marks]:
+        return f"marks lack column(s) {', '.join(missing)}"
+    units = sorted(set(book().facts.loc[marks["fact"], "unit"]))
+    if len(units) > 1:
+        return f"its marks mix units ({', '.join(units)}); a chart shows one unit"
+    kinds = sorted(set(marks["counts"]))
+    if len(kinds) > 1:
+        return f"its marks mix kinds of count ({'; '.join(kinds)}); a chart shows one kind"
+    for heading, panel in _panels(marks):
+        values = sorted(panel["value"].astype(float), reverse=True)
+        if len(values) > 1 and values[0] > DWARF * values[1]:
+            return (f"one bar{f' of panel {heading!r}' if heading else ''} dwarfs the others, "
+                    "which would be unreadable beside it; use panels or a table")
+    return None
 
 
-def figure(chart: alt.Chart, title: str, description: str, source: str, data_table: Markup) -> Markup:
-    """The HTML of one chart figure. Its id is a hash of its spec, so identical builds match."""
-    spec = chart.properties(title=title, description=str(description)).to_dict()
+def _wrapped(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, LABEL_LINE, break_on_hyphens=False)) or label
+
+
+def _scale_top(chart: Chart, panel: pd.DataFrame) -> float:
+    values = (chart.marks if chart.shared_scale else panel)["value"].astype(float)
+    return float(values.max()) or 1.0
+
+
+def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
+    """One panel: a bar per mark from zero to its value, labelled with the figure as printed,
+    inside the bar's end when the bar is long and just past it when short, so no label leaves the chart."""
+    top = _scale_top(chart, panel)
+    frame = pd.DataFrame({"label": [_wrapped(b) for b in panel["bar"]], "bar": panel["bar"].astype(str),
+                          "value": panel["value"].astype(float), "printed": panel["printed"].astype(str),
+                          "fact": panel["fact"].astype(str)})
+    frame["inside"] = frame["value"] >= INSIDE * top
+    lines = max(label.count("\n") + 1 for label in frame["label"])
+    base = alt.Chart(frame).encode(
+        y=alt.Y("label:N", sort=None, title=None,
+                axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=170, labelPadding=4)),
+        x=alt.X("value:Q", title=chart.axis, scale=alt.Scale(domain=[0, top], zero=True, nice=False),
+                axis=alt.Axis(tickCount=4, labelFlush=True, format=",~f")),
+        tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("printed:N", title="As the source words it"),
+                 alt.Tooltip("fact:N", title="Fact")])
+    bars = base.mark_bar(fill=alt.ExprRef("barColour"))
+    outside = base.transform_filter("!datum.inside").mark_text(align="left", baseline="middle", dx=3,
+                                                               fill=alt.ExprRef("inkColour"))
+    inside = base.transform_filter("datum.inside").mark_text(align="right", baseline="middle", dx=-3,
+                                                             fill=alt.ExprRef("onBarColour"))
+    layered = (bars + outside.encode(text="printed:N") + inside.encode(text="printed:N")).properties(
+        width=width, height=alt.Step(13 * lines + 9))
+    spec = layered.to_dict()
     spec.pop("$schema", None)  # an identifier, not fetched; dropped so no page names another host
-    if hidden := colour_only(spec):
-        raise ValueError(f"chart {title!r}: {', '.join(sorted(hidden))} shown by colour alone; "
-                         "encode it on an axis, a panel (row/column) or a shape as well")
-    spec_json = json.dumps(spec, sort_keys=True, separators=(",", ":"))
-    chart_id = "chart-" + hashlib.sha256(spec_json.encode()).hexdigest()[:12]
-    svg = vlc.vegalite_to_svg(spec, vl_version=VL_VERSION)
-    static = base64.b64encode(svg.encode()).decode()
-    script = Markup(
-        "<script>(function(){{var el=document.getElementById({});"
-        "vegaEmbed(el,{},{}).then(function(){{el.closest('figure').classList.add('chart-drawn');}})"
-        ".catch(function(e){{console.error('chart {}: '+e);}});}})();</script>"
-    ).format(Markup(json.dumps(chart_id + "-live")), Markup(spec_json.replace("</", "<\\/")),
-             Markup(json.dumps(EMBED_OPTIONS)), chart_id)
+    spec["config"] = _config(LIGHT)
+    spec["params"] = _colour_params(LIGHT)
+    return spec
+
+
+def _colour_params(colours: dict[str, str]) -> list[dict]:
+    """The marks' colours, as parameters icebook.js sets from the page's theme."""
+    return [{"name": "barColour", "value": colours["bar"]}, {"name": "inkColour", "value": colours["ink"]},
+            {"name": "onBarColour", "value": colours["on_bar"]}]
+
+
+def _config(colours: dict[str, str]) -> dict:
+    return {"background": "transparent", "view": {"stroke": None},
+            "axis": {"labelColor": colours["ink"], "titleColor": colours["ink"], "domainColor": colours["muted"],
+                     "tickColor": colours["muted"], "gridColor": colours["grid"], "labelFontSize": 11,
+                     "titleFontSize": 11, "titleFontWeight": "normal"},
+            "text": {"fontSize": 11},
+            "title": {"color": colours["ink"], "subtitleColor": colours["muted"], "anchor": "start"}}
+
+
+def source_line(chart: Chart) -> str:
+    """ "Source: " and each document with its issuer, number and date, from the source registry."""
+    sources = book().sources
+    named = [", ".join(part for part in (sources[s].title, sources[s].issuer, sources[s].document_number,
+                                         sources[s].date_printed) if part) for s in chart.sources]
+    return "Source: " + "; ".join(named) + (f"; {chart.where}" if chart.where else "") + "."
+
+
+def _period(text: str) -> Markup:
+    """A period in the source's words, marked as such (a day of the month is not a figure)."""
+    return Markup('<span class="fact-period">{}</span>').format(text)
+
+
+def note_lines(chart: Chart) -> list[str | Markup]:
+    """What a reader must know to read the marks: the caller's notes, then what the drawn facts say of
+    themselves (partial years, rounding, qualifiers, OCR, self-reported figures)."""
+    drawn = book().facts.loc[chart.marks["fact"]]
+    sources = book().sources
+    notes = list(chart.notes)
+    partial = sorted(set(drawn.loc[drawn["period_type"] == "partial_fiscal_year", "period"]))
+    if partial:
+        notes.append(Markup("Part of a fiscal year only: {}.").format(Markup("; ").join(_period(p) for p in partial)))
+    if (drawn["qualifier"] == "rounded_hundred").any():
+        notes.append("Figures marked as rounded are rounded to the nearest hundred by the source.")
+    if drawn["qualifier"].isin(["more_than", "about", "nearly", "at_least", "up_to", "less_than"]).any():
+        notes.append("A figure the source qualifies (“more than”, “about” …) is drawn at the number printed; "
+                     "its label keeps the qualifier.")
+    if drawn["ocr_correction"].astype(bool).any():
+        notes.append("A figure the copy misprints is drawn at the number the source meant (see its fact entry).")
+    own = sorted({sources[s].title for s in drawn["source"] if sources[s].self_reported})
+    if own:
+        notes.append(f"Self-reported: the figures of {'; '.join(own)} are the agency's own, not audited ones.")
+    if not chart.shared_scale and len(_panels(chart.marks)) > 1:
+        notes.append("Each panel has its own scale: compare bars within a panel, not across panels.")
+    return notes
+
+
+def _issuer(source_id: str) -> str:
+    issuer = book().sources[source_id].issuer
+    short = re.search(r"\(([^)]+)\)$", issuer)
+    return short[1].removesuffix(".gov") if short else issuer
+
+
+def _when(fact_id: str) -> Markup:
+    """When a fact holds, as a phrase that follows a verb: "in FY 2020", "as of August 20, 2018"."""
+    row = book().fact(fact_id)
+    period = row["period"] or f"FY {int(row['as_of_fiscal_year'])}"
+    if period.startswith(("as of", "from", "at ")):
+        return _period(period)
+    return ("at the " if period.startswith("close") else "in ") + _period(period)
+
+
+def change_sentence(earlier: str, later: str, comparable: str) -> Markup:
+    """A takeaway made from two facts of one series: who reported what, when, and whether the two
+    count the same thing (``comparable`` is the metrics catalog's yes or caveat)."""
+    same = {"yes": "the two count the same thing",
+            "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
+    first, last = book().fact(earlier), book().fact(later)
+    if _issuer(first["source"]) == _issuer(last["source"]):
+        return Markup("{} reported {} {}, against {} {}; {}.").format(
+            _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier), same)
+    return Markup("{} reported {} {}, against {} {} ({}); {}.").format(
+        _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier),
+        _issuer(first["source"]), same)
+
+
+def _picture_spec(chart: Chart) -> dict:
+    """The downloadable picture: every panel on one scale as drawn, with its title, definition, takeaway,
+    source and notes written into it, so the file stands on its own."""
+    views, datasets = [], {}
+    for heading, panel in _panels(chart.marks):
+        view = _panel_spec(chart, panel, PICTURE_WIDTH)
+        view.pop("config")
+        view.pop("params")  # set once, for every view
+        datasets |= view.pop("datasets")  # a concatenated view may not carry its own
+        if heading:
+            view["title"] = {"text": textwrap.wrap(heading, TITLE_LINE), "fontSize": 12}
+        views.append(view)
+    lines = [chart.subtitle] + ([chart.takeaway.striptags()] if chart.takeaway else [])
+    footer = [source_line(chart)] + [f"Note: {Markup(n).striptags()}" for n in note_lines(chart)]
+    subtitle = [line for text in lines + footer for line in textwrap.wrap(text, TITLE_LINE)]
+    return {"vconcat": views, "datasets": datasets, "params": _colour_params(LIGHT), "config": _config(LIGHT),
+            "background": "#ffffff", "padding": 12,
+            "title": {"text": textwrap.wrap(chart.title, TITLE_LINE - 20), "subtitle": subtitle, "fontSize": 15,
+                      "subtitleFontSize": 11, "anchor": "start", "offset": 12}}
+
+
+def _rows_csv(chart: Chart) -> str:
+    """The rows drawn, each with its fact id, source, locator and verbatim quote."""
+    facts = book().facts
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["panel", "bar", "value", "as_printed", "unit", "counts", "fact_id", "source", "locator",
+                     "quote"])
+    for _, mark in chart.marks.iterrows():
+        row = facts.loc[mark["fact"]]
+        writer.writerow([mark.get("panel", ""), mark["bar"], f"{float(mark['value']):g}", mark["printed"],
+                         row["unit"], mark["counts"], mark["fact"], row["source"], row["locator"], row["quote"]])
+    return out.getvalue()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].rstrip("-")
+
+
+def _payload(name: str, content: bytes) -> Markup:
+    return Markup('<script type="application/x-icebook-file" data-name="{}">{}</script>').format(
+        name, base64.b64encode(content).decode())
+
+
+def _checked(chart: Chart) -> list[tuple[str, dict]]:
+    """The live view of each panel, after refusing what would mislead or leave a reader without a source."""
+    if not chart.sources:
+        raise ValueError(f"chart {chart.title!r} has no source line: name the document(s) its marks come from")
+    if reason := why_not_a_chart(chart.marks):
+        raise ValueError(f"chart {chart.title!r}: {reason}")
+    views = [(heading, _panel_spec(chart, panel, "container")) for heading, panel in _panels(chart.marks)]
+    for _, view in views:
+        view["description"] = chart.description
+        if hidden := colour_only(view):
+            raise ValueError(f"chart {chart.title!r}: {', '.join(sorted(hidden))} shown by colour alone; "
+                             "encode it on an axis, a panel or a shape as well")
+    return views
+
+
+def figure(chart: Chart) -> Markup:
+    """The HTML of one chart figure. File names and ids are hashes of the content, so identical builds match."""
+    views = _checked(chart)
+    picture = _picture_spec(chart)
+    digest = hashlib.sha256(json.dumps([picture, [v for _, v in views]], sort_keys=True).encode()).hexdigest()
+    chart_id = "chart-" + digest[:12]
+    stem = f"{_slug(chart.title)}-{digest[:8]}"
+    svg = vlc.vegalite_to_svg(picture, vl_version=VL_VERSION)
+    files = {f"{stem}.csv": _rows_csv(chart).encode(), f"{stem}.svg": svg.encode(),
+             f"{stem}.png": vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2)}
+    panels = Markup("").join(
+        Markup('<div class="chart-panel">{}<div class="chart-live"></div>'
+               '<script type="application/json" class="chart-spec">{}</script></div>').format(
+            Markup('<p class="chart-panel-title">{}</p>').format(heading) if heading else "",
+            Markup(json.dumps(view, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")))
+        for heading, view in views)
+    notes = note_lines(chart)
+    links = Markup(" · ").join(Markup('<a href="{}/{}" download>{}</a>').format(FILES_URL, name, label)
+                               for name, label in zip(files, ("Data (CSV)", "Picture (SVG)", "Picture (PNG)"),
+                                                      strict=True))
     return Markup(
-        '<figure class="icebook-chart" id="{id}">'
-        '<div class="chart-live" id="{id}-live"></div>'
-        '<img class="chart-static" alt="{desc}" src="data:image/svg+xml;base64,{static}">'
-        "<figcaption><strong>{title}</strong>. {desc} Source: {source}.</figcaption>"
-        "<details><summary>Data behind this chart</summary>{table}</details>"
-        "{script}</figure>"
-    ).format(id=chart_id, desc=description, static=static, title=title, source=source,
-             table=data_table, script=script)
+        '<figure class="icebook-chart" id="{id}" aria-labelledby="{id}-title">'
+        '<div class="chart-heading"><p class="chart-title" id="{id}-title">{title}</p>'
+        '<p class="chart-subtitle">{subtitle}</p>{takeaway}</div>{panels}'
+        '<img class="chart-static" alt="{desc}" src="{url}/{stem}.svg">'
+        '<figcaption><p class="chart-description">{desc}</p><p class="chart-source">{source}</p>{notes}'
+        '<p class="chart-downloads">{links}</p></figcaption>'
+        "<details><summary>Data behind this chart</summary>{table}</details>{files}</figure>"
+    ).format(id=chart_id, title=chart.title, subtitle=chart.subtitle,
+             takeaway=Markup('<p class="chart-takeaway">{}</p>').format(chart.takeaway) if chart.takeaway else "",
+             panels=panels, desc=chart.description, url=FILES_URL, stem=stem, source=source_line(chart),
+             notes=Markup('<p class="chart-note">Note: {}</p>').format(Markup(" ").join(notes)) if notes else "",
+             links=links, table=chart.data_table,
+             files=Markup("").join(_payload(name, content) for name, content in files.items()))
 
 
-def show_chart(chart: alt.Chart, title: str, description: str, source: str, data_table: Markup) -> None:
-    display(HTML(str(figure(chart, title, description, source, data_table))))
+def show_chart(chart: Chart) -> None:
+    display(HTML(str(figure(chart))))
+
+
+def printed_marks(facts: pd.DataFrame, bars: list[str], counts: str) -> pd.DataFrame:
+    """Marks for the given fact rows: each labelled, valued and worded as its source prints it."""
+    return pd.DataFrame({"bar": bars, "value": facts["value"].astype(float).to_list(),
+                         "printed": [fact_text(i) for i in facts.index], "fact": list(facts.index),
+                         "counts": counts})
+
+
+def ship_files(notebook: Path, out: Path) -> None:
+    """Move the files a page's charts carry (CSV, SVG, PNG) out of its executed notebook into ``out``."""
+    import nbformat
+
+    nb = nbformat.read(notebook, as_version=4)
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            html = output.get("data", {}).get("text/html")
+            if not html:
+                continue
+            text = "".join(html) if isinstance(html, list) else html
+            for name, content in FILE_PAYLOAD.findall(text):
+                out.mkdir(parents=True, exist_ok=True)
+                (out / name).write_bytes(base64.b64decode(content))
+            output["data"]["text/html"] = FILE_PAYLOAD.sub("", text)
+    nbformat.write(nb, notebook)
