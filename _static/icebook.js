@@ -78,6 +78,9 @@ function copyBySelection(text) {
 // Charts: each panel's Vega-Lite spec (in <script class="chart-spec">) is drawn into the <div class="chart-live">
 // before it, sized to its column, in the colours of the page's theme; redrawn when the reader switches theme.
 (function () {
+  // Numbers on axes as the book prints them (1,234), whatever the browser's language.
+  var LOCALE = {decimal: ".", thousands: ",", grouping: [3], currency: ["$", ""]};
+
   function colours() {
     var style = getComputedStyle(document.documentElement);
     var css = function (name) { return style.getPropertyValue(name).trim(); };
@@ -100,7 +103,7 @@ function copyBySelection(text) {
     Promise.all(Array.from(panels).map(function (panel) {
       var spec = themed(JSON.parse(panel.querySelector("script.chart-spec").textContent), c);
       if (panel.icebookView) { panel.icebookView.finalize(); }
-      return vegaEmbed(panel.querySelector(".chart-live"), spec, {actions: false, renderer: "svg", mode: "vega-lite"})
+      return vegaEmbed(panel.querySelector(".chart-live"), spec, {actions: false, renderer: "svg", mode: "vega-lite", formatLocale: LOCALE})
         .then(function (result) { panel.icebookView = result.view; });
     })).then(function () { figure.classList.add("chart-drawn"); })
       .catch(function (e) { console.error("chart " + figure.id + ": " + e); });

@@ -108,6 +108,7 @@ def test_every_view_fills_its_column_and_its_bars_start_at_zero_and_reach_the_lo
         assert view["width"] == "container"
         x = view["layer"][0]["encoding"]["x"]
         assert x["scale"]["domain"] == [0, 185884.0] and x["scale"]["zero"] is True  # shared: one scale
+        assert "clip" not in view["layer"][0]["mark"]
 
 
 def test_panels_on_their_own_scales_are_said_to_be():

@@ -74,16 +74,25 @@ def site_pages() -> list[str]:
 class Visit:
     """Open one page, recording console errors, failed requests and every host asked."""
 
-    def __init__(self, browser, url: str):
-        self.page = browser.new_page(viewport={"width": 1200, "height": 900})
+    def __init__(self, browser, url: str, width: int = 1200, route: tuple[str, str] | None = None):
+        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        if route:  # serve a planted page beside the site's own
+            self.page.route(route[0], lambda r: r.fulfill(body=route[1], content_type="text/html"))
         self.errors: list[str] = []
+        self.vega_warnings: list[str] = []
         self.failed: list[str] = []
         self.hosts: set[str] = set()
-        self.page.on("console", lambda m: m.type == "error" and self.errors.append(m.text))
+        self.page.on("console", self._console)
         self.page.on("pageerror", lambda e: self.errors.append(str(e)))
         self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
         self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).hostname or ""))
         self.page.goto(url, wait_until="load")
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.errors.append(message.text)
+        elif message.type == "warning" and message.text.startswith("WARN"):  # Vega's logger
+            self.vega_warnings.append(message.text)
 
     def __enter__(self) -> Visit:
         return self
@@ -105,6 +114,7 @@ def test_every_page_loads_offline_with_no_error_and_every_chart_drawn(server, br
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / (path.replace("/", "__") + ".png")), full_page=True)
         assert visit.errors == [], f"{path}: console errors {visit.errors}"
+        assert visit.vega_warnings == [], f"{path}: Vega warnings {visit.vega_warnings}"
         assert visit.failed == [], f"{path}: failed requests {visit.failed}"
         assert visit.hosts <= {"127.0.0.1"}, f"{path}: requests left 127.0.0.1: {visit.hosts}"
         assert page.title().strip()
@@ -188,3 +198,105 @@ def test_cite_this_figure_copies_the_figure_source_date_locator_quote_and_link(s
                  fact["locator"], f"page {fact['page']}", fact["quote"]):
         assert part in copied, (part, copied)
     assert copied.endswith(f"/chapters/pages/fact-index.html#{fact['id']}")
+
+
+# --- Charts at a phone's, a tablet's and a desktop's width ----------------------------------------------------
+
+FIXTURES = Path(__file__).parent / "fixtures" / "charts"
+WIDTHS = [390, 768, 1280]
+# Every drawn chart (the SVG of each panel) inside its column and the viewport; every text it draws (value labels,
+# axis labels) inside the chart; titles and captions not wider than the figure. Returns what is wrong, in words.
+GEOMETRY = """() => {
+  const problems = [], slack = 1, viewport = document.documentElement.clientWidth;
+  const inside = (a, b) => a.left >= b.left - slack && a.right <= b.right + slack
+                           && a.top >= b.top - slack && a.bottom <= b.bottom + slack;
+  const box = r => `${Math.round(r.left)}–${Math.round(r.right)} px`;
+  document.querySelectorAll("figure.icebook-chart").forEach(figure => {
+    const column = (figure.closest("article") || document.body).getBoundingClientRect();
+    figure.querySelectorAll(".chart-live svg.marks").forEach((svg, i) => {
+      const chart = svg.getBoundingClientRect(), name = `${figure.id} panel ${i + 1}`;
+      if (!inside({left: chart.left, right: chart.right, top: column.top, bottom: column.top}, column))
+        problems.push(`${name}: chart ${box(chart)} outside its column ${box(column)}`);
+      if (chart.left < -slack || chart.right > viewport + slack)
+        problems.push(`${name}: chart ${box(chart)} outside the viewport 0–${viewport} px`);
+      svg.querySelectorAll("text").forEach(text => {
+        const label = text.getBoundingClientRect();
+        if (label.width && !inside(label, chart))
+          problems.push(`${name}: label "${text.textContent}" ${box(label)} outside the chart ${box(chart)}`);
+      });
+    });
+    figure.querySelectorAll(".chart-heading p, figcaption p, .chart-panel-title").forEach(p => {
+      if (p.scrollWidth > p.clientWidth + slack) problems.push(`${figure.id}: "${p.textContent.slice(0, 40)}" cut off`);
+    });
+  });
+  return problems;
+}"""
+
+
+def chart_pages() -> list[str]:
+    return [p for p in site_pages() if SITE.exists() and "icebook-chart" in (SITE / p).read_text()]
+
+
+def drawn(visit: Visit) -> int:
+    charts = visit.page.locator("figure.icebook-chart")
+    for i in range(charts.count()):
+        charts.nth(i).locator(".vega-embed svg.marks").first.wait_for(state="attached", timeout=15000)
+    visit.page.wait_for_function("[...document.querySelectorAll('figure.icebook-chart')]"
+                                 ".every(f => f.classList.contains('chart-drawn'))", timeout=15000)
+    return charts.count()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_every_chart_fits_its_column_with_every_label_inside(server, browser, path, width):
+    with Visit(browser, f"{server}/{path}", width=width) as visit:
+        assert drawn(visit) > 0, f"{path}: no chart"
+        assert visit.page.evaluate(GEOMETRY) == [], f"{path} at {width} px"
+        assert visit.vega_warnings == [], f"{path} at {width} px: Vega warnings {visit.vega_warnings}"
+
+
+def test_a_chart_too_wide_for_a_phone_is_caught(server, browser):
+    url = f"{server}/chapters/pages/planted-too-wide.html"
+    with Visit(browser, url, width=390, route=(url, (FIXTURES / "too-wide.html").read_text())) as visit:
+        assert drawn(visit) == 1
+        problems = visit.page.evaluate(GEOMETRY)
+        assert any("chart-too-wide panel 1: chart" in p and "outside its column" in p for p in problems), problems
+        assert any("outside the viewport 0–390 px" in p for p in problems), problems
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two CSS rgb() colours."""
+    def luminance(colour: str) -> float:
+        channels = [int(c) / 255 for c in colour[colour.index("(") + 1:].split(")")[0].split(",")[:3]]
+        linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+COLOURS = r"""() => {
+  const figure = document.querySelector("figure.icebook-chart"), svg = figure.querySelector("svg.marks");
+  let element = figure, background = "rgba(0, 0, 0, 0)";
+  while (element && /rgba\(.*, 0\)|transparent/.test(background)) {
+    background = getComputedStyle(element).backgroundColor; element = element.parentElement;
+  }
+  const fill = el => el && getComputedStyle(el).fill;
+  return {background, bar: fill(svg.querySelector("g.mark-rect path")),
+          labels: [...svg.querySelectorAll("g.mark-text text")].map(t => fill(t)),
+          axis: fill(svg.querySelector("g.role-axis-label text"))};
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_charts_are_readable_in_light_and_dark_mode(server, browser, theme):
+    path = next(iter(chart_pages()), "chapters/pages/oversight.html")
+    with Visit(browser, f"{server}/{path}") as visit:
+        drawn(visit)
+        visit.page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")  # what the theme switch does
+        visit.page.wait_for_timeout(1500)  # redrawn in the new theme's colours
+        colours = visit.page.evaluate(COLOURS)
+        assert _contrast(colours["axis"], colours["background"]) >= 4.5, colours
+        assert _contrast(colours["bar"], colours["background"]) >= 3, colours  # a mark, not text
+        for label in colours["labels"]:  # on the bar or on the page
+            assert max(_contrast(label, colours["bar"]), _contrast(label, colours["background"])) >= 4.5, colours
+        assert visit.errors == [] and visit.vega_warnings == []

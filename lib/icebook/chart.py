@@ -52,6 +52,7 @@ MARK_COLUMNS = ("bar", "value", "printed", "fact", "counts")
 DWARF = 10  # a bar more than this many times the next longest leaves the others unreadable
 INSIDE = 0.5  # a bar at least this share of its scale carries its label inside its end
 LABEL_LINE = 22  # characters per line of a bar's label
+AXIS_LINE = 36  # characters per line of the value axis's title
 PICTURE_WIDTH = 560  # pixels, the downloadable picture
 TITLE_LINE = 80  # characters per line of the picture's title and notes
 # The colours of the downloadable picture: icebook.css's light theme (icebook.js swaps in the page's theme).
@@ -145,7 +146,8 @@ def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=None, title=None,
                 axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=170, labelPadding=4)),
-        x=alt.X("value:Q", title=chart.axis, scale=alt.Scale(domain=[0, top], zero=True, nice=False),
+        x=alt.X("value:Q", title=textwrap.wrap(chart.axis, AXIS_LINE),
+                scale=alt.Scale(domain=[0, top], zero=True, nice=True),
                 axis=alt.Axis(tickCount=4, labelFlush=True, format=",~f")),
         tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("printed:N", title="As the source words it"),
                  alt.Tooltip("fact:N", title="Fact")])
@@ -155,7 +157,7 @@ def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
     inside = base.transform_filter("datum.inside").mark_text(align="right", baseline="middle", dx=-3,
                                                              fill=alt.ExprRef("onBarColour"))
     layered = (bars + outside.encode(text="printed:N") + inside.encode(text="printed:N")).properties(
-        width=width, height=alt.Step(13 * lines + 9))
+        width=width, height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
     spec = layered.to_dict()
     spec.pop("$schema", None)  # an identifier, not fetched; dropped so no page names another host
     spec["config"] = _config(LIGHT)
@@ -297,6 +299,8 @@ def _checked(chart: Chart) -> list[tuple[str, dict]]:
     views = [(heading, _panel_spec(chart, panel, "container")) for heading, panel in _panels(chart.marks)]
     for _, view in views:
         view["description"] = chart.description
+        view["autosize"] = {"type": "fit-x", "contains": "padding"}  # the column's width; a height from the bars
+        view["padding"] = {"left": 2, "top": 4, "right": 20, "bottom": 4}  # room for a tick label at the end
         if hidden := colour_only(view):
             raise ValueError(f"chart {chart.title!r}: {', '.join(sorted(hidden))} shown by colour alone; "
                              "encode it on an axis, a panel or a shape as well")
