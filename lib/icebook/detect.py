@@ -144,6 +144,21 @@ def passages(source: str, raw: str) -> list[Passage]:
                 flush()
             block.append((number, line))
     flush()
+    return _names_are_not_headings(out)
+
+
+def _names_are_not_headings(items: list[Passage]) -> list[Passage]:
+    """A short line standing alone that the text also uses mid-sentence is a name (a chart's label, a
+    signature's title: "Law Enforcement Support Center", "Inspector General"), not a heading: it goes back
+    to being a passage of the section before it."""
+    body = " ".join(p.text for p in items if p.text != p.section and p.section != "Table of Contents")
+    names = {p.text for p in items if p.text == p.section and len(p.text.split()) > 1
+             and re.search(rf"\w[ (]+{re.escape(p.text)}\b", body)}
+    out, section = [], ""
+    for passage in items:
+        if passage.text == passage.section and passage.text not in names:
+            section = passage.section
+        out.append(Passage(passage.source, passage.line, section, passage.text))
     return out
 
 
