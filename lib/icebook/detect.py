@@ -153,7 +153,7 @@ def _names_are_not_headings(items: list[Passage]) -> list[Passage]:
     to being a passage of the section before it."""
     body = " ".join(p.text for p in items if p.text != p.section and p.section != "Table of Contents")
     names = {p.text for p in items if p.text == p.section and len(p.text.split()) > 1
-             and re.search(rf"\w[ (]+{re.escape(p.text)}\b", body)}
+             and (f" {p.text}" in body or f"({p.text}" in body)}
     out, section = [], ""
     for passage in items:
         if passage.text == passage.section and passage.text not in names:
