@@ -22,20 +22,12 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
 pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("book")
-    for name in COPY:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / name)
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
+def project(tmp_path_factory, copy_project) -> Path:
+    root = copy_project(tmp_path_factory.mktemp("book"))
     if (ROOT / "_build" / "executed").exists():
         shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
     result = build(root)

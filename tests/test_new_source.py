@@ -10,7 +10,6 @@ import csv
 import hashlib
 import os
 import re
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -21,9 +20,9 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURE = Path(__file__).parent / "fixtures" / "sixth_source"
-COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
 NEW_FACTS = ["ero2019-removals-fy2018", "ero2019-removals-fy2019", "ero2019-arrests-fy2019"]
 pytestmark = pytest.mark.slow
+Run = subprocess.CompletedProcess
 
 
 def _files_outside_data(root: Path) -> dict[str, str]:
@@ -49,15 +48,8 @@ def _fill_in_stub(registry: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def book_with_six(tmp_path_factory) -> tuple[Path, dict[str, str], dict[str, subprocess.CompletedProcess]]:
-    root = tmp_path_factory.mktemp("six")
-    for name in COPY:
-        source = ROOT / name
-        if source.is_dir():
-            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__"))
-        else:
-            shutil.copy2(source, root / name)
-    (root / "node_modules").symlink_to(ROOT / "node_modules")
+def book_with_six(tmp_path_factory, copy_project) -> tuple[Path, dict[str, str], dict[str, Run]]:
+    root = copy_project(tmp_path_factory.mktemp("six"))
     before = _files_outside_data(root)
     runs = {"add": _run(root, "add-source", str(FIXTURE / "ero-removals-summary.md"), "--id", "ero2019")}
     runs["stub"] = _run(root, "validate")

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -66,3 +69,13 @@ def test_allowed_fiscal_years_come_from_the_vocabulary():
     vocab = yaml.safe_load((ROOT / "data" / "vocabulary.yaml").read_text())["fiscal_years"]
     allowed = params._allowed("fiscal_year")
     assert allowed == list(range(vocab["first"], vocab["last"] + 1))
+
+
+def test_one_module_defines_the_project_root_and_icebook_root_overrides_it(tmp_path):
+    others = [p.name for p in (ROOT / "lib" / "icebook").glob("*.py")
+              if p.name != "paths.py" and "parents[2]" in p.read_text(encoding="utf-8")]
+    assert others == []
+    code = "from icebook import paths, params, versions; print(paths.ROOT, params.ROOT, versions.DATA_DIR)"
+    out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "ICEBOOK_ROOT": str(tmp_path)},
+                         capture_output=True, text=True, check=True).stdout.split()
+    assert out == [str(tmp_path), str(tmp_path), str(tmp_path / "data")]
