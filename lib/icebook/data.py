@@ -717,5 +717,6 @@ class _Tracked:
 
 @functools.cache
 def book() -> Book:
-    """The validated data of this checkout, loaded once per process."""
+    """The validated data of this project (paths.ROOT, or ICEBOOK_ROOT), loaded once per process: after
+    editing data/, restart the kernel or call ``book.cache_clear()``."""
     return _Tracked(load(DATA_DIR))  # type: ignore[return-value]
