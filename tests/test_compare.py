@@ -32,12 +32,28 @@ def test_exact_figures_give_an_exact_change(data):
 
 
 def test_a_more_than_baseline_makes_the_change_an_upper_bound(data):
-    # dhs2018: "more than 127,000" (FY 2017); oig2013: 143,100, rounded to the hundred (FY 2019).
-    # (143,100 - 127,000) / 127,000 = 16,100 / 127,000 = 12.677%, and the true base is larger: less than that.
+    # dhs2018: "more than 2,300 pounds of fentanyl" (FY 2017); ar2020: "6,105 pounds of fentanyl" (FY 2020).
+    # (6,105 - 2,300) / 2,300 = 165.43%; the true base is larger, so the true change is less: "less than",
+    # and "more than 2,300" supports two digits, so the page shows "less than +170%" (rounded up, staying true).
+    fentanyl = baseline_changes(data.facts, _measure(data, "hsi_fentanyl"), [2017, 2020], 2017)
+    assert [(c.bound, c.shown, c.decimals) for c in fentanyl] == [("less than", 170.0, 0)]
+    assert fentanyl[0].value == pytest.approx(165.43, abs=0.01)
+
+
+def test_no_change_is_computed_across_a_scope_in_doubt(data):
+    # dhs2018: "more than 127,000 aliens with criminal convictions or pending criminal charges" (FY 2017);
+    # oig2013: "143,100 aliens who were either charged with or convicted of ... crimes" (FY 2019), a fact whose
+    # scope is declared to deviate and is in doubt. The arithmetic would give "less than +12.7%"; none is stated.
     changes = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2018, 2019, 2020], 2017)
-    assert len(changes) == 1
-    assert changes[0].value == pytest.approx(12.677, abs=0.001)
-    assert changes[0].bound == "less than"
+    assert [(c.base, c.later, c.value) for c in changes] == [
+        ("dhs2018-ero-admin-arrests-criminal", "oig2013-bg-fy2019-arrests-charged-or-convicted", None)]
+    assert "in doubt" in changes[0].reason and "{{oig2013-bg-fy2019-arrests-charged-or-convicted}}" in changes[0].reason
+
+
+def test_no_change_is_computed_from_a_period_the_source_does_not_state(data):
+    # dhs2018 "With more than 20,000 employees" is undated (taken as of the page's release date, FY 2018).
+    changes = baseline_changes(data.facts, _measure(data, "ice_workforce"), [2018, 2020], 2018)
+    assert changes and all(c.value is None and "does not state the period" in c.reason for c in changes)
 
 
 def test_two_lower_bounds_give_no_change(data):

@@ -48,6 +48,20 @@ CASES = {
     "number_not_covered": ["sources/sample.md", "'8.665'", "in no fact's quote", "coverage.yaml"],
     "number_word_not_covered": ["sources/sample.md", "'thirty-four'", "in no fact's quote", "coverage.yaml"],
     "typed_number_in_claim_notes": ["claims.yaml", "sample-share-restated", "'notes'", "typed into prose", "1,250"],
+    # what the page says about a number is what its quote says
+    "scope_words_missing": ["facts/extra.csv", "row 2", "sample-officers-share", "'quote'",
+                            "lacks the scope words ['at large']", "scope_deviation"],
+    "label_without_scope": ["metrics.yaml", "ero_at_large_share", "'label'", "leaves out the scope words 'at large'"],
+    "series_scope_difference_unsaid": ["metrics.yaml", "admin_arrests", "'series.caveat'",
+                                       "differs in scope", "never names 'at large'"],
+    "metric_without_label": ["metrics.yaml", "ero_officers_on_duty", "has no label"],
+    "label_spelled_out_identifier": ["metrics.yaml", "ero_officers", "'label'", "'ERO officers'",
+                                     "the metric's name spelled out"],
+    "typed_number_in_fact_notes": ["facts/extra.csv", "row 2", "sample-officers-2", "'notes'", "'2,150'",
+                                   "typed into notes"],
+    "unknown_fact_in_notes": ["facts/extra.csv", "sample-officers-2", "{{sample-no-such-fact}} names no fact"],
+    "period_inferred_unmarked": ["facts/extra.csv", "sample-officers-2", "'period_basis'", "'not state the period'",
+                                 "not 'inferred'"],
 }
 
 

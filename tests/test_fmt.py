@@ -32,7 +32,8 @@ def test_qualifier_is_kept_in_the_wording(data):
 def test_derived_figure_links_to_its_formula(data):
     html = str(fmt.derived("sample-at-large-arrests"))
     assert 'class="derived" href="fact-index.html#sample-at-large-arrests"' in html
-    assert "arrests * share / 100" in html and html.endswith(">500</a>")
+    # 1,250 arrests times "about 40%": the share is approximate, so the count is "about 500", marked implied
+    assert "arrests * share / 100" in html and html.endswith(">about 500</a> (implied)")
 
 
 def test_prose_placeholders_become_traced_numbers_and_text_is_escaped(data):
@@ -49,14 +50,10 @@ def test_markup_in_data_comes_out_escaped(data):
     assert "<b>" not in table and "&lt;b&gt;bold&lt;/b&gt;" in table
 
 
-def test_metric_label_prefers_the_catalog_and_spells_out_the_rest(data):
-    # the good fixture's metrics.yaml describes ero_admin_arrests as "all arrests"
-    assert fmt.metric_label("ero_admin_arrests", "ERO") == "All arrests"
-    # a metric the catalog does not describe is spelled out, initialisms as the sources print them
-    assert fmt.metric_label("hsi_narcotics_seized", "HSI") == "Narcotics seized"
-    assert fmt.metric_label("hsi_ms13_criminal_arrests", "HSI") == "MS-13 criminal arrests"
-    # the prefix is dropped only when it names the component the page is about
-    assert fmt.metric_label("hsi_narcotics_seized") == "HSI narcotics seized"
+def test_metric_label_is_the_catalogs_plain_words(data):
+    # the good fixture's metrics.yaml labels each metric once, in words
+    assert fmt.metric_label("ero_admin_arrests", "ERO") == "Arrests the office made"
+    assert fmt.metric_label("hsi_narcotics_seized") == "Narcotics seized, in pounds"
 
 
 def test_a_number_the_copy_misprints_is_shown_as_corrected_with_the_misprint_at_hand(data):
@@ -67,7 +64,25 @@ def test_a_number_the_copy_misprints_is_shown_as_corrected_with_the_misprint_at_
     assert "The copy printed 8.665 cases" in html and "OCR: printed &#34;8.665&#34;" in html
 
 
-def test_facts_sharing_a_metric_get_labels_told_apart_by_their_ids(data):
+def test_facts_sharing_a_metric_are_told_apart_by_category_period_or_mention(data):
     facts = data.facts.loc[["sample-arrests", "sample-seizures", "sample-seizure-value"]].copy()
-    facts["metric"] = ["ero_admin_arrests", "hsi_seized", "hsi_seized"]
-    assert fmt.distinct_labels(facts, "HSI") == ["All arrests", "Seized: seizures", "Seized: seizure value"]
+    facts["metric"] = ["ero_admin_arrests", "hsi_narcotics_seized", "hsi_narcotics_seized"]
+    assert fmt.distinct_labels(facts) == ["Arrests the office made", "Narcotics seized, in pounds: first mention",
+                                          "Narcotics seized, in pounds: second mention"]
+    facts["notes"] = ["", "category: Cocaine. From the table.", "category: Heroin"]
+    assert fmt.distinct_labels(facts)[1:] == ["Narcotics seized, in pounds: Cocaine",
+                                              "Narcotics seized, in pounds: Heroin"]
+
+
+def test_a_qualifier_is_shown_in_the_sources_own_word(data):
+    # sample.md: "about 40% of them at large"; the vocabulary lists "about" among the wordings of about
+    assert data.facts.at["sample-at-large-share", "source_qualifier"] == "about"
+    data.facts.loc["sample-at-large-share", "source_qualifier"] = "well over"
+    assert fmt.fact_text("sample-at-large-share") == "well over 40%"
+
+
+def test_an_inferred_period_is_marked_as_not_stated(data):
+    row = data.facts.loc["sample-arrests"].copy()
+    assert fmt.period_text(row) == "FY 2020"
+    row["period_basis"] = "inferred"
+    assert fmt.period_text(row) == "FY 2020, period not stated"

@@ -2,8 +2,12 @@
 
 * every internal link and anchor resolves (fact links included);
 * no page loads anything from another host (the Vega scripts ship with the site);
-* the trace contract: every number in a page's text is a traced fact or derived
-  figure, or plain structure (a year, a fiscal-year label, a report or item number);
+* the trace contract: every number in a page's text, notes and chart notes included, is a
+  traced fact or derived figure, inside a source's quoted words, or plain structure (a year,
+  a fiscal-year label, a report or item number);
+* rendering lint: no doubled or stacked qualifier ("about about"), no unfilled placeholder
+  (``{{fact-id}}``, ``{name}``), no ``nan``, ``None``, ``<NA>`` or ``undefined`` in reader text,
+  no table row or list item repeated.
 * counts in prose agree with the data: "the five sources" fails when there are six.
 """
 
@@ -19,8 +23,16 @@ from .text import NUMBER_WORDS, unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
-          ".source-quote", ".fact-notes", ".fact-locator", ".fact-period",
-          "code", ".structural", "span.label"]  # span.label: footnote and citation markers
+          ".source-quote", ".fact-locator", "code", ".structural",
+          "span.label"]  # span.label: footnote and citation markers; .fact-locator: a source's own headings
+NOT_READER_TEXT = "script, style, code, pre, noscript, template, svg"
+QUALIFIERS = r"(?:about|approximately|around|roughly|nearly|almost|more than|well over|over|in excess of|" \
+             r"at least|up to|as many as|less than|fewer than|under|exceeding)"
+STACKED_QUALIFIER = re.compile(rf"\b{QUALIFIERS}\s+(?:an?\s+implied\s+)?{QUALIFIERS}\s+(?=[$\d])", re.I)
+UNFILLED = re.compile(r"\{\{[^{}]*\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
+MISSING_VALUE = re.compile(r"\b(?:nan|NaN|undefined)\b|<NA>|^None$|[:(,]\s*None\b|\bNone\s*[),]")
+BLOCKS = ["p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary",
+          "blockquote", "label"]
 
 
 def pages(site: Path) -> list[Path]:
@@ -63,6 +75,50 @@ def stale_counts(soup: BeautifulSoup, sources: int) -> list[str]:
             if COUNT_WORDS[m[1].lower()] != sources]
 
 
+def _reader_text(soup: BeautifulSoup) -> BeautifulSoup | None:
+    """The article a reader sees, without scripts, styles and code."""
+    article = soup.select_one("article") or soup.body
+    if article is None:
+        return None
+    article = BeautifulSoup(str(article), "html.parser")
+    for element in article.select(NOT_READER_TEXT):
+        element.decompose()
+    return article
+
+
+def rendering_faults(soup: BeautifulSoup) -> list[str]:
+    """What a template or a formatter got wrong on a page, each with the text it stands in."""
+    article = _reader_text(soup)
+    if article is None:
+        return []
+    faults: list[str] = []
+    for text in dict.fromkeys(" ".join(block.get_text("").split()) for block in article.find_all(BLOCKS)):
+        for pattern, what in ((STACKED_QUALIFIER, "doubled or stacked qualifier"),
+                              (UNFILLED, "unfilled placeholder"), (MISSING_VALUE, "missing value shown")):
+            for match in pattern.finditer(text):
+                fault = f"{what} {match.group(0).strip()!r} in “{text[:120]}”"
+                if fault not in faults:
+                    faults.append(fault)
+    for table in article.find_all("table"):
+        rows = [" | ".join(cell.get_text(" ", strip=True) for cell in row.find_all(["td", "th"]))
+                for row in table.select("tbody tr") or table.find_all("tr")]
+        faults += [f"table row repeated: “{row[:120]}”" for row in _repeated(rows)]
+    for items in article.find_all(["ul", "ol"]):
+        entries = [li.get_text(" ", strip=True) for li in items.find_all("li", recursive=False)]
+        faults += [f"list item repeated: “{entry[:120]}”" for entry in _repeated(entries)]
+    return faults
+
+
+def _repeated(texts: list[str]) -> list[str]:
+    seen: set[str] = set()
+    repeated = []
+    for text in texts:
+        if text and text in seen and text not in repeated:
+            repeated.append(text)
+        seen.add(text)
+    return repeated
+
+
 def check_site(site: Path, sources: int | None = None) -> list[str]:
     """Every problem with a built site, each naming the page; with ``sources``, also counts of them in prose."""
     problems: list[str] = []
@@ -97,6 +153,7 @@ def check_site(site: Path, sources: int | None = None) -> list[str]:
                     problems.append(f"{name}: link {href!r} points to a missing anchor")
         if sources is not None:
             problems += [f"{name}: {stale}" for stale in stale_counts(_soup(page), sources)]
+        problems += [f"{name}: {fault}" for fault in rendering_faults(soup)]
         for number in untraced_numbers(soup):
             problems.append(f"{name}: untraced number {number}")
     return problems

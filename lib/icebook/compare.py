@@ -18,14 +18,15 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from .data import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed
 from .schema import Measure
 
 FORMULA = "(later − base) ÷ base × 100"  # what change() computes, as the page shows it
-# which side of the true value a figure with this qualifier sits on
-LOWER_BOUND = {"more_than", "at_least"}  # the true value is at least the figure
-UPPER_BOUND = {"nearly", "up_to", "less_than"}  # the true value is at most the figure
-APPROXIMATE = {"about", "rounded_hundred"}
+_FORMULA = "(later - base) / base * 100"  # the same, as the data module evaluates it
+LOWER_BOUND = TRUE_AT_LEAST  # which side of the true value a figure with this qualifier sits on
+UPPER_BOUND = TRUE_AT_MOST
 RANGE_END = {"range_low", "range_high"}
+APPROXIMATE = ROUNDED - RANGE_END
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,12 @@ class Change:
     series: str
     base: str  # fact ids
     later: str
-    value: float | None  # percent; None when the qualifiers allow no statement
+    value: float | None  # percent; None when the qualifiers, a scope doubt or an inferred period allow no statement
     bound: str  # "", "more than", "less than" or "about"
-    reason: str  # how the qualifiers were carried, in words (no figures: they are linked)
+    reason: str  # how the qualifiers were carried, or why no change is computed, in words ({{fact-id}} for figures)
+    shown: float | None = None  # the value rounded to the precision its inputs support
+    decimals: int = 1
+    blocked: str = ""  # why none is computed, in three words: "scope in doubt", "period not stated", …
 
 
 def _bound(base_qualifier: str, later_qualifier: str) -> tuple[str | None, str]:
@@ -63,8 +67,9 @@ def _bound(base_qualifier: str, later_qualifier: str) -> tuple[str | None, str]:
     return "", "both figures are exact as printed"
 
 
-def change(base: pd.Series, later: pd.Series, measure: str, series: str) -> Change:
-    """The change from one fact to another of the same series, with its qualifier carried."""
+def change(base: pd.Series, later: pd.Series, measure: str, series: str, series_doubt: str = "") -> Change:
+    """The change from one fact to another of the same series, with its qualifier carried; none across a
+    scope in doubt (the series' or either fact's) or a period the source does not state."""
     if base["unit"] != later["unit"]:
         raise ValueError(f"{base.name} and {later.name} are in different units ({base['unit']}, {later['unit']})")
     bound, reason = _bound(base["qualifier"], later["qualifier"])
@@ -73,8 +78,37 @@ def change(base: pd.Series, later: pd.Series, measure: str, series: str) -> Chan
         bound, reason = None, "the baseline figure is zero, so no percentage change exists"
     elif bound is not None:
         value = (float(later["value"]) - float(base["value"])) / float(base["value"]) * 100
+    blocked, why = _blocked(base, later, series_doubt)
+    if blocked:
+        bound, reason, value = None, why, None
+    shown, decimals = None, 1
+    if value is not None:
+        precision = carried_precision(_FORMULA, {"base": (float(base["value"]), base["qualifier"], None),
+                                                 "later": (float(later["value"]), later["qualifier"], None)})
+        shown, decimals = displayed(value, precision, 1, "percent")
     return Change(id=f"change-{base.name}-{later.name}", measure=measure, series=series, base=str(base.name),
-                  later=str(later.name), value=value, bound=bound or "", reason=reason)
+                  later=str(later.name), value=value, bound=bound or "", reason=reason, shown=shown,
+                  decimals=decimals, blocked=blocked)
+
+
+def _blocked(base: pd.Series, later: pd.Series, series_doubt: str) -> tuple[str, str]:
+    """Why no change may be drawn between two figures, in three words and in full: a doubt about what one
+    counts, wording that differs from its metric's scope words, or a period the source does not state."""
+    doubts = [series_doubt] if series_doubt else []
+    doubts += [f"{{{{{row.name}}}}}: {row['scope_doubt']}" for row in (base, later) if row.get("scope_doubt")]
+    if doubts:
+        return "scope in doubt", ("no change is computed, because what a figure counts is in doubt. "
+                                  + " ".join(doubts))
+    deviating = [f"{{{{{row.name}}}}}: {row['scope_deviation']}" for row in (base, later) if row.get("scope_deviation")]
+    if deviating:
+        return "worded differently", ("no change is computed, because the two figures are not worded the same "
+                                      "way. " + " ".join(deviating))
+    inferred = [row.name for row in (base, later) if row.get("period_basis") == "inferred"]
+    if inferred:
+        names = " or ".join(f"{{{{{name}}}}}" for name in inferred)
+        return "period not stated", (f"no change is computed, because the source does not state the period of "
+                                     f"{names}; the book only inferred it")
+    return "", ""
 
 
 def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int],
@@ -94,5 +128,5 @@ def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[i
         others = own[own["as_of_fiscal_year"] != baseline_year].sort_values("as_of_fiscal_year")
         for _, base in bases.iterrows():
             for _, later in others.iterrows():
-                changes.append(change(base, later, measure.id, series.metric))
+                changes.append(change(base, later, measure.id, series.metric, series.scope_doubt))
     return changes

@@ -11,10 +11,12 @@ import datetime as dt
 import functools
 import hashlib
 import io
+import math
 import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field, fields
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +30,19 @@ from . import schema
 from .errors import DataError, Problem
 from .params import DATA_GROUPS
 from .paths import DATA_DIR
-from .schema import ID, Claim, Derived, Findings, Measure, RegisterEntry, Source, Structure, Verdict, Vocabulary
+from .schema import ID, Claim, Derived, Findings, Measure, Metric, RegisterEntry, Source, Structure, Verdict, Vocabulary
 from .text import NumberFormatError, normalise, parse_printed, same_number, unstructured_numbers
 from .versions import data_files
 
 FACT_COLUMNS = [column.name for column in schema.FACT_COLUMNS]
 REQUIRED = [column.name for column in schema.FACT_COLUMNS if column.required]
+# Columns a fact table may leave out of its header (older tables, small fixtures); an absent column is read as empty.
+OPTIONAL_COLUMNS = ["period_basis", "scope_doubt", "scope_deviation"]
+PERIOD_BASES = {"stated": "the source states the period", "inferred": "the period is the book's inference"}
+# Words in a note that say the period was inferred, not stated: such a fact must say period_basis: inferred.
+INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b", re.I)
+# Fact fields the pages show as the book's words: no typed figures, only {{fact-id}} references.
+FACT_PROSE = ("notes", "scope_doubt", "scope_deviation")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
 QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|javascript:", re.I)
 FACT_REF = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
@@ -60,6 +69,7 @@ class Book:
     facts: pd.DataFrame = reads("facts", "sources")
     derived: pd.DataFrame = reads("derived", "facts")
     measures: list[Measure] = reads("measures")
+    metrics: dict[str, Metric] = reads("measures")
     claims: list[Claim] = reads("claims", "facts")
     audit: pd.DataFrame = reads("claims", "facts", "derived")
     findings: dict[str, dict] = reads("findings")
@@ -249,7 +259,7 @@ def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
             col.add(path, "empty file: expected a header row")
             continue
         header = rows[0]
-        missing = [c for c in FACT_COLUMNS if c not in header]
+        missing = [c for c in FACT_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
         unknown = [c for c in header if c not in FACT_COLUMNS]
         if missing or unknown:
             col.add(path, f"malformed header: missing columns {missing}, unknown columns {unknown}; "
@@ -265,7 +275,7 @@ def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
                 continue
             good.append(row + [col.rel(path), line])
         frame = pd.DataFrame(good, columns=header + ["csv_file", "csv_line"], dtype=object)
-        frames.append(frame[FACT_COLUMNS + ["csv_file", "csv_line"]])
+        frames.append(frame.reindex(columns=FACT_COLUMNS + ["csv_file", "csv_line"], fill_value=""))
     if not frames:
         return pd.DataFrame(columns=FACT_COLUMNS + ["csv_file", "csv_line"])
     return pd.concat(frames, ignore_index=True)
@@ -309,6 +319,7 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
         for name in ("locator", "notes", "metric", "period", "printed", "ocr_correction", "page"):
             if MARKUP.search(getattr(row, name)):
                 col.add(path, "carries HTML or script markup; write plain text", field=name, **where)
+        _check_period_basis(row, path, where, col)
         year = None
         if row.fiscal_year:
             try:
@@ -336,6 +347,35 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
     facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
     return facts.set_index("id", drop=False)
+
+
+def _check_period_basis(row: Any, path: Path, where: dict, col: _Collector) -> None:
+    """Whether the source states the fact's period or the book inferred it, said in so many words."""
+    if row.period_basis and row.period_basis not in PERIOD_BASES:
+        col.add(path, f"unknown period_basis {row.period_basis!r}; allowed: {sorted(PERIOD_BASES)}",
+                field="period_basis", **where)
+    elif row.period_basis != "inferred" and (row.fiscal_year or row.period) and INFERRED_PERIOD.search(row.notes):
+        col.add(path, f"the notes say the period is not stated ({INFERRED_PERIOD.search(row.notes)[0]!r}) but "
+                "period_basis is not 'inferred'; set it, so the page marks the period as inferred",
+                field="period_basis", **where)
+
+
+def _check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: _Collector) -> None:
+    """A fact's notes, scope doubt and scope deviation are shown as the book's words: figures in them are
+    {{fact-id}} references, never typed (a typed figure is unlinked, or from outside the sources)."""
+    for row in facts[[*FACT_PROSE, "ocr_correction", "id", "csv_file", "csv_line"]].itertuples(index=False):
+        path, refs = data_dir.parent / row.csv_file, set()
+        for name in (*FACT_PROSE, "ocr_correction"):
+            text = getattr(row, name)
+            if name == "ocr_correction":  # the misprint, in double quotes, is the source's words
+                text = re.sub(r'"[^"]*"', " ", text)
+            refs.update(FACT_REF.findall(text))
+            typed = unstructured_numbers(FACT_REF.sub(" ", text))
+            if typed:
+                col.add(path, f"figure(s) {typed} typed into {name}; write {{{{fact-id}}}} for a figure a source "
+                        "prints, and leave out any other", row=row.csv_line, record=row.id, field=name)
+        for ref in sorted(refs - known):
+            col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", row=row.csv_line, record=row.id)
 
 
 def _check_value(row: Any, path: Path, where: dict, col: _Collector) -> float | None:
@@ -368,6 +408,21 @@ def _check_value(row: Any, path: Path, where: dict, col: _Collector) -> float | 
     return value
 
 
+def _source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
+    """The qualifier as the source words it ("almost", "well over"): the longest of the vocabulary's listed
+    wordings for the fact's qualifier that stands just before the number in the quote; empty when none does
+    (an exact figure, or wording the vocabulary does not list)."""
+    wordings = {name: sorted(re.findall(r'"([^"]+)"', text), key=len, reverse=True)
+                for name, text in vocab.qualifiers.items()}
+    found = []
+    for quote, printed, qualifier in zip(facts["quote"], facts["printed"], facts["qualifier"], strict=True):
+        text = normalise(quote)
+        before = text[:max(text.find(printed), 0)].rstrip().lower()
+        found.append(next((words for words in wordings.get(qualifier, [])
+                           if re.search(rf"(?:^|\W){re.escape(words.lower())}$", before)), ""))
+    return found
+
+
 def fiscal_year_of(date: dt.date) -> int:
     """The federal fiscal year a date falls in (FY 2018 runs from October 1, 2017 to September 30, 2018)."""
     return date.year + 1 if date.month >= 10 else date.year
@@ -392,17 +447,80 @@ def _evaluate(formula: str, names: dict[str, float]) -> float:
     return float(SimpleEval(names=names).eval(formula))
 
 
+# Precision follows the inputs: where a qualifier puts the true value against the printed one.
+TRUE_AT_LEAST = {"more_than", "at_least"}  # the true value is at least the figure
+TRUE_AT_MOST = {"nearly", "up_to", "less_than"}  # the true value is at most the figure
+ROUNDED = {"about", "rounded_hundred", "range_low", "range_high"}  # the true value is near the figure
+BOUND_QUALIFIER = {"": "exact", "about": "about", "more than": "more_than", "less than": "less_than"}
+
+
+@dataclass(frozen=True)
+class Precision:
+    """How exactly a computed figure is known: the word it carries and the significant digits its inputs support."""
+
+    bound: str = ""  # "", "about", "more than" or "less than"
+    digits: int | None = None  # None when every input is exact
+
+
+def significant_digits(value: float) -> int:
+    """The significant digits of a printed figure, trailing zeros of a whole number not counted
+    ("90" has 1, "143,100" has 4, "27.2" has 3, "2.2 million" has 2)."""
+    digits = Decimal(repr(float(value))).normalize().as_tuple().digits
+    return max(len(digits), 1)
+
+
+def carried_precision(formula: str, inputs: dict[str, tuple[float, str, int | None]]) -> Precision:
+    """The precision of ``formula`` over inputs given as (value, qualifier, significant digits or None).
+
+    Any approximate input makes the result approximate, good to the fewest significant digits among the
+    approximate inputs (at least two). Bounded inputs ("more than", "nearly") carry their bound when each
+    pushes the result the same way; rounded ("about") inputs, or bounds pushing opposite ways, give "about".
+    """
+    approximate = {name: spec for name, spec in inputs.items() if spec[1] != "exact"}
+    if not approximate:
+        return Precision()
+    digits = max(2, min(spec[2] or significant_digits(spec[0]) for spec in approximate.values()))
+    values = {name: spec[0] for name, spec in inputs.items()}
+    result = _evaluate(formula, values)
+    ways = set()
+    for name, (value, qualifier, _) in approximate.items():
+        if qualifier in ROUNDED or qualifier not in TRUE_AT_LEAST | TRUE_AT_MOST:
+            ways.add(0)
+            continue
+        step = 1 if qualifier in TRUE_AT_LEAST else -1
+        moved = _evaluate(formula, {**values, name: value + step * max(abs(value), 1) * 1e-6})
+        ways.add(1 if moved > result else -1 if moved < result else 0)
+    bound = {frozenset({1}): "more than", frozenset({-1}): "less than"}.get(frozenset(ways), "about")
+    return Precision(bound, digits)
+
+
+def displayed(value: float, precision: Precision, decimals: int, unit: str) -> tuple[float, int]:
+    """The figure as a page shows it, and its decimals: rounded to the digits its inputs support (outward for a
+    bound, so "less than" stays true), and a count from approximate inputs never shown to the unit."""
+    if precision.digits is None or value == 0:
+        return value, decimals
+    magnitude = math.floor(math.log10(abs(value)))
+    digits = precision.digits if unit in {"percent", "ratio"} or magnitude < 1 else min(precision.digits, magnitude)
+    place = magnitude - digits + 1
+    scaled = Decimal(repr(value)).scaleb(-place)
+    rounding = {"less than": ROUND_CEILING, "more than": ROUND_FLOOR}.get(precision.bound, ROUND_HALF_UP)
+    shown = float(scaled.quantize(Decimal(1), rounding=rounding).scaleb(place))
+    return shown, max(0, min(decimals, -place))
+
+
 def _derive(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | None,
             path: Path, col: _Collector) -> pd.DataFrame:
     """Compute every derived figure from its input facts (or earlier derived figures)."""
-    rows, values = [], {}
+    rows, values, precisions, specs = [], {}, {}, {}
     for record in records:
         names, ok = {}, True
         for name, ref in record.inputs.items():
             if ref in facts.index:
                 names[name] = float(facts.at[ref, "value"])
+                specs[name] = (names[name], facts.at[ref, "qualifier"], None)
             elif ref in values:
                 names[name] = values[ref]
+                specs[name] = (names[name], BOUND_QUALIFIER[precisions[ref].bound], precisions[ref].digits)
             else:
                 col.add(path, f"input {name!r} names unknown fact {ref!r}", record=record.id,
                         field=f"inputs.{name}")
@@ -422,9 +540,12 @@ def _derive(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | Non
             col.add(path, f"formula {record.formula!r} cannot be evaluated: {error}",
                     record=record.id, field="formula")
             continue
-        values[record.id] = value
-        rows.append({**record.model_dump(), "value": value})
-    frame = pd.DataFrame(rows, columns=list(Derived.model_fields) + ["value"])
+        precision = carried_precision(record.formula, {name: specs[name] for name in names})
+        values[record.id], precisions[record.id] = value, precision
+        shown, decimals = displayed(value, precision, record.decimals, record.unit)
+        rows.append({**record.model_dump(), "value": value, "bound": precision.bound, "shown": shown,
+                     "shown_decimals": decimals})
+    frame = pd.DataFrame(rows, columns=list(Derived.model_fields) + ["value", "bound", "shown", "shown_decimals"])
     return frame.set_index("id", drop=False)
 
 
@@ -512,6 +633,72 @@ def _check_prose(text: str, path: Path, col: _Collector, label: str, field: str 
     typed = unstructured_numbers(FACT_REF.sub(" ", text))
     if typed:
         col.add(path, f"figure(s) {typed} typed into prose; write {{{{fact-id}}}} instead", record=label, field=field)
+
+
+def _load_catalog(path: Path, col: _Collector) -> tuple[list[Measure], dict[str, Metric]]:
+    """The metrics catalog: the measures the comparison chapter draws, and every metric's label and scope words."""
+    raw = _read_yaml(path, col)
+    if raw is None:
+        return [], {}
+    if not isinstance(raw, dict) or set(raw) != {"measures", "metrics"}:
+        col.add(path, "expected a mapping with two keys: 'measures' (a list) and 'metrics' (metric -> label, scope)")
+        return [], {}
+    measures = _records(path, col, Measure, raw["measures"] or [])
+    metrics = {}
+    for slug, record in (raw["metrics"] or {}).items():
+        parsed = _model(Metric, record, path, col, str(slug))
+        if parsed is not None:
+            metrics[str(slug)] = parsed
+            _check_prose(parsed.label, path, col, str(slug), "label", set())
+    return measures, metrics
+
+
+def _check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str, Metric], path: Path,
+                 data_dir: Path, col: _Collector) -> None:
+    """Every fact's metric has a label; each label and series description carries its metric's scope words;
+    every fact's quote carries them too, or the fact declares how it deviates; series of one measure that
+    differ in scope say how in their caveat."""
+    for metric in sorted(set(facts["metric"]) - set(metrics)):
+        col.add(path, f"metric {metric!r} has no label: add it under 'metrics' with a label in plain words",
+                record=metric, field="metrics")
+    for slug, metric in metrics.items():
+        if _spelled_out(slug, metric.label):
+            col.add(path, f"the label {metric.label!r} is the metric's name spelled out; write what it counts in "
+                    "plain words", record=slug, field="label")
+        for term in metric.scope:
+            if term.lower() not in metric.label.lower():
+                col.add(path, f"the label {metric.label!r} leaves out the scope words {term!r}", record=slug,
+                        field="label")
+    for row in facts[["id", "metric", "quote", "scope_deviation", "csv_file", "csv_line"]].itertuples(index=False):
+        terms = metrics[row.metric].scope if row.metric in metrics else []
+        quote = normalise(row.quote).lower()
+        missing = [term for term in terms if term.lower() not in quote]
+        if missing and not row.scope_deviation:
+            col.add(data_dir.parent / row.csv_file, f"the quote lacks the scope words {missing} of its metric "
+                    f"{row.metric!r}: move it to a metric it matches, or say in scope_deviation how it differs",
+                    row=row.csv_line, record=row.id, field="quote")
+    for measure in measures:
+        headline = set(metrics[measure.series[0].metric].scope) if measure.series[0].metric in metrics else set()
+        for series in measure.series[1:]:
+            own = set(metrics[series.metric].scope) if series.metric in metrics else set()
+            for term in sorted(own ^ headline):
+                if term.lower() not in series.caveat.lower():
+                    col.add(path, f"series {series.metric!r} differs in scope from {measure.series[0].metric!r} "
+                            f"but its caveat does not say how (it never names {term!r})", record=measure.id,
+                            field="series.caveat")
+        for series in measure.series:
+            for term in metrics[series.metric].scope if series.metric in metrics else []:
+                if term.lower() not in series.counts.lower():
+                    col.add(path, f"series {series.metric!r} says it counts {series.counts!r}, leaving out its "
+                            f"scope words {term!r}", record=measure.id, field="series.counts")
+
+
+def _spelled_out(slug: str, label: str) -> bool:
+    """True when a label is only its metric's identifier with the underscores taken out ("Admin arrests
+    criminal fugitive reentry share" for ero_admin_arrests_criminal_fugitive_reentry_share)."""
+    words = re.findall(r"[a-z0-9]+", label.lower())
+    parts = slug.split("_")
+    return words in (parts, parts[1:])
 
 
 def _check_record_prose(records: list, fields: tuple[str, ...], known: set[str], path: Path,
@@ -646,9 +833,10 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     derived_records = _records(derived_path, col, Derived)
     derived = _derive(derived_records, facts, vocab, derived_path, col)
     known = set(facts.index) | set(derived.index)
+    _check_fact_prose(facts, known, data_dir, col)
 
     measures_path = data_dir / "metrics.yaml"
-    measures = _records(measures_path, col, Measure)
+    measures, metrics = _load_catalog(measures_path, col)
     metrics_in_facts = set(facts["metric"])
     for measure in measures:
         for series in measure.series:
@@ -658,9 +846,12 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     _check_record_prose(measures, ("label", "definition", "notes"), known, measures_path, col)
     for measure in measures:
         for series in measure.series:
-            for name in ("counts", "caveat"):
+            refs: set[str] = set()
+            for name in ("counts", "caveat", "scope_doubt"):
                 _check_prose(getattr(series, name), measures_path, col, f"{measure.id} ({series.metric})",
-                             f"series.{name}", set())
+                             f"series.{name}", refs)
+            _check_refs(refs, known, measures_path, col, f"{measure.id} ({series.metric})")
+    _check_scope(facts, measures, metrics, measures_path, data_dir, col)
 
     claims_path = data_dir / "claims.yaml"
     claims = _records(claims_path, col, Claim)
@@ -680,8 +871,9 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
         raise DataError(col.problems)
     facts = facts.drop(columns=["csv_file", "csv_line"])
     facts["as_of_fiscal_year"] = _as_of_fiscal_year(facts, sources)
+    facts["source_qualifier"] = _source_qualifiers(facts, vocab)
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
-                measures=measures, claims=claims, audit=audit, findings=findings, structure=structure,
+                measures=measures, metrics=metrics, claims=claims, audit=audit, findings=findings, structure=structure,
                 register=register, data_dir=data_dir, files=data_files(data_dir), detections=detections)
 
 

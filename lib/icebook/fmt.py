@@ -5,7 +5,6 @@ Text from the data is always escaped; only what this module builds is markup.
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterable, Sequence
 
@@ -24,47 +23,44 @@ QUALIFIER_NOTES = {"rounded_hundred": "rounded to the nearest hundred by the sou
                    "range_low": "the low end of a range", "range_high": "the high end of a range"}
 
 
-# Initialisms in metric names, printed as the sources print them.
-_INITIALISMS = {"287g": "287(g)", "ms13": "MS-13", "covid": "COVID", "pct": "percent", "xi": "XI", "uac": "UAC",
-                **{w: w.upper() for w in (
-                    "aors bia cap nds pbnds cbp cdc cmt cro doc doj dro eagle eeoc eod ero foia ftca gao hsi ice "
-                    "ido ieas ihsc inv jttf lpr lprs ma mspb nypd oi oig ope opla opr perc prea psu sausa sci sec "
-                    "sevp").split()}}
-_INITIALISMS.update({"aors": "AORs", "lprs": "LPRs"})
-
-
 def metric_label(metric: str, component: str = "") -> str:
-    """What a fact measures, in words: the series' own description when the metrics catalog has
-    one, otherwise the metric's name spelled out ("hsi_federal_statutes" -> "Federal statutes")."""
-    for measure in book().measures:
-        for series in measure.series:
-            if series.metric == metric and series.counts:
-                return series.counts[0].upper() + series.counts[1:]
-    words = metric.split("_")
-    if component and len(words) > 1 and words[0] == component.lower():
-        words = words[1:]
-    text = _spell("_".join(words))
-    return text[0].upper() + text[1:]
-
-
-def _spell(name: str) -> str:
-    """An id's words as text: initialisms in capitals, a standard's year apart ("pbnds2011" -> "PBNDS 2011")."""
-    words = re.sub(r"(?<=[a-z])(?=(?:19|20)\d\d\b)", "_", name).split("_")
-    return " ".join(_INITIALISMS.get(word, word) for word in words)
+    """What a fact measures, in the plain words the metrics catalog gives it (``component`` is accepted for
+    callers that name the page's component; the catalog's label already reads well on any page)."""
+    return book().metrics[metric].label
 
 
 def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
-    """A label per fact saying what it measures; facts sharing a metric are told apart by the end of
-    their ids ("Cross check XI history offenses: assaults", "…: sex crimes")."""
+    """A label per fact saying what it measures; facts sharing a metric are told apart by the category their
+    notes name ("category: Assault"), else by their period, else as the source's first, second … mention."""
     labels = [metric_label(metric, component) for metric in facts["metric"]]
     for _, ids in facts.index.to_series().groupby(facts["metric"].to_numpy()):
-        if len(ids) > 1:
-            prefix = os.path.commonprefix(list(ids))
-            prefix = prefix[:prefix.rfind("-") + 1]
-            for fact_id in ids:
-                i = facts.index.get_loc(fact_id)
-                labels[i] += ": " + _spell(fact_id[len(prefix):].replace("-", "_") or fact_id)
+        if len(ids) < 2:
+            continue
+        rows = facts.loc[list(ids)]
+        categories = [_category(note) for note in rows["notes"]]
+        if all(categories) and len(set(categories)) == len(categories):
+            parts = categories
+        elif rows["period"].nunique() == len(rows):
+            parts = list(rows["period"])
+        else:
+            parts = [f"{ORDINALS[min(n, len(ORDINALS) - 1)]} mention" for n in range(len(rows))]
+        for fact_id, part in zip(ids, parts, strict=True):
+            labels[facts.index.get_loc(fact_id)] += f": {part}"
     return labels
+
+
+ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "later"]
+
+
+def _category(note: str) -> str:
+    match = re.match(r"category: ([^.;]+)", note)
+    return match[1].strip() if match else ""
+
+
+def period_text(row: pd.Series) -> str:
+    """A fact's period for the reader, marked when the source does not state it ("FY 2020, period not stated")."""
+    text = row["period"] or row["period_type"].replace("_", " ")
+    return f"{text}, period not stated" if row.get("period_basis") == "inferred" else text
 
 
 def fact_href(fact_id: str) -> str:
@@ -79,9 +75,10 @@ def _printed(fact) -> str:
 
 
 def fact_text(fact_id: str, qualifier: bool = True) -> str:
-    """A fact as its source words it, qualifier kept, as plain text ("more than 127,000")."""
+    """A fact as its source words it, with the source's own qualifier word ("almost a million", "well over
+    700,000"), or the house word where the source's is not one the vocabulary lists; as plain text."""
     row = book().fact(fact_id)
-    words = QUALIFIER_WORDS.get(row["qualifier"], "") if qualifier else ""
+    words = (row["source_qualifier"] or QUALIFIER_WORDS.get(row["qualifier"], "")) if qualifier else ""
     if row["ocr_correction"]:  # the copy misprints it ("8.665"): show the number the source meant
         value = float(row["value"])
         shown = number(value, row["unit"], 0 if value.is_integer() else 2)
@@ -119,12 +116,14 @@ def number(value: float, unit: str, decimals: int = 0) -> str:
 def derived(derived_id: str) -> Markup:
     """A derived figure, linked to its formula and inputs in the fact index."""
     row = book().derived_figure(derived_id)
-    text = number(row["value"], row["unit"], int(row["decimals"]))
-    prefix = "an implied " if row["kind"] == "implied" else ""
+    text = f"{row['bound']} {number(row['shown'], row['unit'], int(row['shown_decimals']))}".strip()
+    implied = row["kind"] == "implied"
     hover = f"{row['label']}: {row['formula']} with " + ", ".join(
-        f"{k} = {v}" for k, v in sorted(row["inputs"].items()))
-    return Markup('{}<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(
-        prefix, fact_href(derived_id), hover, hover, text)
+        f"{k} = {v}" for k, v in sorted(row["inputs"].items())) + (
+        "; shown to the precision its approximate inputs support" if row["bound"] else "")
+    return Markup('{}<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>{}').format(
+        "an implied " if implied and not row["bound"] else "", fact_href(derived_id), hover, hover, text,
+        " (implied)" if implied and row["bound"] else "")
 
 
 def ref(ref_id: str) -> Markup:
@@ -139,6 +138,14 @@ def prose(template: str) -> Markup:
     for i, part in enumerate(parts):
         out += ref(part.strip()) if i % 2 else escape(part)
     return out
+
+
+def copy_error(text: str) -> Markup:
+    """A note on a misprint in the copy: the misprint, in double quotes, is the source's own words and is
+    styled as such; the rest is the book's (``printed "8.665": a comma read as a point``)."""
+    parts = re.split(r'"([^"]*)"', text)
+    return Markup("").join(Markup('“<q class="source-quote">{}</q>”').format(part) if i % 2 else prose(part)
+                           for i, part in enumerate(parts))
 
 
 def say(*parts: str | Markup) -> None:
@@ -166,6 +173,11 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str
         attrs, cap, head, body)
 
 
+def change_reason(ch) -> Markup:
+    """Why a change is bounded, approximate or not computed, its figures linked."""
+    return prose(ch.reason[0].upper() + ch.reason[1:])
+
+
 def show(html: Markup) -> None:
     display(HTML(str(html)))
 
@@ -173,9 +185,11 @@ def show(html: Markup) -> None:
 def change(ch) -> Markup:
     """A change from the baseline (an ``icebook.compare.Change``), linked to where the page shows its working."""
     if ch.value is None:
-        return Markup('<a class="derived" href="#{}">not stated</a>').format(ch.id)
-    text = f"{ch.bound} {'+' if ch.value > 0 else '−' if ch.value < 0 else ''}{abs(ch.value):,.1f}%".strip()
-    hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {ch.reason}"
+        return Markup('<a class="derived" href="#{}">{}</a>').format(ch.id, f"none: {ch.blocked}" if ch.blocked
+                                                                      else "not stated")
+    text = f"{ch.bound} {'+' if ch.shown > 0 else '−' if ch.shown < 0 else ''}{abs(ch.shown):,.{ch.decimals}f}%".strip()
+    reason = re.sub(FACT_REF, r"\1", ch.reason)
+    hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {reason}"
     return Markup('<a class="derived" href="#{}" data-quote="{}" title="{}">{}</a>').format(ch.id, hover, hover, text)
 
 

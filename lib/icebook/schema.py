@@ -65,6 +65,14 @@ FACT_COLUMNS: tuple[FactColumn, ...] = (
     FactColumn("notes", False, "string", "scope, definition, caveats, ambiguity"),
     FactColumn("ocr_correction", False, "string", "only when the copy garbled the number: what was printed and "
                "why the value differs (`printed \"8.665\", a comma read as a point`)"),
+    FactColumn("period_basis", False, "string", "`stated` when the source states the period, `inferred` when the "
+               "book worked it out (\"taken as FY 2020\"); pages mark an inferred period \"period not stated\" and "
+               "compute no change from it. Empty is read as stated; notes that say the period was taken must say "
+               "`inferred`"),
+    FactColumn("scope_doubt", False, "string", "a doubt about what the figure counts, in the book's words "
+               "(figures as `{{fact-id}}`); no change is computed across it, and the page shows it"),
+    FactColumn("scope_deviation", False, "string", "how the quote's wording differs from the scope words its "
+               "metric declares in `metrics.yaml` (shown on the page); needed when the quote lacks them"),
 )
 
 
@@ -148,10 +156,21 @@ class Derived(Strict):
 
 
 class Series(Strict):
+    """One metric's figures within a measure: what they count (the metric's scope words included), whether
+    they count the same thing as the headline series, and any doubt about what they count."""
+
     metric: str
     counts: str
     comparable: Literal["yes", "caveat", "no"]
     caveat: str = ""
+    scope_doubt: str = ""  # a doubt about what the figures count: no change is computed across it
+
+
+class Metric(Strict):
+    """What a metric counts, in plain words, and the words that define its scope (each fact's quote carries them)."""
+
+    label: str
+    scope: list[str] = []
 
 
 class Measure(Strict):

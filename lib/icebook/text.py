@@ -110,12 +110,14 @@ STRUCTURAL_NUMBER = re.compile(
     | \b(?:19|20)\d\d[–-](?:19|20)?\d\d\b                       # 2017–2020, 2014-19
     | \b(?:January|February|March|April|May|June|July|August|September|October|November|December)
       \s+\d{1,2},\s+(?:19|20)\d\d\b                             # a date
+    | \b(?:January|February|March|April|May|June|July|August|September|October|November|December)
+      \s+\d{1,2}\b(?![,.]?\d)                                     # a day of a month ("July 13 to …")
     | \b(?:19|20)\d\d-\d\d-\d\d\b                               # an ISO date
     | \b(?:19|20)\d\d\b                                         # a year
     | \bOIG-\d\d-\d\d\b                                         # a report number
     | \b287\s?\([a-z]\)(?:\(\d\))?                              # 287(g), 287(a)(2)
     | \(b\)\(\d\)(?:\([A-Z]\))?                                 # FOIA exemption (b)(7)(E)
-    | \b(?:Figure|Table|Appendix|footnote|Recommendation|Rec\.|section|Step|Finding|Chapter|Part|Title|page|p\.)
+    | \b(?:Figure|Table|Appendix|footnote|Recommendation|Rec\.|section|Step|Finding|Chapter|Part|Title|Quarter|page|p\.)
       \s+[0-9]+[A-Za-z]?\b                                      # a section or item number
     | \bSHA-256\b | \bMS-13\b | \bCOVID-19\b | \b24/7\b | \bI-\d{3}[A-Z]?\b    # names that contain digits
     | \b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b       # a hash or commit id

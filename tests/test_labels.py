@@ -1,0 +1,50 @@
+"""Labels and wording on the real data: plain words from the catalog, the source's own qualifier, inferred
+periods marked. Expected values are read off the quoted sentences."""
+
+import pytest
+
+from icebook import book
+from icebook.data import _spelled_out
+
+
+@pytest.fixture(scope="module")
+def data():
+    return book()
+
+
+@pytest.mark.parametrize(("slug", "label"), [
+    ("ero_admin_arrests_criminal_fugitive_reentry_share", "Admin arrests criminal fugitive reentry share"),
+    ("ero_covid_citizens_lprs_returned", "COVID citizens LPRs returned"),
+])
+def test_a_humanised_identifier_is_caught(slug, label):
+    assert _spelled_out(slug, label)
+
+
+def test_every_metric_of_the_facts_has_a_label_that_is_not_its_identifier(data):
+    assert set(data.facts["metric"]) <= set(data.metrics)
+    spelled = [slug for slug, metric in data.metrics.items() if _spelled_out(slug, metric.label)]
+    assert spelled == []
+
+
+def test_labels_carry_the_scope_of_their_quotes(data):
+    # ar2020: "118,949, or 64%, had criminal convictions or pending criminal charges."
+    assert "criminal convictions or pending criminal charges" in data.metrics["ero_removals_criminal"].label
+    # oig2013 Appendix C counts offences of aliens ICE arrested (the table is ERO-wide), not CAP arrests
+    assert "not CAP alone" in data.metrics["cap_arrest_offense_total"].label
+
+
+@pytest.mark.parametrize(("fact_id", "words"), [
+    ("dhs2018-hsi-narcotics-seized", "almost"),  # "seized almost a million pounds of narcotics"
+    ("dhs2018-opla-docket-cases", "well over"),  # "handling a docket of well over 700,000 cases"
+    ("ar2020-message-ero-admin-arrests-criminal-share", "approximately"),  # "approximately 90% involving"
+    ("ar2020-ihsc-health-care-budget", "exceeding"),  # "executed a budget exceeding $315 million"
+])
+def test_the_qualifier_is_the_sources_own_word(data, fact_id, words):
+    assert data.facts.at[fact_id, "source_qualifier"] == words
+    assert words in data.facts.at[fact_id, "quote"]
+
+
+def test_a_period_the_source_does_not_state_is_recorded_as_inferred(data):
+    # ar2020 lists Operation Silent Night's "2,305 firearms seized" with no period; the book took it as FY 2020
+    assert data.facts.at["ar2020-hsi-silent-night-firearms", "period_basis"] == "inferred"
+    assert data.facts.at["ar2020-ero-removals", "period_basis"] == "stated"  # "In FY 2020, ICE removed 185,884"

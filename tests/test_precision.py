@@ -1,0 +1,62 @@
+"""Precision follows the inputs: each expected figure below is worked out by hand from the quotes named."""
+
+import pytest
+
+from icebook.data import Precision, carried_precision, displayed, significant_digits
+
+
+def shown(formula: str, unit: str, decimals: int, **inputs: tuple[float, str]) -> tuple[str, float, int]:
+    precision = carried_precision(formula, {name: (value, qualifier, None) for name, (value, qualifier)
+                                            in inputs.items()})
+    value, places = displayed(eval(formula, {}, {k: v for k, (v, _) in inputs.items()}), precision, decimals, unit)
+    return precision.bound, value, places
+
+
+@pytest.mark.parametrize(("value", "digits"), [(90, 1), (143100, 4), (27.2, 3), (2200000, 2), (6105, 4), (904, 3)])
+def test_significant_digits_leave_out_a_whole_number_s_trailing_zeros(value, digits):
+    assert significant_digits(value) == digits
+
+
+def test_a_count_from_an_approximate_share_is_about_and_rounded():
+    # ar2020: "103,603 administrative arrests, approximately 90% involving aliens with criminal convictions or
+    # pending criminal charges": 103,603 x 0.90 = 93,242.7; "approximately 90%" supports two digits at most
+    assert shown("arrests * share / 100", "count", 0, arrests=(103603, "exact"), share=(90, "about")) == \
+        ("about", 93000, 0)
+
+
+def test_bounds_pulling_opposite_ways_give_about():
+    # oig1751: "nearly 500,000 individuals" and "a nearly 16 percent increase from FY 2013": 500,000 / 1.16 =
+    # 431,034.5; the smaller true count lowers the result, the smaller true increase raises it
+    assert shown("now / (1 + pct / 100)", "count", 0, now=(500000, "nearly"), pct=(16, "nearly")) == \
+        ("about", 430000, 0)
+    # "about a 34 percent increase from FY 2012": 500,000 / 1.34 = 373,134.3
+    assert shown("now / (1 + pct / 100)", "count", 0, now=(500000, "nearly"), pct=(34, "about")) == \
+        ("about", 370000, 0)
+
+
+def test_a_bound_is_carried_and_rounded_outward_so_it_stays_true():
+    # dhs2018 "more than 904" child exploitation victims (FY 2017) against ar2020's 1,012 (FY 2020):
+    # (1,012 - 904) / 904 = 11.95%; a larger true base makes the change smaller, so "less than", rounded up
+    assert shown("(new - old) / old * 100", "percent", 1, new=(1012, "exact"), old=(904, "more_than")) == \
+        ("less than", 12.0, 1)
+    # "more than 2,700" arrests times an exact 59%: 1,593, rounded down to two digits
+    assert shown("n * share / 100", "count", 0, n=(2700, "more_than"), share=(59, "exact")) == \
+        ("more than", 1500, 0)
+
+
+def test_a_rounded_to_the_hundred_input_keeps_its_digits():
+    # oig2013: 8,665 declined of "137,000" issued (rounded to the nearest hundred): 6.3248% -> 6.32, one decimal shown
+    bound, value, places = shown("d / i * 100", "percent", 1, d=(8665, "exact"), i=(137000, "rounded_hundred"))
+    assert (bound, places) == ("about", 1) and f"{value:.{places}f}" == "6.3"
+
+
+def test_an_approximate_count_is_never_shown_to_the_unit():
+    # "about 40" officers times an exact 1.2 = 48: two digits would be to the unit, so tens
+    assert shown("n * 1.2", "count", 0, n=(40, "about")) == ("about", 50, 0)
+
+
+def test_exact_inputs_keep_the_declared_decimals():
+    # ar2020: "6,105 pounds of fentanyl, a 65% increase from FY 2019": 6,105 / 1.65 = 3,700 exactly
+    assert carried_precision("now / (1 + pct / 100)", {"now": (6105, "exact", None), "pct": (65, "exact", None)}) \
+        == Precision()
+    assert displayed(3700.0, Precision(), 0, "count") == (3700.0, 0)

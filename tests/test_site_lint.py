@@ -1,0 +1,32 @@
+"""Rendering lint and the trace check on planted faults: each small page in fixtures/site_faults holds one
+fault, and the check names the page and the text."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icebook.checks import check_site
+
+FAULTS = Path(__file__).parent / "fixtures" / "site_faults"
+
+CASES = {
+    "stacked_qualifier": "doubled or stacked qualifier 'about about' in “ICE was supervising about about 2.2 million",
+    "unfilled_placeholder": "unfilled placeholder '{{ar2020-ero-removals}}' in “Part of the",
+    "missing_value": "missing value shown 'nan' in “nan”",
+    "repeated_row": "table row repeated: “Removals | consistent”",
+    "repeated_item": "list item repeated: “ICE reported its removals.”",
+    "untraced_number_in_note": "untraced number '143,099' in “Of the size of the widely reported count",
+}
+
+
+def test_every_fault_fixture_has_a_case():
+    assert sorted(p.stem for p in FAULTS.glob("*.html")) == sorted(CASES)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_a_planted_fault_fails_the_site_check_naming_page_and_text(case, tmp_path):
+    shutil.copy(FAULTS / f"{case}.html", tmp_path / f"{case}.html")
+    (tmp_path / "facts.html").write_text('<html><body><article><div id="f">x</div></article></body></html>')
+    problems = check_site(tmp_path)
+    assert any(p.startswith(f"{case}.html: ") and CASES[case] in p for p in problems), problems
