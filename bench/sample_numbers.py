@@ -71,7 +71,7 @@ def main() -> None:
             print(f"   derived: {row['formula']} with {dict(row['inputs'])}; value {row['value']:.4f}, "
                   f"shown {row['bound']} {row['shown']}")
         else:
-            print("   (a change on the comparison page)")
+            print("   (a recomputed claim on the checking page, or a change on the comparison page)")
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ def test_labels_carry_the_scope_of_their_quotes(data):
     ("dhs2018-opla-docket-cases", "well over"),  # "handling a docket of well over 700,000 cases"
     ("ar2020-message-ero-admin-arrests-criminal-share", "approximately"),  # "approximately 90% involving"
     ("ar2020-ihsc-health-care-budget", "exceeding"),  # "executed a budget exceeding $315 million"
+    ("oig1751-res-caseload-nondetained-high", "about"),  # a range's end: "about 1,700 to about 10,000"
+    ("ar2020-ero-cross-check-xi-robberies", "more than"),  # "more than 1,500 assaults, … more than 50 robberies"
 ])
 def test_the_qualifier_is_the_sources_own_word(data, fact_id, words):
     assert data.facts.at[fact_id, "source_qualifier"] == words

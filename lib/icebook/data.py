@@ -414,11 +414,16 @@ def _source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
     (an exact figure, or wording the vocabulary does not list)."""
     wordings = {name: sorted(re.findall(r'"([^"]+)"', text), key=len, reverse=True)
                 for name, text in vocab.qualifiers.items()}
+    # the end of a range may carry any qualifier of its own ("about 1,700 to about 10,000")
+    any_wording = sorted({w for name in ("about", "nearly", "more_than", "less_than") for w in wordings.get(name, [])},
+                         key=len, reverse=True)
     found = []
     for quote, printed, qualifier in zip(facts["quote"], facts["printed"], facts["qualifier"], strict=True):
         text = normalise(quote)
-        before = text[:max(text.find(printed), 0)].rstrip().lower()
-        found.append(next((words for words in wordings.get(qualifier, [])
+        at = re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,]*\d)", text)
+        before = text[:at.start() if at else 0].rstrip().lower()
+        candidates = any_wording if qualifier in {"range_low", "range_high"} else wordings.get(qualifier, [])
+        found.append(next((words for words in candidates
                            if re.search(rf"(?:^|\W){re.escape(words.lower())}$", before)), ""))
     return found
 
