@@ -69,6 +69,11 @@ def test_facts_sharing_a_metric_are_told_apart_by_category_period_or_mention(dat
     facts["metric"] = ["ero_admin_arrests", "hsi_narcotics_seized", "hsi_narcotics_seized"]
     assert fmt.distinct_labels(facts) == ["Arrests the office made", "Narcotics seized, in pounds: first mention",
                                           "Narcotics seized, in pounds: second mention"]
+    # a list names each figure right after it, up to the comma or "and"
+    facts["quote"] = ["", *["Seized 120 rifles, 45 pistols and 3 shotguns."] * 2]
+    facts["printed"] = ["", "120", "45"]
+    assert fmt.distinct_labels(facts)[1:] == ["Narcotics seized, in pounds: rifles",
+                                              "Narcotics seized, in pounds: pistols"]
     facts["notes"] = ["", "category: Cocaine. From the table.", "category: Heroin"]
     assert fmt.distinct_labels(facts)[1:] == ["Narcotics seized, in pounds: Cocaine",
                                               "Narcotics seized, in pounds: Heroin"]

@@ -31,17 +31,24 @@ def metric_label(metric: str, component: str = "") -> str:
 
 def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
     """A label per fact saying what it measures; facts sharing a metric are told apart by the category their
-    notes name ("category: Assault"), else by their period, else as the source's first, second … mention."""
+    notes name ("category: Assault"), else by the words the quote puts after the number ("more than 50
+    robberies"), else by their period, else as a range's low and high end, else as the source's first,
+    second … mention."""
     labels = [metric_label(metric, component) for metric in facts["metric"]]
     for _, ids in facts.index.to_series().groupby(facts["metric"].to_numpy()):
         if len(ids) < 2:
             continue
         rows = facts.loc[list(ids)]
         categories = [_category(note) for note in rows["notes"]]
+        following = [_words_after(q, p) for q, p in zip(rows["quote"], rows["printed"], strict=True)]
         if all(categories) and len(set(categories)) == len(categories):
             parts = categories
-        elif rows["period"].nunique() == len(rows):
+        elif all(following) and len(set(following)) == len(following):
+            parts = following
+        elif rows["period"].nunique() == len(rows) and rows["period"].all():
             parts = list(rows["period"])
+        elif set(rows["qualifier"]) == {"range_low", "range_high"} and len(rows) == 2:
+            parts = ["low end of the range" if q == "range_low" else "high end of the range" for q in rows["qualifier"]]
         else:
             parts = [f"{ORDINALS[min(n, len(ORDINALS) - 1)]} mention" for n in range(len(rows))]
         for fact_id, part in zip(ids, parts, strict=True):
@@ -50,6 +57,18 @@ def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
 
 
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "later"]
+
+
+LIST_END = re.compile(r"\s*(?:,|;|\.|:|$|\band\b)")
+NOT_A_NAME = {"to", "for", "of", "that", "we", "who", "which", "were", "are", "was", "is", "in", "at", "by", "from"}
+
+
+def _words_after(quote: str, printed: str) -> str:
+    """The name a list gives right after a number, up to the next comma or "and" ("more than 340 sex crimes,"
+    gives "sex crimes"); empty when the number is followed by a sentence rather than a name."""
+    match = re.search(rf"(?<![\d,.]){re.escape(printed)}\**\s+([A-Za-z][A-Za-z -]*?)(?={LIST_END.pattern})", quote)
+    words = match[1].split() if match else []
+    return " ".join(words) if 0 < len(words) <= 4 and not NOT_A_NAME & {w.lower() for w in words} else ""
 
 
 def _category(note: str) -> str:
