@@ -2,7 +2,7 @@
 
 1. cold build (every notebook executed, then jupyter-book with execution off);
 2. no-op rebuild (target < 1 s, no notebook executed, Sphinx not started);
-3. rebuild after changing one data file (register.yaml: only the checking chapter reads it);
+3. rebuild after changing one data file (register.yaml: read by the checking and home chapters);
 4. rebuild after editing one chapter (one notebook re-executed);
 5. for reference, plain `jupyter-book build` with execute_notebooks: force over the same chapters,
    and the ratio of the cold build to it.

@@ -79,11 +79,12 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
     reads = {name: entry.get("reads", []) for name, entry in
              yaml.safe_load((project / "chapters" / "params.yml").read_text())["chapters"].items()}
     readers = sorted(name for name, groups in reads.items() if "measures" in groups)
-    # the catalog's words also name what a figure measures on the home, organisation and profile pages
-    assert readers == ["comparison", "home", "organisation", "profiles"]
+    # the catalog's words also name what a figure measures on the home, organisation, oversight and profile pages
+    assert readers == ["comparison", "home", "organisation", "oversight", "profiles"]
     pages = list(list_pages(project))
-    rerun = [page for page in pages if page in ("comparison", "home", "organisation") or page.startswith("profile-")]
-    assert len(rerun) == 10
+    rerun = [page for page in pages if page in ("comparison", "home", "organisation", "oversight")
+             or page.startswith("profile-")]
+    assert len(rerun) == 11
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
@@ -92,8 +93,8 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
         assert result.returncode == 0, result.stderr
         assert executed(result) == (len(rerun), len(pages) - len(rerun))
         # Progress, one line per notebook when the output is a log: which notebook, n of m, elapsed.
-        assert re.search(r"notebooks: \d+/10 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
-        assert re.search(r"notebooks: \d+/10 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/11 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/11 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
         page = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
         assert "Renamed measure for the test" in page
     result = build(project)
@@ -305,3 +306,23 @@ def readable_site(project: Path) -> dict[str, str]:
         if path.is_file():
             out[str(path.relative_to(site))] = hashlib.sha256(path.read_bytes()).hexdigest()
     return out
+
+
+def test_a_changed_recommendation_status_changes_the_home_pages_totals(project: Path):
+    """OIG-20-13 counts two recommendations resolved and open and two unresolved and open; mark the first
+    resolved in the findings record and the key findings and the tracker count three and one."""
+    def totals(page: str) -> str:
+        html = (project / "_build" / "html" / "chapters" / "pages" / page).read_text()
+        return re.sub(r"<[^>]+>", "", re.search(r"OIG-20-13 \(ICE concurred with.*?\)", html, re.S)[0])
+
+    assert "two resolved and open and two unresolved and open" in totals("home.html")
+    with Edit(project / "data" / "findings" / "oig2013.yaml") as edit:
+        text = edit.original.decode()
+        first = text.index("  oig_status:\n    resolved: false")
+        edit.path.write_text(text[:first] + text[first:].replace("resolved: false", "resolved: true", 1))
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        assert "three resolved and open and one unresolved and open" in totals("home.html")
+        oversight = (project / "_build" / "html" / "chapters" / "pages" / "oversight.html").read_text()
+        assert oversight.count("status-resolved-open") == 5 + 3
+    build(project)

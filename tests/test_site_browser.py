@@ -121,15 +121,20 @@ def test_every_page_loads_offline_with_no_error_and_every_chart_drawn(server, br
         assert page.locator("main h1").count() >= 1, f"{path}: no heading"
 
 
+@pytest.mark.parametrize("mode", ["light", "dark"])
 @pytest.mark.parametrize("path", site_pages())
-def test_no_serious_or_critical_accessibility_violation(server, browser, path):
+def test_no_serious_or_critical_accessibility_violation(server, browser, path, mode):
     from axe_playwright_python.sync_playwright import Axe
 
     with Visit(browser, f"{server}/{path}") as visit:
+        # the theme's own switch: it reads the mode from the <html> element's data attributes
+        visit.page.evaluate("""mode => { document.documentElement.dataset.mode = mode;
+                                         document.documentElement.dataset.theme = mode; }""", mode)
+        visit.page.wait_for_timeout(100)
         results = Axe().run(visit.page)
         bad = [f"{v['id']} ({v['impact']}): {v['help']} — e.g. {v['nodes'][0]['html'][:120]}"
                for v in results.response["violations"] if v["impact"] in {"serious", "critical"}]
-        assert bad == [], f"{path}:\n" + "\n".join(bad)
+        assert bad == [], f"{path} ({mode} mode):\n" + "\n".join(bad)
 
 
 def test_reader_clicks_a_number_and_lands_on_its_quote(server, browser):
@@ -300,3 +305,98 @@ def test_charts_are_readable_in_light_and_dark_mode(server, browser, theme):
         for label in colours["labels"]:  # on the bar or on the page
             assert max(_contrast(label, colours["bar"]), _contrast(label, colours["background"])) >= 4.5, colours
         assert visit.errors == [] and visit.vega_warnings == []
+
+
+# Answer the reader first (issue 10): key findings, pages a reader can scan, sidebar contents, dark mode.
+TALLEST = 20000  # px at 1280 px wide; the fact index alone may be longer (it has a filter)
+LONG_LISTINGS = {"chapters/pages/fact-index.html"}
+
+
+def reader_pages() -> list[str]:
+    """Every page a reader scans: all but the fact index (a filtered listing) and the search page."""
+    return [p for p in site_pages() if p not in LONG_LISTINGS and not p.startswith("search")]
+
+
+def test_home_opens_with_traced_key_findings_each_linking_to_its_section(server, browser):
+    with Visit(browser, f"{server}/chapters/pages/home.html") as visit:
+        page = visit.page
+        assert page.locator("article h2").first.inner_text().strip() == "Key findings"
+        items = page.locator("ol.key-findings > li")
+        assert 6 <= items.count() <= 12
+        traced = [i for i in range(items.count())
+                  if items.nth(i).locator("a.fact, a.derived, a.book-count").count() > 0]
+        assert len(traced) >= 6, f"only {len(traced)} findings hold a traced figure"
+        targets = [items.nth(i).locator("a.finding-section").get_attribute("href") for i in range(items.count())]
+    for target in targets:
+        path, anchor = target.split("#")
+        with Visit(browser, f"{server}/chapters/pages/{path}") as visit:
+            assert visit.page.locator(f"[id='{anchor}']").count() == 1, f"{target}: no such section"
+
+
+@pytest.mark.parametrize("path", reader_pages())
+def test_page_is_short_enough_to_scan_at_1280_px(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        visit.page.set_viewport_size({"width": 1280, "height": 900})
+        height = visit.page.evaluate("document.documentElement.scrollHeight")
+        assert height <= TALLEST, f"{path} is {height} px tall at 1280 px (at most {TALLEST})"
+
+
+@pytest.mark.parametrize("path", reader_pages())
+def test_no_table_repeats_a_row_and_no_list_repeats_an_item(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        repeats = visit.page.evaluate("""() => {
+            const found = [];
+            const check = (items, what) => {
+                const seen = new Set();
+                for (const item of items) {
+                    const text = item.innerText.replace(/\\s+/g, ' ').trim();
+                    if (text && seen.has(text)) found.push(what + ': ' + text.slice(0, 100));
+                    seen.add(text);
+                }
+            };
+            document.querySelectorAll('article table')
+                .forEach(t => check(t.querySelectorAll(':scope > tbody > tr'), 'row'));
+            document.querySelectorAll('article ul, article ol')
+                .forEach(l => check(l.querySelectorAll(':scope > li'), 'item'));
+            return found;
+        }""")
+        assert repeats == [], f"{path} repeats: {repeats}"
+
+
+@pytest.mark.parametrize("path", reader_pages())
+def test_every_section_heading_is_in_the_page_contents_sidebar(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        missing = visit.page.evaluate("""() => {
+            const listed = new Set([...document.querySelectorAll('nav.page-toc a[href^="#"]')]
+                .map(a => decodeURIComponent(a.getAttribute('href').slice(1))));
+            return [...document.querySelectorAll('article h2')]
+                .filter(h => !(h.closest('section') && listed.has(h.closest('section').id)))
+                .map(h => h.innerText.trim());
+        }""")
+        assert missing == [], f"{path}: headings not in the sidebar (not real sections?): {missing}"
+
+
+def test_recommendation_tracker_fits_1280_px_and_stacks_at_390_px(server, browser):
+    with Visit(browser, f"{server}/chapters/pages/oversight.html") as visit:
+        page = visit.page
+        for width in (1280, 390):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.wait_for_timeout(100)
+            overflow = page.evaluate("""() => [...document.querySelectorAll('table.tracker')].map(
+                t => t.getBoundingClientRect().right - t.closest('article').getBoundingClientRect().right)""")
+            assert overflow and max(overflow) <= 1, f"tracker overflows its column at {width} px by {max(overflow)} px"
+        badges = page.locator("table.tracker .badge")
+        assert badges.count() == page.locator("table.tracker tbody tr").count()
+
+
+@pytest.mark.parametrize("path", ["chapters/pages/home.html", "chapters/pages/comparison.html",
+                                  "chapters/pages/oversight.html"])
+def test_screenshots_at_desktop_and_phone_width(server, browser, path):
+    """Saved for a reader's review (test-artifacts/screenshots/); the page must not scroll sideways on a phone."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with Visit(browser, f"{server}/{path}") as visit:
+        for width in (1280, 390):
+            visit.page.set_viewport_size({"width": width, "height": 900})
+            visit.page.wait_for_timeout(300)
+            name = path.split("/")[-1].removesuffix(".html")
+            visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)

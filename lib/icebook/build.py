@@ -235,6 +235,8 @@ def _stage(jobs: list[Job], record: dict) -> Path:
     """A fresh copy of the book's sources with the executed pages and the vendored scripts."""
     import yaml
 
+    from .sections import split_file
+
     stage = BUILD / "stage"
     if stage.exists():
         shutil.rmtree(stage)
@@ -247,7 +249,9 @@ def _stage(jobs: list[Job], record: dict) -> Path:
     for page in CHAPTERS.glob("*.md"):
         shutil.copy2(page, src / "chapters" / page.name)
     for job in jobs:
-        shutil.copy2(EXECUTED / f"{job.page}.ipynb", src / "chapters" / "pages" / f"{job.page}.ipynb")
+        staged = src / "chapters" / "pages" / f"{job.page}.ipynb"
+        shutil.copy2(EXECUTED / f"{job.page}.ipynb", staged)
+        split_file(staged)  # headings a chapter made from data become real sections
     vendor = src / "_static" / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)
     for name, origin in VENDOR.items():

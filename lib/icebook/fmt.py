@@ -178,15 +178,19 @@ def quote(text: str) -> Markup:
 
 
 def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str = "",
-          sortable: bool = False, table_id: str = "") -> Markup:
-    """An HTML table; Markup cells are kept, anything else is escaped."""
+          sortable: bool = False, table_id: str = "", stack: bool = False, table_class: str = "") -> Markup:
+    """An HTML table; Markup cells are kept, anything else is escaped. A ``stack`` table shows each row as a
+    labelled block on a narrow screen (each cell carries its column's name)."""
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(label) for _, label in columns)
     body = Markup("")
     for row in rows:
-        cells = Markup("").join(Markup("<td>{}</td>").format(row.get(key, "")) for key, _ in columns)
+        cells = Markup("").join(
+            Markup('<td data-label="{}">{}</td>').format(label, row.get(key, "")) if stack
+            else Markup("<td>{}</td>").format(row.get(key, "")) for key, label in columns)
         body += Markup("<tr>{}</tr>").format(cells)
-    attrs = Markup(' class="data-table{}"{}').format(
-        " sortable" if sortable else "", Markup(' id="{}"').format(table_id) if table_id else "")
+    classes = " ".join(c for c in ("data-table", "sortable" if sortable else "", "stack" if stack else "",
+                                   table_class) if c)
+    attrs = Markup(' class="{}"{}').format(classes, Markup(' id="{}"').format(table_id) if table_id else "")
     cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
     return Markup("<table{}>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
         attrs, cap, head, body)
@@ -201,15 +205,17 @@ def show(html: Markup) -> None:
     display(HTML(str(html)))
 
 
-def change(ch) -> Markup:
-    """A change from the baseline (an ``icebook.compare.Change``), linked to where the page shows its working."""
+def change(ch, href: str = "") -> Markup:
+    """A change from the baseline (an ``icebook.compare.Change``), linked to where a page shows its working
+    (``href``; by default this page's own table of changes)."""
+    href = href or f"#{ch.id}"
     if ch.value is None:
-        return Markup('<a class="derived" href="#{}">{}</a>').format(ch.id, f"none: {ch.blocked}" if ch.blocked
+        return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {ch.blocked}" if ch.blocked
                                                                       else "not stated")
     text = f"{ch.bound} {'+' if ch.shown > 0 else '−' if ch.shown < 0 else ''}{abs(ch.shown):,.{ch.decimals}f}%".strip()
     reason = re.sub(FACT_REF, r"\1", ch.reason)
     hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {reason}"
-    return Markup('<a class="derived" href="#{}" data-quote="{}" title="{}">{}</a>').format(ch.id, hover, hover, text)
+    return Markup('<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(href, hover, hover, text)
 
 
 

@@ -229,6 +229,7 @@ class BearsOn(Strict):
 class Finding(Located):
     id: str = Field(pattern=ID)
     title: Prose
+    brief: Prose = ""  # one or two sentences opening "OIG found that": the home page and oversight summary
     bears_on: BearsOn | None = None
 
 
@@ -259,6 +260,7 @@ class Recommendation(Strict):
     id: str = Field(pattern=ID)
     number: int
     text: str
+    asks: Prose = ""  # what it asks, in a short phrase, for the recommendation tracker
     locator: str
     page: int | None = None
     ice_response: IceResponse

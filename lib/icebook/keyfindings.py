@@ -1,0 +1,364 @@
+"""The home page's key findings and its "what these sources cannot tell you" box, made from the data.
+
+Nothing here is typed by hand: each finding is assembled from the metrics catalog and
+the changes it allows (``compare.baseline_changes``), the structure records, the OIG
+findings records and their recommendations' status, and the discrepancy register.
+When the data change, the findings change with them. Every figure is a traced link
+(``fmt.fact``, ``fmt.change``); a count the book makes of its own records is a
+``book-count`` link to the list it counts.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from .compare import Change, baseline_changes
+from .fmt import book_count, change, fact, prose
+from .schema import Measure
+
+FISCAL_YEARS = [2017, 2018, 2019, 2020]
+BASELINE_YEAR = 2017
+MAX_CHANGE_FINDINGS = 5  # measures with a stated change beyond these are named together in one finding
+# who speaks in a document of each kind
+SPEAKER = {"annual_report": "ICE", "press_release": "DHS", "oig_inspection": "OIG", "oig_audit": "OIG",
+           "memorandum": "the OI/DRO memo"}
+DAMAGE = ("ocr", "missing")  # register kinds that describe the copies, not the sources' claims
+
+
+@dataclass(frozen=True)
+class KeyFinding:
+    """One sentence answering one of the reader's questions, and the section that supports it."""
+
+    question: str  # "changes", "organisation" or "oversight"
+    sentence: Markup
+    href: str
+    section: str  # the supporting section's name, for the link
+
+
+def measure_anchor(measure: Measure) -> str:
+    return "measure-" + measure.id.replace("_", "-")
+
+
+def _lower_first(text: str) -> str:
+    """A label mid-sentence: "Victims identified by HSI" -> "victims identified by HSI"; names keep capitals."""
+    words = text.split(" ")
+    if words[0] in ("The", "A", "An") or words[0][1:].islower() and (len(words) == 1 or not words[1][:1].isupper()):
+        return text[:1].lower() + text[1:]
+    return text
+
+
+def _and(items: list) -> Markup:
+    """Items joined as a reader lists them: "a", "a and b", "a, b and c"."""
+    items = [Markup(i) if isinstance(i, Markup) else Markup.escape(i) for i in items]
+    if len(items) <= 2:
+        return Markup(" and ").join(items)
+    return Markup(", ").join(items[:-1]) + Markup(" and ") + items[-1]
+
+
+def _speakers(data, source_ids: list[str]) -> Markup:
+    names = list(dict.fromkeys(SPEAKER[data.sources[s].kind] for s in source_ids))
+    return _and(names)
+
+
+def _source_of(data, fact_id: str) -> str:
+    return data.sources[data.facts.at[fact_id, "source"]].short_name
+
+
+def _year(data, fact_id: str) -> int:
+    return int(data.facts.at[fact_id, "as_of_fiscal_year"])
+
+
+def _unit_note(measure: Measure) -> str:
+    return f" ({measure.unit})" if measure.unit not in ("count", "usd", "percent") else ""
+
+
+def _change_phrase(data, ch: Change, with_counts: bool) -> Markup:
+    series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
+    counts = Markup("{}, ").format(series.counts) if with_counts else Markup("")
+    caveat = Markup(" (comparable only with a caveat)") if series.comparable == "caveat" else Markup("")
+    return Markup("{}{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
+        counts, fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
+        fact(ch.later), _year(data, ch.later), _source_of(data, ch.later),
+        change(ch, href=f"comparison.html#{ch.id}"), caveat)
+
+
+def _measure(data, measure_id: str) -> Measure:
+    return next(m for m in data.measures if m.id == measure_id)
+
+
+def stated_changes(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS,
+                   baseline_year: int = BASELINE_YEAR) -> list[Change]:
+    """The changes from the baseline that the qualifiers allow the book to state."""
+    return [c for c in baseline_changes(data.facts, measure, fiscal_years, baseline_year) if c.value is not None]
+
+
+def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
+    """"DHS and ICE reported <measure>: <base> in FY 2017 (…) and <later> in FY 2020 (…), a change of <bounded %>."""
+    sources = [data.facts.at[i, "source"] for c in changes for i in (c.base, c.later)]
+    several = len({c.series for c in changes}) > 1 or measure.series[0].metric != changes[0].series
+    return Markup("{} reported {}{}: {}.").format(
+        _speakers(data, sources), _lower_first(measure.label), _unit_note(measure),
+        Markup("; ").join(_change_phrase(data, c, several) for c in changes))
+
+
+def comparable_years(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS) -> dict[str, list[int]]:
+    """For each series that may be compared, the chosen fiscal years the sources give it for."""
+    facts = data.facts
+    years = {}
+    for series in measure.series:
+        if series.comparable == "no":
+            continue
+        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        years[series.metric] = sorted({int(y) for y in own["as_of_fiscal_year"]})
+    return years
+
+
+NO_CHANGE = {  # why the sources show no change for a measure, as the home page groups them
+    "none": "no figure that may be compared in the years shown",
+    "single": "figures that count the same thing for one fiscal year only",
+    "no_baseline": "no figure for the baseline year to set later ones against",
+    "bounded": "figures whose qualifiers bound any change from both sides",
+    "blocked": "figures whose scope, wording or period differ, so no change is stated",
+}
+
+
+def why_no_change(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS,
+                  baseline_year: int = BASELINE_YEAR) -> tuple[str, str]:
+    """Why the sources show no change for a measure: a key of ``NO_CHANGE`` and the years in words."""
+    years = comparable_years(data, measure, fiscal_years)
+    shown = " and ".join(f"FY {y}" for y in sorted({y for ys in years.values() for y in ys}))
+    widest = max((len(y) for y in years.values()), default=0)
+    if widest == 0:
+        return "none", ""
+    if widest == 1:
+        return "single", shown
+    if not any(baseline_year in y for y in years.values()):
+        return "no_baseline", shown
+    changes = baseline_changes(data.facts, measure, fiscal_years, baseline_year)
+    return ("blocked" if any(c.blocked for c in changes) else "bounded"), shown
+
+
+def measure_takeaway(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS,
+                     baseline_year: int = BASELINE_YEAR) -> Markup:
+    """One line a reader can take away from a measure: its change from the baseline, or why there is none."""
+    changes = stated_changes(data, measure, fiscal_years, baseline_year)
+    if changes:
+        return change_sentence(data, measure, changes)
+    reason, years = why_no_change(data, measure, fiscal_years, baseline_year)
+    return Markup("No change from FY {} can be shown: the sources give {}{}.").format(
+        baseline_year, NO_CHANGE[reason].replace("the baseline year", f"FY {baseline_year}"),
+        f" ({years})" if years else "")
+
+
+def _change_findings(data) -> list[KeyFinding]:
+    with_change = [(m, stated_changes(data, m)) for m in data.measures]
+    with_change = [(m, c) for m, c in with_change if c]
+    findings = [KeyFinding("changes", change_sentence(data, m, c), f"comparison.html#{measure_anchor(m)}", m.label)
+                for m, c in with_change[:MAX_CHANGE_FINDINGS]]
+    rest = [m for m, _ in with_change[MAX_CHANGE_FINDINGS:]]
+    if rest:
+        also = Markup("The comparison page also sets FY {} against later years for {}.").format(
+            BASELINE_YEAR, _and([_measure_link(m) for m in rest]))
+        findings.append(KeyFinding("changes", also, "comparison.html#coverage", "FY2017–FY2020 in figures"))
+    return findings
+
+
+def _measure_link(measure: Measure) -> Markup:
+    return Markup('<a href="comparison.html#{}">{}</a>').format(measure_anchor(measure), _lower_first(measure.label))
+
+
+def no_change_measures(data, fiscal_years: list[int] = FISCAL_YEARS,
+                       baseline_year: int = BASELINE_YEAR) -> dict[str, list[Measure]]:
+    """The measures for which the sources show no change from the baseline, by the reason why."""
+    grouped: dict[str, list[Measure]] = {}
+    for measure in data.measures:
+        if not stated_changes(data, measure, fiscal_years, baseline_year):
+            grouped.setdefault(why_no_change(data, measure, fiscal_years, baseline_year)[0], []).append(measure)
+    return grouped
+
+
+def _no_change_sentence(data, fiscal_years: list[int], baseline_year: int) -> Markup | None:
+    grouped = no_change_measures(data, fiscal_years, baseline_year)
+    if not grouped:
+        return None
+    parts = [Markup("for {} ({})").format(_and([_measure_link(m) for m in measures]),
+                                          NO_CHANGE[reason].replace("the baseline year", f"FY {baseline_year}"))
+             for reason, measures in grouped.items()]
+    return Markup("The sources cannot show a change from FY {} {}.").format(baseline_year, Markup("; nor ").join(parts))
+
+
+def _no_change_finding(data) -> list[KeyFinding]:
+    sentence = _no_change_sentence(data, FISCAL_YEARS, BASELINE_YEAR)
+    if sentence is None:
+        return []
+    return [KeyFinding("changes", sentence, "comparison.html#coverage", "which source reports what")]
+
+
+def main_messages(data, fiscal_years: list[int] = FISCAL_YEARS, baseline_year: int = BASELINE_YEAR) -> list[Markup]:
+    """The comparison page's opening messages: where a change can be stated, where not, and how far to trust it."""
+    with_change = [m for m in data.measures if stated_changes(data, m, fiscal_years, baseline_year)]
+    messages = []
+    if with_change:
+        messages.append(Markup("A change from FY {} can be stated for {}; the book keeps the sources' "
+                               "qualifiers, so most of these changes are bounds (“less than”, “more than”) or "
+                               "approximate.").format(baseline_year, _and([_measure_link(m) for m in with_change])))
+    no_change = _no_change_sentence(data, fiscal_years, baseline_year)
+    if no_change:
+        messages.append(no_change)
+    messages.append(Markup("Each change sets two figures from different documents against each other, most of them "
+                           "ICE's and DHS's own statements rather than audited counts: it is not a trend."))
+    return messages
+
+
+def _organisation_findings(data) -> list[KeyFinding]:
+    structure = data.structure
+    current = [c for c in structure.get("components", []) if c.get("current", True)]
+    if not current:
+        return []
+    names = {c["id"]: f"{c['name']} ({c['id']})" for c in current}
+    parts = [Markup("{}{}").format(names[c["id"]], Markup(", with {} within it").format(_and(
+        [names[k["id"]] for k in current if k.get("parent") == c["id"]])) if any(
+            k.get("parent") == c["id"] for k in current) else "")
+        for c in current if c.get("parent", "ICE") in (None, "ICE")]
+    sources = [q["source"] for c in current for q in c.get("missions", [])]
+    findings = [KeyFinding("organisation", Markup("{} name ICE's directorates and offices: {}.").format(
+        _speakers(data, sources), Markup("; ").join(parts)), "organisation.html#components", "how ICE is organised")]
+    size = _size_parts(data)
+    if size:
+        findings.append(KeyFinding("organisation", Markup("ICE reported its size: {}.").format(Markup("; ").join(size)),
+                                   "organisation.html#ice-as-a-whole", "ICE as a whole"))
+    earlier = [c for c in structure.get("components", []) if not c.get("current", True)]
+    if earlier:
+        memo = {q["source"] for c in earlier for q in c.get("missions", [])}
+        findings.append(KeyFinding("organisation", Markup(
+            "The {} sets out how ICE's earlier {} divided immigration enforcement work; it is undated, and no "
+            "source says when those offices took their present names.").format(
+                _and([data.sources[s].short_name for s in sorted(memo)]),
+                _and([f"{c['name']} ({c['id']})" for c in earlier])),
+            "organisation.html#earlier-offices", "the earlier offices OI and DRO"))
+    return findings
+
+
+def _size_parts(data) -> list[Markup]:
+    """ICE's own latest figure for each workforce and budget measure ("ICE workforce: 21,000 (…)")."""
+    facts = data.facts
+    parts = []
+    for measure in data.measures:
+        if measure.theme != "Workforce and budget":
+            continue
+        metrics = [s.metric for s in measure.series if s.comparable != "no"]
+        kinds = facts["source"].map(lambda s: data.sources[s].kind)
+        own = facts[facts["metric"].isin(metrics) & (kinds == "annual_report")].sort_values("as_of_fiscal_year")
+        if own.empty:
+            continue
+        latest = own.iloc[-1]
+        parts.append(Markup("{}: {} ({})").format(measure.label, fact(latest["id"]),
+                                                  latest["period"] or f"FY {int(latest['as_of_fiscal_year'])}"))
+    return parts
+
+
+def status_label(status: dict) -> str:
+    """OIG's status of a recommendation in its own two words ("resolved and open")."""
+    resolved = {True: "resolved", False: "unresolved"}.get(status.get("resolved"), "status not printed")
+    is_open = {True: "open", False: "closed"}.get(status.get("open"), "")
+    return f"{resolved} and {is_open}" if is_open else resolved
+
+
+def recommendation_counts(record: dict) -> Counter:
+    """How many of a report's recommendations stood at each of OIG's statuses as of the report."""
+    return Counter(status_label(rec.get("oig_status", {})) for rec in record.get("recommendations", []))
+
+
+def concurred_count(record: dict) -> int:
+    return sum(1 for rec in record.get("recommendations", []) if rec.get("ice_response", {}).get("concurred") is True)
+
+
+def recommendation_totals(data, report: str, href: str) -> Markup:
+    """"4 in OIG-20-13 (ICE concurred with 4; as of February 18, 2020, OIG counted 2 resolved and open …)"."""
+    record = data.findings[report]
+    statuses = recommendation_counts(record)
+    return Markup("{} in {} (ICE concurred with {}; as of {}, OIG counted {})").format(
+        book_count(len(record.get("recommendations", [])), href), data.sources[report].document_number,
+        book_count(concurred_count(record), href), data.sources[report].date_printed,
+        _and([Markup("{} {}").format(book_count(n, href), label) for label, n in sorted(statuses.items())]))
+
+
+def _report_order(data) -> list[str]:
+    return sorted(data.findings, key=lambda r: str(data.sources[r].date or data.sources[r].date_printed))
+
+
+def _oversight_findings(data) -> list[KeyFinding]:
+    findings = []
+    for report in _report_order(data):
+        first = next(iter(data.findings[report].get("findings", [])), None)
+        if first is None:
+            continue
+        source = data.sources[report]
+        brief = prose(first["brief"]) if first.get("brief") else Markup("OIG found that {}").format(
+            _lower_first(prose(first["title"])))
+        findings.append(KeyFinding("oversight", Markup("In {} ({}), {}").format(
+            source.document_number, source.date_printed, _sentence(brief)),
+            f"oversight.html#{first['id']}", f"{source.document_number}: what OIG found"))
+    with_recs = [r for r in _report_order(data) if data.findings[r].get("recommendations")]
+    if with_recs:
+        totals = [recommendation_totals(data, r, f"oversight.html#recommendations-{r}") for r in with_recs]
+        findings.append(KeyFinding("oversight", Markup("OIG made recommendations: {}.").format(_and(totals)),
+                                   "oversight.html#recommendation-tracker", "the recommendation tracker"))
+    return findings
+
+
+def _sentence(text: Markup) -> Markup:
+    """A brief that opens with "OIG found" reads on after a comma; end it with one full stop."""
+    text = Markup(text.strip())
+    return text if text.endswith(".") else text + Markup(".")
+
+
+def key_findings(data) -> list[KeyFinding]:
+    """The home page's numbered findings: what changed, how ICE is organised, what OIG found."""
+    return _change_findings(data) + _no_change_finding(data) + _organisation_findings(data) + _oversight_findings(data)
+
+
+def limits(data) -> list[tuple[str, Markup]]:
+    """What these sources cannot tell a reader, each point headed by what it is about."""
+    points = []
+    single = no_change_measures(data).get("single", []) + no_change_measures(data).get("none", [])
+    if single:
+        points.append(("Fewer than two comparable years", Markup(
+            "For {} no two figures that count the same thing cover two fiscal years, so no change can be "
+            "shown.").format(_and([_measure_link(m) for m in single]))))
+    partial = _partial_years(data)
+    if partial:
+        points.append(("Partial years", Markup("{}: part of a fiscal year, not a whole one.").format(
+            Markup("; ").join(partial))))
+    for own, topic in ((True, "Self-reported, not audited"), (False, "Independent or internal")):
+        sources = [src for src in data.sources.values() if src.self_reported is own]
+        if sources:
+            points.append((topic, Markup("; ").join(
+                Markup("{}: {}").format(src.short_name, prose(src.trust.strip().rstrip("."))) for src in sources)))
+    damaged = [e for e in data.register if e.get("kind") in DAMAGE]
+    if damaged:
+        points.append(("Damaged copies", Markup("The copies the book works from are not perfect: {}.").format(
+            Markup("; ").join(Markup('<a href="checking.html#register-{}">{}</a>').format(e["id"], _lower_first(
+                e["title"])) for e in damaged))))
+    return points
+
+
+def _partial_years(data) -> list[Markup]:
+    """Each measure a source gives for part of a fiscal year only, with the period it covers."""
+    facts = data.facts
+    found = []
+    for measure in data.measures:
+        metrics = [s.metric for s in measure.series]
+        part = facts[facts["metric"].isin(metrics) & (facts["period_type"] == "partial_fiscal_year")]
+        for (source, period), _ in part.groupby(["source", "period"], sort=False):
+            found.append(Markup("{} in the {} ({})").format(_measure_link(measure), data.sources[source].short_name,
+                                                            period))
+    return found
+
+
+def oversight_messages(data) -> list[str | Markup]:
+    """The oversight page's opening messages: what OIG found in each report, and where its recommendations stood."""
+    return [f.sentence for f in _oversight_findings(data)]

@@ -1,0 +1,116 @@
+"""The home page's key findings and limits, made from the data; expected values checked against the source texts."""
+
+from __future__ import annotations
+
+import copy
+import re
+
+import nbformat
+import pytest
+from bs4 import BeautifulSoup
+
+from icebook.data import book
+from icebook.keyfindings import (
+    key_findings,
+    limits,
+    measure_takeaway,
+    no_change_measures,
+    recommendation_counts,
+    status_label,
+)
+from icebook.sections import MIME, split_cells
+
+
+def text(markup) -> str:
+    return BeautifulSoup(str(markup), "html.parser").get_text()
+
+
+def measure(measure_id: str):
+    return next(m for m in book().measures if m.id == measure_id)
+
+
+def test_key_findings_answer_the_three_questions_each_linking_to_its_section():
+    findings = key_findings(book())
+    assert 6 <= len(findings) <= 12
+    assert {f.question for f in findings} == {"changes", "organisation", "oversight"}
+    for finding in findings:
+        assert re.fullmatch(r"(comparison|organisation|oversight)\.html#[a-z0-9-]+", finding.href), finding.href
+    traced = [f for f in findings if BeautifulSoup(str(f.sentence), "html.parser").select(
+        "a.fact, a.derived, a.book-count")]
+    assert len(traced) >= 6
+    # attributed: each sentence says who reported or found it
+    for finding in findings:
+        assert re.search(r"\b(ICE|DHS|OIG|sources|memo)\b", text(finding.sentence)), text(finding.sentence)
+
+
+def test_recommendation_counts_are_those_the_reports_print():
+    # OIG-17-51: "We consider all five recommendations resolved and open."
+    assert recommendation_counts(book().findings["oig1751"]) == {"resolved and open": 5}
+    # OIG-20-13: "two recommendations resolved and open and two recommendations unresolved and open"
+    assert recommendation_counts(book().findings["oig2013"]) == {"resolved and open": 2, "unresolved and open": 2}
+
+
+def test_a_changed_status_changes_the_counts():
+    record = copy.deepcopy(book().findings["oig2013"])
+    record["recommendations"][0]["oig_status"]["resolved"] = True
+    assert recommendation_counts(record) == {"resolved and open": 3, "unresolved and open": 1}
+    record["recommendations"][0]["oig_status"]["open"] = False
+    assert status_label(record["recommendations"][0]["oig_status"]) == "resolved and closed"
+
+
+def test_a_change_keeps_its_bound_wherever_it_is_restated():
+    # more than 2,300 pounds of fentanyl (DHS page, FY 2017) to 6,105 (annual report, FY 2020): 6105 / 2300 - 1 =
+    # 165.4%; the base is a lower bound, so the true change is less than that, and from an approximate base it is
+    # shown to two significant figures.
+    line = text(measure_takeaway(book(), measure("hsi_fentanyl")))
+    assert "less than +170%" in line
+    assert re.search(r"(?<!than )\+170%", line) is None
+    finding = next(f for f in key_findings(book()) if f.href.endswith("#measure-hsi-fentanyl"))
+    assert "less than +170%" in text(finding.sentence)
+    # 4,818 to 3,671 gang arrests: exact figures, 3671 / 4818 - 1 = -23.8%, no bound word
+    assert "a change of −23.8%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
+
+
+def test_measures_without_two_comparable_years_are_named_with_the_reason():
+    grouped = {reason: [m.id for m in ms] for reason, ms in no_change_measures(book()).items()}
+    # removals: only the FY 2020 annual report gives a count of removals
+    assert "ero_removals" in grouped["single"]
+    # OPLA's docket: the DHS page (FY 2018) and the annual report (FY 2020), no FY 2017 figure
+    assert "opla_docket" in grouped["no_baseline"]
+    assert "hsi_fentanyl" not in sum(grouped.values(), [])
+    line = text(measure_takeaway(book(), measure("opla_docket")))
+    assert line.startswith("No change from FY 2017 can be shown") and "FY 2018 and FY 2020" in line
+
+
+def test_limits_name_partial_years_self_reporting_and_damaged_copies():
+    points = dict(limits(book()))
+    assert "FY 2018 to August 20, 2018" in text(points["Partial years"])
+    # the annual report and the DHS page are the agency's own statements; the OIG reports are not
+    assert text(points["Self-reported, not audited"]).startswith("ICE annual report: ")
+    assert "DHS page: " in text(points["Self-reported, not audited"])
+    assert "OIG-20-13: " in text(points["Independent or internal"])
+    damaged = BeautifulSoup(str(points["Damaged copies"]), "html.parser").select("a")
+    ocr = [e["id"] for e in book().register if e["kind"] == "ocr"]
+    assert {f"checking.html#register-{i}" for i in ocr} <= {a["href"] for a in damaged}
+
+
+def test_a_heading_made_from_data_becomes_a_markdown_cell_between_its_outputs():
+    def output(data):
+        return nbformat.v4.new_output("display_data", data=data)
+
+    cell = nbformat.v4.new_code_cell("show()", id="c1", metadata={"tags": ["remove-input"]})
+    cell.outputs = [output({"text/html": "<p>before</p>"}),
+                    output({MIME: {"text": "Removals *all*", "anchor": "measure-x", "level": 2}, "text/plain": ""}),
+                    output({"text/html": "<p>after</p>"})]
+    notebook = split_cells(nbformat.v4.new_notebook(cells=[cell]))
+    kinds = [c.cell_type for c in notebook.cells]
+    assert kinds == ["code", "markdown", "code"]
+    assert notebook.cells[1].source == "(measure-x)=\n## Removals \\*all\\*"
+    assert [o.data["text/html"] for o in notebook.cells[2].outputs] == ["<p>after</p>"]
+    assert notebook.cells[2].metadata["tags"] == ["remove-input"] and notebook.cells[2].source
+
+
+@pytest.mark.parametrize("status, expected", [({"resolved": False, "open": True}, "unresolved and open"),
+                                              ({"resolved": True, "open": False}, "resolved and closed")])
+def test_status_label_uses_oigs_two_words(status, expected):
+    assert status_label(status) == expected
