@@ -3,17 +3,19 @@
 Each detector reads the texts as printed (line by line, so every passage keeps its line
 and section) and yields :class:`Candidate` records: two passages that may disagree, with
 a stable id derived from their content, never from their order. Every candidate needs a
-verdict in ``data/verdicts.yaml``; :func:`unjudged` says which have none, and which
-verdicts name a candidate that no longer exists.
+verdict in ``data/verdicts.yaml``; :func:`review` pairs candidates with their verdicts and
+says which candidates have none, and which verdicts name a candidate no longer found.
 
 The detectors, by kind:
 
-* ``same-number``: one figure printed in two places, described as different things;
-* ``names``: an acronym written out two ways;
+* ``same-number``: one figure printed in two places, described as different things or
+  set in different fiscal years;
+* ``names``: an acronym written out two ways, or its defined words reworded;
 * ``durations``: a stated span ("a five-year period", "the next four years") against the
-  dates or fiscal years the passage names, or two ranges for one count;
-* ``terms``: a heading or table-of-contents entry worded otherwise in the body or a
-  recommendation;
+  dates or fiscal years named beside it, two ranges for one count, and the dates a report
+  says its work was done against the data it says it analysed;
+* ``terms``: a table-of-contents entry worded otherwise in its heading, and a heading's
+  phrase with one word swapped in a recommendation;
 * ``parts-totals``: a stated count of listed items, share or increase recomputed from the
   figures printed beside it;
 * ``places``: one office or centre placed in two towns.
@@ -41,7 +43,6 @@ KINDS = {
     "parts-totals": "Parts against totals, shares against counts",
     "places": "Places and offices",
 }
-VERDICTS = ("inconsistent", "ambiguous", "explained")
 
 STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
         "its", "their", "that", "which", "those", "these", "this", "is", "are", "was", "were", "be", "has", "had",
