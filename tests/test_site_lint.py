@@ -17,7 +17,9 @@ CASES = {
     "repeated_row": "table row repeated: “Removals | consistent”",
     "repeated_item": "list item repeated: “ICE reported its removals.”",
     "untraced_number_in_note": "untraced number '143,099' in “Of the size of the widely reported count",
+    "book_words_styled_as_quote": "styled as a source's words but in no source: “none printed”",
 }
+SOURCE_TEXTS = {"sample": "ICE was supervising about 2.2 million aliens."}
 
 
 def test_every_fault_fixture_has_a_case():
@@ -28,5 +30,11 @@ def test_every_fault_fixture_has_a_case():
 def test_a_planted_fault_fails_the_site_check_naming_page_and_text(case, tmp_path):
     shutil.copy(FAULTS / f"{case}.html", tmp_path / f"{case}.html")
     (tmp_path / "facts.html").write_text('<html><body><article><div id="f">x</div></article></body></html>')
-    problems = check_site(tmp_path)
+    problems = check_site(tmp_path, texts=SOURCE_TEXTS)
     assert any(p.startswith(f"{case}.html: ") and CASES[case] in p for p in problems), problems
+
+
+def test_a_source_quote_that_a_source_prints_passes(tmp_path):
+    (tmp_path / "page.html").write_text('<html><body><article><p><q class="source-quote">“ICE was supervising about '
+                                        '2.2 million aliens.”</q></p></article></body></html>')
+    assert check_site(tmp_path, texts=SOURCE_TEXTS) == []

@@ -305,7 +305,7 @@ def _publish(new_site: Path, record: dict) -> None:
     from .checks import check_site
     from .data import book
 
-    problems = check_site(new_site, sources=len(book().sources))
+    problems = check_site(new_site, sources=len(book().sources), texts=book().texts)
     if problems:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
     old = BUILD / "html.previous"

@@ -19,7 +19,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
-from .text import NUMBER_WORDS, unstructured_numbers
+from .text import NUMBER_WORDS, normalise, unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
@@ -109,6 +109,19 @@ def rendering_faults(soup: BeautifulSoup) -> list[str]:
     return faults
 
 
+def quotes_not_in_sources(soup: BeautifulSoup, texts: dict[str, str]) -> list[str]:
+    """Text styled as a source's words that no source prints: only a source's words may look like a quote."""
+    article = soup.select_one("article") or soup.body
+    if article is None:
+        return []
+    found = []
+    for element in article.select(".source-quote"):
+        quote = normalise(element.get_text("")).strip("“”\"' ")
+        if quote and not any(quote in text for text in texts.values()):
+            found.append(f"styled as a source's words but in no source: “{quote[:100]}”")
+    return found
+
+
 def _repeated(texts: list[str]) -> list[str]:
     seen: set[str] = set()
     repeated = []
@@ -119,7 +132,7 @@ def _repeated(texts: list[str]) -> list[str]:
     return repeated
 
 
-def check_site(site: Path, sources: int | None = None) -> list[str]:
+def check_site(site: Path, sources: int | None = None, texts: dict[str, str] | None = None) -> list[str]:
     """Every problem with a built site, each naming the page; with ``sources``, also counts of them in prose."""
     problems: list[str] = []
     ids: dict[Path, set[str]] = {}
@@ -154,6 +167,8 @@ def check_site(site: Path, sources: int | None = None) -> list[str]:
         if sources is not None:
             problems += [f"{name}: {stale}" for stale in stale_counts(_soup(page), sources)]
         problems += [f"{name}: {fault}" for fault in rendering_faults(soup)]
+        if texts is not None:
+            problems += [f"{name}: {fault}" for fault in quotes_not_in_sources(soup, texts)]
         for number in untraced_numbers(soup):
             problems.append(f"{name}: untraced number {number}")
     return problems
