@@ -229,6 +229,13 @@ GEOMETRY = """() => {
         if (label.width && !inside(label, chart))
           problems.push(`${name}: label "${text.textContent}" ${box(label)} outside the chart ${box(chart)}`);
       });
+      // a value label starts where the bars do or right of it: never over the bars' own labels
+      const bars = [...svg.querySelectorAll("g.mark-rect.role-mark path")];
+      const start = Math.min(...bars.map(bar => bar.getBoundingClientRect().left));
+      svg.querySelectorAll("g.mark-text.role-mark text").forEach(text => {
+        const label = text.getBoundingClientRect();
+        if (label.left < start - slack) problems.push(`${name}: value "${text.textContent}" starts left of the bars`);
+      });
     });
     figure.querySelectorAll(".chart-heading p, figcaption p, .chart-panel-title").forEach(p => {
       if (p.scrollWidth > p.clientWidth + slack) problems.push(`${figure.id}: "${p.textContent.slice(0, 40)}" cut off`);
@@ -286,8 +293,8 @@ COLOURS = r"""() => {
     background = getComputedStyle(element).backgroundColor; element = element.parentElement;
   }
   const fill = el => el && getComputedStyle(el).fill;
-  return {background, bar: fill(svg.querySelector("g.mark-rect path")),
-          labels: [...svg.querySelectorAll("g.mark-text text")].map(t => fill(t)),
+  return {background, bar: fill(svg.querySelector("g.mark-rect.role-mark path")),
+          labels: [...svg.querySelectorAll("g.mark-text.role-mark text")].map(t => fill(t)),
           axis: fill(svg.querySelector("g.role-axis-label text"))};
 }"""
 
