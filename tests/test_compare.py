@@ -78,3 +78,11 @@ def test_a_series_marked_not_comparable_gets_no_change(data):
 def test_no_baseline_figure_no_change(data):
     # No source gives an FY 2019 figure for HSI gang arrests.
     assert baseline_changes(data.facts, _measure(data, "hsi_gang_arrests"), [2019, 2020], 2019) == []
+
+
+def test_a_blocked_change_is_shown_with_its_reason_and_no_figure(data):
+    from icebook.fmt import change, change_reason
+    blocked = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2019], 2017)[0]
+    assert str(change(blocked)).endswith(">none: scope in doubt</a>")
+    reason = str(change_reason(blocked))
+    assert reason.startswith("No change is computed") and 'href="fact-index.html#oig2013-bg-fy2019' in reason
