@@ -80,11 +80,12 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
              yaml.safe_load((project / "chapters" / "params.yml").read_text())["chapters"].items()}
     readers = sorted(name for name, groups in reads.items() if "measures" in groups)
     # the catalog's words also name what a figure measures on the home, organisation, oversight and profile pages
-    assert readers == ["comparison", "home", "organisation", "oversight", "profiles"]
+    # and in the fact index
+    assert readers == ["comparison", "fact-index", "home", "organisation", "oversight", "profiles"]
     pages = list(list_pages(project))
-    rerun = [page for page in pages if page in ("comparison", "home", "organisation", "oversight")
+    rerun = [page for page in pages if page in ("comparison", "fact-index", "home", "organisation", "oversight")
              or page.startswith("profile-")]
-    assert len(rerun) == 11
+    assert len(rerun) == 12
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
@@ -93,8 +94,8 @@ def test_changed_data_file_reruns_exactly_the_chapters_that_read_it(project: Pat
         assert result.returncode == 0, result.stderr
         assert executed(result) == (len(rerun), len(pages) - len(rerun))
         # Progress, one line per notebook when the output is a log: which notebook, n of m, elapsed.
-        assert re.search(r"notebooks: \d+/11 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
-        assert re.search(r"notebooks: \d+/11 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/12 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(r"notebooks: \d+/12 profile-hsi \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
         page = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
         assert "Renamed measure for the test" in page
     result = build(project)

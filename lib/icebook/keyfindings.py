@@ -199,12 +199,15 @@ def _no_change_finding(data) -> list[KeyFinding]:
 
 def main_messages(data, fiscal_years: list[int] = FISCAL_YEARS, baseline_year: int = BASELINE_YEAR) -> list[Markup]:
     """The comparison page's opening messages: where a change can be stated, where not, and how far to trust it."""
-    with_change = [m for m in data.measures if stated_changes(data, m, fiscal_years, baseline_year)]
+    with_change = [(m, stated_changes(data, m, fiscal_years, baseline_year)) for m in data.measures]
+    with_change = [(m, changes) for m, changes in with_change if changes]
     messages = []
     if with_change:
         messages.append(Markup("A change from FY {} can be stated for {}; the book keeps the sources' "
                                "qualifiers, so most of these changes are bounds (“less than”, “more than”) or "
-                               "approximate.").format(baseline_year, _and([_measure_link(m) for m in with_change])))
+                               "approximate.").format(baseline_year, _and([Markup("{} ({})").format(
+                                   _measure_link(m), Markup("; ").join(change(c) for c in changes))
+                                   for m, changes in with_change])))
     no_change = _no_change_sentence(data, fiscal_years, baseline_year)
     if no_change:
         messages.append(no_change)
@@ -276,13 +279,17 @@ def concurred_count(record: dict) -> int:
     return sum(1 for rec in record.get("recommendations", []) if rec.get("ice_response", {}).get("concurred") is True)
 
 
-def recommendation_totals(data, report: str, href: str) -> Markup:
-    """"4 in OIG-20-13 (ICE concurred with 4; as of February 18, 2020, OIG counted 2 resolved and open …)"."""
+def recommendation_totals(data, report: str, href: str, named: bool = True) -> Markup:
+    """"four in OIG-20-13 (ICE concurred with four; as of February 18, 2020, OIG counted two resolved and open …)",
+    or, not ``named``, "four recommendations (…)" for a line already headed by the report."""
     record = data.findings[report]
+    recs = record.get("recommendations", [])
     statuses = recommendation_counts(record)
-    return Markup("{} in {} (ICE concurred with {}; as of {}, OIG counted {})").format(
-        book_count(len(record.get("recommendations", [])), href), data.sources[report].document_number,
-        book_count(concurred_count(record), href), data.sources[report].date_printed,
+    what = Markup("in {}").format(data.sources[report].document_number) if named else Markup(
+        "recommendation" if len(recs) == 1 else "recommendations")
+    return Markup("{} {} (ICE concurred with {}; as of {}, OIG counted {})").format(
+        book_count(len(recs), href), what, book_count(concurred_count(record), href),
+        data.sources[report].date_printed,
         _and([Markup("{} {}").format(book_count(n, href), label) for label, n in sorted(statuses.items())]))
 
 
@@ -336,8 +343,8 @@ def limits(data) -> list[tuple[str, Markup]]:
     for own, topic in ((True, "Self-reported, not audited"), (False, "Independent or internal")):
         sources = [src for src in data.sources.values() if src.self_reported is own]
         if sources:
-            points.append((topic, Markup("; ").join(
-                Markup("{}: {}").format(src.short_name, prose(src.trust.strip().rstrip("."))) for src in sources)))
+            points.append((topic, Markup(" ").join(
+                Markup("{}: {}.").format(src.short_name, prose(src.trust.strip().rstrip("."))) for src in sources)))
     damaged = [e for e in data.register if e.get("kind") in DAMAGE]
     if damaged:
         points.append(("Damaged copies", Markup("The copies the book works from are not perfect: {}.").format(
