@@ -71,3 +71,17 @@ def test_impact_of_the_registry_names_the_bibliography_and_every_page():
     assert "bibliography" in text
     for page in ("home", "comparison", "sources", "fact-index", "profile-ero"):
         assert f"  {page} (" in text
+
+
+def test_impact_of_a_fact_names_the_data_that_uses_it_and_the_pages_that_link_to_it(tmp_path: Path):
+    from icebook import load
+    from icebook.maintain import impact_of_fact
+
+    data = load()
+    claim, fact_id = next((c, ref) for c in data.claims for ref in c.inputs.values() if ref in data.facts.index)
+    (tmp_path / "chapters").mkdir()
+    (tmp_path / "chapters" / "a.html").write_text(f'<a class="fact" href="fact-index.html#{fact_id}">x</a>')
+    (tmp_path / "chapters" / "b.html").write_text('<a class="fact" href="fact-index.html#another-fact">y</a>')
+    text = "\n".join(impact_of_fact(fact_id, tmp_path))
+    assert f"claim {claim.id} checks it" in text
+    assert "  chapters/a.html" in text and "b.html" not in text
