@@ -202,17 +202,22 @@ def _records(path: Path, col: _Collector, model: type[BaseModel], raw: Any = Non
     return out
 
 
+def _check_filled_in(raw: Any, path: Path, col: _Collector) -> None:
+    """A registry entry still holding a field that add-source left marked FILL IN."""
+    for record in raw if isinstance(raw, list) else []:
+        for name, value in record.items() if isinstance(record, dict) else []:
+            if isinstance(value, str) and value.startswith(schema.FILL_IN):
+                col.add(path, f"still to fill in: {value[len(schema.FILL_IN):].strip()}", record=record.get("id"),
+                        field=name)
+
+
 def _load_sources(data_dir: Path, col: _Collector) -> tuple[dict[str, Source], dict[str, str]]:
     """The registry and each source's normalised text. An entry that fails its schema is reported and
     kept unchecked, so that its facts and quotes are still checked and not reported as naming no source."""
     path = data_dir / "sources.yaml"
     raw = _read_yaml(path, col)
     sources = {s.id: s for s in _records(path, col, Source, raw)}
-    for record in raw if isinstance(raw, list) else []:
-        for name, value in record.items() if isinstance(record, dict) else []:
-            if isinstance(value, str) and value.startswith("FILL IN"):
-                col.add(path, f"still to fill in: {value[len('FILL IN'):].strip()}", record=record.get("id"),
-                        field=name)
+    _check_filled_in(raw, path, col)
     broken = {str(r["id"]): Source.model_construct(**r) for r in (raw if isinstance(raw, list) else [])
               if isinstance(r, dict) and "id" in r and str(r["id"]) not in sources}
     texts = {}

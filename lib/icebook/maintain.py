@@ -14,10 +14,9 @@ import yaml
 from .errors import ParameterError
 from .params import DATA_GROUPS, PARAMS_FILE, load_jobs
 from .paths import DATA_DIR, ROOT
-from .schema import FACT_COLUMNS, SOURCE_KINDS
+from .schema import FACT_COLUMNS, FILL_IN, SOURCE_KINDS
 
 SOURCE_ID = re.compile(r"^[a-z0-9]+$")
-FILL_IN = "FILL IN"
 
 
 def _stub(source_id: str, file: str, digest: str) -> str:

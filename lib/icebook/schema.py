@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PROSE, QUOTE, FACT_IDS = "prose", "quote", "fact ids"
+FILL_IN = "FILL IN"  # starts a registry field that add-source leaves for the maintainer to fill in
 Prose = Annotated[str, PROSE]
 Quote = Annotated[str, QUOTE]
 FactIds = Annotated[list[str], FACT_IDS]
