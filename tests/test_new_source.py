@@ -106,6 +106,10 @@ def test_the_book_builds_with_the_new_years_on_every_page_that_lists_sources(boo
     entries = [" ".join(c.get_text(" ").split()) for c in sources.select("div.citation")]
     assert any(e.startswith("[ ERO summary ]") and "ERO Removals Summary, Fiscal Years 2018 and 2019" in e
                for e in entries), entries
+    findings = _page(root, "home.html").select_one("ol.key-findings")
+    if findings is not None:  # the key findings draw the changes from FY 2017 with the new figures
+        text = " ".join(findings.get_text(" ").split())
+        assert "ERO summary" in text or any(f"#{fact_id}" in str(findings) for fact_id in NEW_FACTS), text
     downloads = root / "_build" / "html" / "_static" / "downloads"
     assert set(NEW_FACTS) <= {r["id"] for r in csv.DictReader((downloads / "facts.csv").open())}
     assert "ero2019" in {r["id"] for r in csv.DictReader((downloads / "sources.csv").open())}

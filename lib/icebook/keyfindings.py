@@ -22,9 +22,6 @@ from .schema import Measure
 FISCAL_YEARS = [2017, 2018, 2019, 2020]
 BASELINE_YEAR = 2017
 MAX_CHANGE_FINDINGS = 5  # measures with a stated change beyond these are named together in one finding
-# who speaks in a document of each kind
-SPEAKER = {"annual_report": "ICE", "press_release": "DHS", "oig_inspection": "OIG", "oig_audit": "OIG",
-           "memorandum": "the OI/DRO memo"}
 DAMAGE = ("ocr", "missing")  # register kinds that describe the copies, not the sources' claims
 
 
@@ -59,7 +56,7 @@ def _and(items: list) -> Markup:
 
 
 def _speakers(data, source_ids: list[str]) -> Markup:
-    names = list(dict.fromkeys(SPEAKER[data.sources[s].kind] for s in source_ids))
+    names = list(dict.fromkeys(data.sources[s].speaker for s in source_ids))
     return _and(names)
 
 

@@ -86,18 +86,20 @@ def fact_columns_table() -> str:
 
 @dataclass(frozen=True)
 class SourceKind:
-    """A kind of source document: how the book names it, and whether its figures are the agency's own."""
+    """A kind of source document: how the book names it, whether its figures are the agency's own, and who
+    speaks in it ("ICE reported", "OIG found"; none: the document's own short name)."""
 
     label: str
     self_reported: bool
+    speaker: str | None
 
 
 SOURCE_KINDS = {
-    "annual_report": SourceKind("Annual report", True),
-    "press_release": SourceKind("Press release", True),
-    "oig_inspection": SourceKind("OIG inspection", False),
-    "oig_audit": SourceKind("OIG audit", False),
-    "memorandum": SourceKind("Memorandum", False),
+    "annual_report": SourceKind("Annual report", True, "ICE"),
+    "press_release": SourceKind("Press release", True, "DHS"),
+    "oig_inspection": SourceKind("OIG inspection", False, "OIG"),
+    "oig_audit": SourceKind("OIG audit", False, "OIG"),
+    "memorandum": SourceKind("Memorandum", False, None),
 }
 
 
@@ -131,6 +133,11 @@ class Source(Strict):
     @property
     def self_reported(self) -> bool:
         return SOURCE_KINDS[self.kind].self_reported
+
+    @property
+    def speaker(self) -> str:
+        """Who speaks in it, for sentences that attribute ("ICE reported …", "the OI/DRO memo states …")."""
+        return SOURCE_KINDS[self.kind].speaker or f"the {self.short_name}"
 
 
 class Vocabulary(Strict):
