@@ -60,10 +60,13 @@ def test_the_stub_fails_validation_naming_each_field_to_fill_in(data: Path):
         assert f"(later), field '{name}': still to fill in" in result.stderr, result.stderr
 
 
-def test_impact_of_the_register_names_the_checking_page_only():
+def test_impact_of_the_register_names_exactly_the_chapters_that_list_it_in_params():
+    config = yaml.safe_load((Path(__file__).parents[1] / "chapters" / "params.yml").read_text())["chapters"]
+    readers = {name: entry["notebook"] for name, entry in config.items() if "register" in entry.get("reads", [])}
     lines = impact_of_file(Path("data/register.yaml"))
-    pages = [line for line in lines if line.startswith("  ")]
-    assert pages == ["  checking (checking.ipynb): reads register"]
+    assert "  checking (checking.ipynb): reads register" in lines
+    assert sorted(line for line in lines if line.startswith("  ")) == sorted(
+        f"  {name} ({notebook}): reads register" for name, notebook in readers.items())
 
 
 def test_impact_of_the_registry_names_the_bibliography_and_every_page():
