@@ -62,7 +62,21 @@ CASES = {
     "unknown_fact_in_notes": ["facts/extra.csv", "sample-officers-2", "{{sample-no-such-fact}} names no fact"],
     "period_inferred_unmarked": ["facts/extra.csv", "sample-officers-2", "'period_basis'", "'not state the period'",
                                  "not 'inferred'"],
+    # every text field of a schema is checked for markup, not a hand-kept list of keys
+    "html_in_source_title": ["sources.yaml", "(sample)", "'title'", "HTML or script markup"],
+    "html_in_measure_theme": ["metrics.yaml", "(admin_arrests)", "'theme'", "HTML or script markup"],
+    "html_in_claim_rounding": ["claims.yaml", "(sample-share-restated)", "'rounding'", "HTML or script markup"],
+    # a value that cannot exist, whatever ocr_correction says
+    "nan_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value 'nan' is not a finite number"],
+    "negative_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value '-1e308' is below 0"],
+    "share_above_hundred": ["facts/extra.csv", "sample-share-2", "value '340' is above 100%"],
+    "formula_in_note": ["facts/extra.csv", "sample-officers-2", "'notes'", "begins with '='",
+                        "spreadsheet would run as a formula"],
+    "bom_in_csv": ["facts/extra.csv: file is not UTF-8 without BOM", "byte-order mark"],
+    "cp1252_csv": ["facts/extra.csv, row 2: file is not UTF-8 without BOM", "byte 0x92"],
 }
+# cases whose message is the only problem reported: nothing follows on from a file that cannot be read
+ALONE = {"bom_in_csv", "cp1252_csv"}
 
 
 def _overlay(case: str, tmp_path: Path) -> Path:
@@ -99,6 +113,25 @@ def test_bad_input_is_reported_with_where_and_what(case: str, tmp_path: Path):
     message = str(caught.value)
     for fragment in CASES[case]:
         assert fragment in message, f"{case}: {fragment!r} not in:\n{message}"
+    if case in ALONE:
+        assert len(caught.value.problems) == 1, message
+
+
+def test_a_field_longer_than_the_csv_limit_is_one_problem_naming_file_and_row(tmp_path: Path):
+    import csv
+
+    data = tmp_path / "data"
+    shutil.copytree(GOOD, data)
+    path = data / "facts" / "sample.csv"
+    header, *rows = path.read_text().splitlines()
+    huge = "x" * (csv.field_size_limit() + 1)
+    path.write_text("\n".join([header, rows[0], rows[1].replace(",,", f',"{huge}",', 1), *rows[2:]]) + "\n")
+    with pytest.raises(DataError) as caught:
+        load(data)
+    assert [str(p) for p in caught.value.problems] == [
+        f"data/facts/sample.csv, row 3: unreadable CSV: a field is longer than the reader's limit of "
+        f"{csv.field_size_limit()} characters (field larger than field limit ({csv.field_size_limit()})); "
+        "is a quote left open?"]
 
 
 @pytest.mark.parametrize(("case", "count"), [("unknown_source", 1), ("hash_unquoted_zeros", 1)])

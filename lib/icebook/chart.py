@@ -39,6 +39,7 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 from .data import book
+from .escape import json_in_script
 from .fmt import fact, fact_text
 
 VL_VERSION = "6.4"
@@ -321,7 +322,7 @@ def figure(chart: Chart) -> Markup:
         Markup('<div class="chart-panel">{}<div class="chart-live"></div>'
                '<script type="application/json" class="chart-spec">{}</script></div>').format(
             Markup('<p class="chart-panel-title">{}</p>').format(heading) if heading else "",
-            Markup(json.dumps(view, sort_keys=True, separators=(",", ":")).replace("</", "<\\/")))
+            json_in_script(view, sort_keys=True, separators=(",", ":")))
         for heading, view in views)
     notes = note_lines(chart)
     links = Markup(" · ").join(Markup('<a href="{}/{}" download>{}</a>').format(FILES_URL, name, label)

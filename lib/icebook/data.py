@@ -44,6 +44,13 @@ INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the peri
 # Fact fields the pages show as the book's words: no typed figures, only {{fact-id}} references.
 FACT_PROSE = ("notes", "scope_doubt", "scope_deviation")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
+# A cell a spreadsheet would run as a formula (CSV injection) when the downloads are opened.
+FORMULA_START = ("=", "+", "@", "\t")
+BOM = b"\xef\xbb\xbf"
+TEXT_SUFFIXES = {".csv", ".yaml", ".yml", ".md", ".txt"}
+# The range of values each unit can take; a percent may pass 100 only where the metric is a change.
+UNIT_MINIMUM = 0.0
+SHARE_MAXIMUM = 100.0
 QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|javascript:", re.I)
 FACT_REF = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
 ID_RE = re.compile(ID)
@@ -103,6 +110,7 @@ class _Collector:
         self.problems: list[Problem] = []
         self.quotes: dict[str, list[tuple[str, Problem]]] = {}
         self._rel: dict[Path, str] = {}
+        self.unreadable = False  # a whole file could not be read: stop before checking what refers to it
 
     def rel(self, path: Path) -> str:
         if path not in self._rel:
@@ -158,6 +166,37 @@ def where_quote_stops(quote: str, text: str) -> str:
             f"{quote[low:low + 30]!r} where the source has {text[at:at + 30]!r}")
 
 
+def text_problem(text: str) -> str | None:
+    """What is wrong with a reader-facing text value (markup, or a spreadsheet formula), if anything."""
+    if MARKUP.search(text):
+        return "carries HTML or script markup; write plain text"
+    if text.startswith(FORMULA_START):
+        return (f"begins with {text[0]!r}, which a spreadsheet would run as a formula from the downloads; "
+                "reword it")
+    return None
+
+
+def _check_encodings(data_dir: Path) -> None:
+    """Every text file is UTF-8 without a byte-order mark; else stop here, before any follow-on noise."""
+    col = _Collector(data_dir)
+    for path in data_files(data_dir):
+        if path.suffix not in TEXT_SUFFIXES:
+            continue
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            col.add(path, f"file is not UTF-8 without BOM (byte {raw[error.start]:#04x} on line {line} is not "
+                    "UTF-8; re-save the file as UTF-8)", row=line)
+            continue
+        if raw.startswith(BOM):
+            col.add(path, "file is not UTF-8 without BOM (it starts with a byte-order mark; re-save it "
+                    "as UTF-8 without BOM)")
+    if col.problems:
+        raise DataError(col.problems)
+
+
 def _read_yaml(path: Path, col: _Collector) -> Any:
     try:
         return yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -172,14 +211,18 @@ def _read_yaml(path: Path, col: _Collector) -> Any:
 
 def _model(model: type[BaseModel], record: Any, path: Path, col: _Collector, label: str) -> Any:
     try:
-        return model.model_validate(record)
+        parsed = model.model_validate(record)
     except ValidationError as error:
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or None
             hint = "; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)" \
                 if where == "sha256" else ""
             col.add(path, item["msg"] + hint, record=label, field=where)
-    return None
+        return None
+    for text in schema.text_fields(parsed, label=label):  # every text field its schema declares
+        if text.role != schema.QUOTE and (problem := text_problem(text.text)):
+            col.add(path, problem, record=text.record or label, field=text.field)
+    return parsed
 
 
 def _records(path: Path, col: _Collector, model: type[BaseModel], raw: Any = None) -> list:
@@ -259,7 +302,14 @@ def _read_fact_files(data_dir: Path, col: _Collector) -> pd.DataFrame:
         except UnicodeDecodeError as error:
             col.add(path, f"not UTF-8 text: {error}")
             continue
-        rows = list(csv.reader(io.StringIO(text)))
+        reader = csv.reader(io.StringIO(text))
+        try:
+            rows = list(reader)
+        except csv.Error as error:
+            col.add(path, f"unreadable CSV: a field is longer than the reader's limit of {csv.field_size_limit()} "
+                    f"characters ({error}); is a quote left open?", row=reader.line_num)
+            col.unreadable = True
+            continue
         if not rows:
             col.add(path, "empty file: expected a header row")
             continue
@@ -321,9 +371,9 @@ def _check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                 if value and value not in allowed:
                     col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
                             "(data/vocabulary.yaml)", field=name, **where)
-        for name in ("locator", "notes", "metric", "period", "printed", "ocr_correction", "page"):
-            if MARKUP.search(getattr(row, name)):
-                col.add(path, "carries HTML or script markup; write plain text", field=name, **where)
+        for name in FACT_COLUMNS:
+            if name != "quote" and (problem := text_problem(getattr(row, name))):
+                col.add(path, problem, field=name, **where)
         _check_period_basis(row, path, where, col)
         year = None
         if row.fiscal_year:
@@ -391,6 +441,9 @@ def _check_value(row: Any, path: Path, where: dict, col: _Collector) -> float | 
     except ValueError:
         col.add(path, f"value {row.value!r} is not a number", field="value", **where)
         return None
+    if problem := _out_of_range(value, row.unit, row.metric):
+        col.add(path, f"value {row.value!r} {problem}", field="value", **where)
+        return None
     if not row.printed:
         return value
     if row.quote and row.printed not in normalise(row.quote):
@@ -431,6 +484,18 @@ def _source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
         found.append(next((words for words in candidates
                            if re.search(rf"(?:^|\W){re.escape(words.lower())}$", before)), ""))
     return found
+
+
+def _out_of_range(value: float, unit: str, metric: str) -> str | None:
+    """Why a value cannot be a figure of its unit (whatever the other columns say), if it cannot."""
+    if not math.isfinite(value):
+        return "is not a finite number"
+    if value < UNIT_MINIMUM:
+        return (f"is below {UNIT_MINIMUM:g}: no {unit or 'unit'} figure is negative "
+                "(a fall is stated as a positive change)")
+    if unit == "percent" and "change" not in metric and value > SHARE_MAXIMUM:
+        return f"is above {SHARE_MAXIMUM:g}%, and metric {metric!r} is not a change"
+    return None
 
 
 def fiscal_year_of(date: dt.date) -> int:
@@ -630,8 +695,6 @@ def _check_text(record: BaseModel, path: Path, col: _Collector, known: set[str],
                 unknown.add(text.source)
                 col.add(path, f"unknown source id {text.source!r}; known: {sorted(sources)}", **where)
             continue
-        if MARKUP.search(text.text):
-            col.add(path, "carries HTML or script markup; write plain text", **where)
         if text.role == schema.PROSE:
             _check_prose(text.text, path, col, where["record"], text.field, refs)
     _check_refs(refs | schema.fact_lists(record), known, path, col, label)
@@ -718,8 +781,6 @@ def _check_record_prose(records: list, fields: tuple[str, ...], known: set[str],
         refs: set[str] = set()
         for name in fields:
             text = getattr(record, name, "") or ""
-            if MARKUP.search(text):
-                col.add(path, "carries HTML or script markup; write plain text", record=record.id, field=name)
             _check_prose(text, path, col, record.id, name, refs)
         _check_refs(refs, known, path, col, record.id)
 
@@ -832,12 +893,16 @@ def _review(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], k
 def load(data_dir: Path | str = DATA_DIR) -> Book:
     """Load and validate all of data/; raise DataError naming every problem."""
     data_dir = Path(data_dir).resolve()
+    _check_encodings(data_dir)
     col = _Collector(data_dir)
     sources, texts = _load_sources(data_dir, col)
     vocab_raw = _read_yaml(data_dir / "vocabulary.yaml", col)
     vocab = _model(Vocabulary, vocab_raw, data_dir / "vocabulary.yaml", col, "vocabulary") \
         if vocab_raw is not None else None
-    facts = _check_facts(_read_fact_files(data_dir, col), sources, vocab, data_dir, col)
+    fact_rows = _read_fact_files(data_dir, col)
+    if col.unreadable:
+        raise DataError(col.problems)
+    facts = _check_facts(fact_rows, sources, vocab, data_dir, col)
     _check_pages(facts, sources, data_dir, col)
     derived_path = data_dir / "derived.yaml"
     derived_records = _records(derived_path, col, Derived)
