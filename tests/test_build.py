@@ -27,6 +27,11 @@ pytestmark = pytest.mark.slow
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory, copy_project) -> Path:
+    return built_copy(tmp_path_factory, copy_project)
+
+
+def built_copy(tmp_path_factory, copy_project) -> Path:
+    """A built copy of the project, for tests that change it."""
     root = copy_project(tmp_path_factory.mktemp("book"))
     if (ROOT / "_build" / "executed").exists():
         shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
@@ -205,6 +210,65 @@ def _plant_out_of_range_parameter(project: Path) -> list[str]:
     return ["chapter 'profiles', parameter 'component': 'CBP' is not allowed; allowed values:"]
 
 
+def _plant_hanging_cell(project: Path) -> list[str]:
+    """A cell that never returns, with a short limit: stopped, named as Jupyter numbers it, with the limit."""
+    notebook = project / "chapters" / "home.ipynb"
+    code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code" and c.source.strip()]
+    _append_cell(notebook, nbformat.v4.new_code_cell("import time\n\ntime.sleep(600)"))
+    params = project / "chapters" / "params.yml"
+    params.write_text(re.sub(r"(?m)^cell_timeout: \d+$", "cell_timeout: 6", params.read_text()))
+    cell = f"cell [{len(code) + 1}] `import time`"
+    return [f"still running: page 'home', {cell}",
+            f"chapter 'home' (page 'home', chapters/home.ipynb) stopped: {cell} ran past the time limit of 6 s "
+            "per cell; raise it with --cell-timeout SECONDS or cell_timeout in chapters/params.yml"]
+
+
+def _plant_invalid_notebook_json(project: Path) -> list[str]:
+    notebook = project / "chapters" / "oversight.ipynb"
+    notebook.write_text(notebook.read_text()[:500])
+    return ["chapters/oversight.ipynb is not a readable notebook (JSONDecodeError"]
+
+
+def _plant_script_payload_in_measure_theme(project: Path) -> list[str]:
+    path = project / "data" / "metrics.yaml"
+    text = path.read_text()
+    theme = re.search(r"theme: (.+)", text)[1]
+    path.write_text(text.replace(f"theme: {theme}", "theme: '</script><!--<script>alert(1)'", 1))
+    return ["data/metrics.yaml", "field 'theme'", "carries HTML or script markup"]
+
+
+def _plant_nan_with_ocr_correction(project: Path) -> list[str]:
+    def change(row: list[str]) -> None:
+        row[6], row[15] = "nan", "the copy printed it so"
+    fact_id = _rewrite_first_fact(project, change)
+    return [fact_id, "field 'value'", "value 'nan' is not a finite number"]
+
+
+def _plant_formula_in_note(project: Path) -> list[str]:
+    fact_id = _rewrite_first_fact(project, lambda row: row.__setitem__(14, '=HYPERLINK("http://x.invalid","x")'))
+    return [fact_id, "field 'notes'", "begins with '='", "spreadsheet would run as a formula"]
+
+
+def _plant_bom(project: Path) -> list[str]:
+    path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    path.write_bytes(b"\xef\xbb\xbf" + path.read_bytes())
+    return [f"1 problem(s) in the data:\n  - data/facts/{path.name}: file is not UTF-8 without BOM"]
+
+
+def _plant_cp1252(project: Path) -> list[str]:
+    path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    path.write_bytes(path.read_bytes().replace("’".encode(), b"\x92", 1))
+    return [f"1 problem(s) in the data:\n  - data/facts/{path.name}, row ", "file is not UTF-8 without BOM",
+            "byte 0x92"]
+
+
+def _plant_oversize_field(project: Path) -> list[str]:
+    path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    _rewrite_first_fact(project, lambda row: row.__setitem__(14, "x" * (csv.field_size_limit() + 1)))
+    return [f"1 problem(s) in the data:\n  - data/facts/{path.name}, row 2: unreadable CSV: a field is longer "
+            "than the reader's limit"]
+
+
 BAD_INPUTS = {  # name -> (what to plant, exit code)
     "malformed data file": (_plant_malformed_csv, 1),
     "quote no longer in its source": (_plant_missing_quote, 1),
@@ -213,6 +277,14 @@ BAD_INPUTS = {  # name -> (what to plant, exit code)
     "untraced number in a chapter": (_plant_untraced_number, 1),
     "unknown parameter": (_plant_unknown_parameter, 2),
     "parameter out of range": (_plant_out_of_range_parameter, 2),
+    "cell that never returns": (_plant_hanging_cell, 1),
+    "notebook that is not valid JSON": (_plant_invalid_notebook_json, 1),
+    "script-closing payload in a catalog field": (_plant_script_payload_in_measure_theme, 1),
+    "nan value with an OCR correction": (_plant_nan_with_ocr_correction, 1),
+    "formula in a note": (_plant_formula_in_note, 1),
+    "byte-order mark": (_plant_bom, 1),
+    "cp1252 file": (_plant_cp1252, 1),
+    "field longer than the CSV limit": (_plant_oversize_field, 1),
 }
 RESTORABLE = ["data", "chapters"]
 
@@ -229,6 +301,7 @@ def test_bad_input_fails_loudly_keeps_the_last_good_site_and_recovers(project: P
         assert result.returncode == code, result.stdout + result.stderr
         for fragment in expected:
             assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
+        assert "Traceback" not in result.stderr
         assert site_digest(project) == before
     finally:
         for name in RESTORABLE:

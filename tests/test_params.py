@@ -52,3 +52,28 @@ def test_a_declared_parameter_the_notebook_does_not_take_is_refused(tmp_path):
     params.write_text(params.read_text().replace("baseline_year: {", "baseline_yaer: {"))
     with pytest.raises(ParameterError, match=r"\['baseline_yaer'\] declared in params.yml are not in comparison.ipynb"):
         load_jobs(params)
+
+
+def test_one_value_for_a_fan_out_parameter_makes_one_page():
+    jobs = [j for j in load_jobs(overrides={"profiles": {"component": "HSI"}}) if j.chapter == "profiles"]
+    assert [(j.page, j.parameters) for j in jobs] == [("profile-hsi", {"component": "HSI"})]
+
+
+@pytest.mark.parametrize("value", ["'soon'", "0", "true"])
+def test_a_cell_timeout_that_is_not_a_whole_number_of_seconds_is_refused(tmp_path, value):
+    from icebook.params import configured_cell_timeout
+
+    params = tmp_path / "params.yml"
+    params.write_text(f"cell_timeout: {value}\nchapters: {{}}\n")
+    with pytest.raises(ParameterError, match="cell_timeout must be a whole number of seconds"):
+        configured_cell_timeout(params)
+
+
+def test_a_notebook_that_is_not_json_is_named(tmp_path):
+    from icebook.errors import BuildError
+    from icebook.params import notebook_parameters
+
+    notebook = tmp_path / "broken.ipynb"
+    notebook.write_text('{"cells": [')
+    with pytest.raises(BuildError, match=r"broken.ipynb is not a readable notebook \(JSONDecodeError"):
+        notebook_parameters(notebook)

@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 from .errors import DataError, ParameterError
+from .lock import BuildBusy
 
 
 def _validate(args: argparse.Namespace) -> int:
@@ -33,7 +34,13 @@ def _export(args: argparse.Namespace) -> int:
 def _build(args: argparse.Namespace) -> int:
     from .build import build
 
-    return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs)
+    return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout)
+
+
+def _rollback(args: argparse.Namespace) -> int:
+    from .build import rollback
+
+    return rollback()
 
 
 def _add_source(args: argparse.Namespace) -> int:
@@ -72,8 +79,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--only", help="analyst mode: run one chapter into _build/analysis/, not the site")
     p.add_argument("-p", "--param", action="append", default=[], metavar="NAME=VALUE",
                    help="with --only: a parameter for that chapter (repeatable)")
-    p.add_argument("--out", help="with --only: where to write the executed notebook and page")
+    p.add_argument("--out", help="with --only: where to write the executed notebook and page (a relative "
+                   "path is from the current directory; inside _build/ only under _build/analysis/)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
+                   help="stop a notebook whose cell runs longer (default: cell_timeout in chapters/params.yml)")
     p.set_defaults(run=_build)
     p = sub.add_parser("add-source", help="add a source text: copy it, register it with its sha256, "
                        "create its facts CSV")
@@ -84,6 +94,8 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("impact", help="the pages a data file (or a fact id) feeds, and why")
     p.add_argument("target", help="a path under data/, or a fact id")
     p.set_defaults(run=_impact)
+    p = sub.add_parser("rollback", help="publish again the site the last build replaced")
+    p.set_defaults(run=_rollback)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
@@ -93,6 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     except ParameterError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BuildBusy as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -8,30 +8,55 @@ Stages, each reading the one before it:
   that hash changes.
 * ``_build/stage/``     a fresh copy of the book's sources with the executed pages,
   built by jupyter-book with warnings as errors.
-* ``_build/html``       the published site, replaced in one rename only when the
-  whole build and its checks succeeded. ``_build/html.json`` records what it was
-  built from, so a rebuild with nothing changed stops before starting Sphinx.
+* ``_build/sites/``     the built sites, one folder each; ``_build/html`` is a symbolic link
+  to the published one, swapped in one atomic rename only when the whole build and its
+  checks succeeded. The site it replaced is kept beside it, for ``icebook rollback``.
+  ``_build/html.json`` records what the site was built from, so a rebuild with nothing
+  changed stops before starting Sphinx.
+
+One build at a time holds ``_build/build.lock`` (lock.py); workers and Sphinx end with
+the build however it ends (running.py); a damaged cache file is treated as absent.
 """
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
-from .params import CHAPTERS, DATA_GROUPS, PARAMS_FILE, ROOT, Job, chapter_spec, load_jobs, parse_cli_value
+from .errors import BuildError, ParameterError
+from .lock import BuildLock
+from .params import (
+    CHAPTERS,
+    DATA_GROUPS,
+    DEFAULT_CELL_TIMEOUT,
+    PARAMS_FILE,
+    ROOT,
+    Job,
+    chapter_spec,
+    configured_cell_timeout,
+    load_jobs,
+    parse_cli_value,
+)
+from .running import Cell, CellTimeout, Worker, read_status, subprocess_ends_with_build
 
 BUILD = ROOT / "_build"
 EXECUTED = BUILD / "executed"
 MANIFEST = EXECUTED / "manifest.json"
 SITE = BUILD / "html"
+SITES = BUILD / "sites"
 SITE_RECORD = BUILD / "html.json"
+ANALYSIS = BUILD / "analysis"
+LOCK = BUILD / "build.lock"
+WRITE_FAULTS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
+SLOW_CELL = 10  # seconds a cell runs before the progress display names it
 BOOK_FILES = ["_config.yml", "_toc.yml"]
 BOOK_DIRS = ["_static"]
 VENDOR = {  # the Vega scripts the charts load, from package-lock.json's pinned npm packages
@@ -41,8 +66,13 @@ VENDOR = {  # the Vega scripts the charts load, from package-lock.json's pinned 
 }
 
 
-class BuildError(Exception):
-    """A build step failed; the message says which and why. The published site is untouched."""
+class _Step:
+    """What the build is doing, for the one line Ctrl-C prints."""
+
+    now = "starting"
+
+
+_step = _Step()
 
 
 def _sha(paths: list[Path]) -> str:
@@ -73,11 +103,29 @@ def job_key(job: Job) -> str:
     return digest.hexdigest()
 
 
+_noted: set[str] = set()
+
+
+def _note(text: str) -> None:
+    """One line on stderr about something the build handled (said once per build)."""
+    if text not in _noted:
+        _noted.add(text)
+        print(f"note: {text}", file=sys.stderr, flush=True)
+
+
 def _read_json(path: Path) -> dict:
+    """A cache record, or {} when it is absent; a damaged one is treated as absent, said in one line."""
     try:
-        return json.loads(path.read_text())
-    except (FileNotFoundError, json.JSONDecodeError):
+        value = json.loads(path.read_bytes())
+    except FileNotFoundError:
         return {}
+    except (OSError, ValueError) as error:  # ValueError: bad JSON or bytes that are not UTF-8
+        _note(f"{path.relative_to(ROOT)} is unreadable ({type(error).__name__}); treating it as absent")
+        return {}
+    if not isinstance(value, dict):
+        _note(f"{path.relative_to(ROOT)} is not a JSON object; treating it as absent")
+        return {}
+    return value
 
 
 def _write_json(path: Path, value: dict) -> None:
@@ -86,33 +134,38 @@ def _write_json(path: Path, value: dict) -> None:
     tmp.replace(path)
 
 
-def _execute(job: Job, output: Path, reads_log: Path) -> tuple[str, float]:
-    """Run one page with papermill (in a worker process). Returns the page and seconds taken."""
-    import papermill
-
-    start = time.perf_counter()
-    env_before = os.environ.get("ICEBOOK_READS_LOG")
-    os.environ["ICEBOOK_READS_LOG"] = str(reads_log)
+def _file_sha(path: Path) -> str | None:
     try:
-        papermill.execute_notebook(
-            str(job.notebook), str(output), parameters=job.parameters, kernel_name="python3",
-            cwd=str(CHAPTERS), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
-            # The kernel's own start-up and shutdown chatter would bury the progress display.
-            extra_arguments=["--IPKernelApp.log_level=CRITICAL"],
-        )
-    finally:
-        if env_before is None:
-            os.environ.pop("ICEBOOK_READS_LOG", None)
-    return job.page, time.perf_counter() - start
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def _executed_ok(out_dir: Path, page: str, entry: dict, key: str, quiet: bool = False) -> bool:
+    """Is the executed page there, made from these inputs and whole (its hash is the one recorded)?"""
+    if not isinstance(entry, dict) or entry.get("key") != key:
+        return False
+    path = out_dir / f"{page}.ipynb"
+    if not path.exists():
+        return False
+    if _file_sha(path) != entry.get("output"):
+        if not quiet:
+            _note(f"{path.relative_to(ROOT)} is damaged or was changed by hand; running it again")
+        return False
+    return True
 
 
 def _failure_message(job: Job, error: BaseException) -> str:
     from papermill.exceptions import PapermillExecutionError
 
     where = f"chapter {job.chapter!r} (page {job.page!r}, {job.notebook.relative_to(ROOT)})"
+    if isinstance(error, CellTimeout):
+        return (f"{where} stopped: {error.cell} ran past the time limit of {error.limit} s per cell; "
+                f"raise it with --cell-timeout SECONDS or cell_timeout in {PARAMS_FILE.relative_to(ROOT)}")
     if isinstance(error, PapermillExecutionError):
-        return (f"{where} failed in cell {error.exec_count} (code cell {error.cell_index}): "
-                f"{error.ename}: {error.evalue}")
+        first = (error.source or "").strip().splitlines()
+        cell = Cell(error.exec_count, first[0][:80] if first else "")
+        return f"{where} failed in {cell}: {error.ename}: {error.evalue}"
     return f"{where} failed: {type(error).__name__}: {error}"
 
 
@@ -136,14 +189,25 @@ def _clean_notebook(path: Path) -> None:
 
 
 class _Progress:
-    """Which notebook finished, n of m, elapsed: a tqdm bar on a terminal, one line each in a log."""
+    """Which notebook finished, n of m, elapsed: a tqdm bar on a terminal, one line each in a log.
 
-    def __init__(self, total: int):
+    While notebooks run, a cell that has been running for a while is named, with how long so far.
+    """
+
+    def __init__(self, total: int, cell_timeout: int):
         from tqdm import tqdm
 
         self.total, self.n, self.start = total, 0, time.perf_counter()
+        self.slow_after = min(SLOW_CELL, max(1, cell_timeout // 2))
+        self.told: dict[tuple[str, int], float] = {}
         self.bar = tqdm(total=total, unit="nb", desc="notebooks", file=sys.stderr,
                         bar_format="{desc}: {n}/{total} {bar} {elapsed} {postfix}") if sys.stderr.isatty() else None
+
+    def say(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line, file=sys.stderr)
+        else:
+            print(line, file=sys.stderr, flush=True)
 
     def done(self, label: str) -> None:
         self.n += 1
@@ -151,62 +215,95 @@ class _Progress:
             self.bar.set_postfix_str(label)
             self.bar.update()
         else:
-            print(f"notebooks: {self.n}/{self.total} {label}, {time.perf_counter() - self.start:.0f} s elapsed",
-                  file=sys.stderr, flush=True)
+            self.say(f"notebooks: {self.n}/{self.total} {label}, {time.perf_counter() - self.start:.0f} s elapsed")
+
+    def running(self, page: str, status: Path) -> None:
+        """Name a page's current cell once it has run for a while, then every half minute."""
+        current = read_status(status)
+        if current is None:
+            return
+        cell, since = current
+        seconds = time.time() - since
+        last = self.told.get((page, cell.number))
+        if seconds >= self.slow_after and (last is None or seconds - last >= 30):
+            self.told[(page, cell.number)] = seconds
+            self.say(f"still running: page {page!r}, {cell}, {seconds:.0f} s so far")
 
     def close(self) -> None:
         if self.bar is not None:
             self.bar.close()
 
 
-def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers: int) -> dict:
+def _finish(job: Job, tmp: Path, log: Path, key: str) -> tuple[dict | None, str | None]:
+    """Check and keep one executed page: its manifest entry, or the failure."""
+    read = sorted(set(log.read_text().split())) if log.exists() else []
+    log.unlink(missing_ok=True)
+    undeclared = sorted(set(read) - set(job.reads))
+    if undeclared:
+        tmp.unlink(missing_ok=True)
+        return None, (f"chapter {job.chapter!r} read data group(s) {undeclared} that "
+                      f"{PARAMS_FILE.relative_to(ROOT)} does not list under 'reads'; "
+                      "add them so a change there re-runs this chapter")
+    _clean_notebook(tmp)
+    output = tmp.with_name(f"{job.page}.ipynb")
+    tmp.replace(output)  # written whole to a temporary file, then renamed into place
+    return {"key": key, "chapter": job.chapter, "parameters": job.parameters, "reads": read,
+            "output": _file_sha(output)}, None
+
+
+def _start(job: Job, out_dir: Path, cell_timeout: int) -> tuple[Job, list[Path], Worker]:
+    """Start one page in a worker: its temporary notebook, running-cell status and reads log."""
+    paths = [out_dir / f".{job.page}.{name}" for name in ("running.ipynb", "cell", "reads")]
+    for path in paths:
+        path.unlink(missing_ok=True)
+    tmp, status, log = paths
+    return job, paths, Worker(job.notebook, tmp, job.parameters, CHAPTERS, status, log, cell_timeout)
+
+
+def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers: int,
+             cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> dict:
     """Execute the jobs whose inputs changed; return a summary. Raise BuildError on a failure."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(manifest_path) if manifest_path else {}
     keys = {job.page: job_key(job) for job in jobs}
-    todo = [j for j in jobs if manifest.get(j.page, {}).get("key") != keys[j.page]
-            or not (out_dir / f"{j.page}.ipynb").exists()]
-    reused = len(jobs) - len(todo)
+    todo = [j for j in jobs if not _executed_ok(out_dir, j.page, manifest.get(j.page), keys[j.page])]
     failures, start = [], time.perf_counter()
     if todo:
-        with ProcessPoolExecutor(max_workers=max(1, min(workers, len(todo)))) as pool:
-            futures = {}
-            for job in todo:
-                tmp = out_dir / f".{job.page}.running.ipynb"
-                log = out_dir / f".{job.page}.reads"
-                log.unlink(missing_ok=True)
-                futures[pool.submit(_execute, job, tmp, log)] = (job, tmp, log)
-            bar = _Progress(len(todo))
-            for future in as_completed(futures):
-                job, tmp, log = futures[future]
-                try:
-                    _, seconds = future.result()
-                except BaseException as error:  # noqa: BLE001 - reported below with the page named
-                    failures.append(_failure_message(job, error))
+        bar, waiting, running = _Progress(len(todo), cell_timeout), list(todo), {}
+        try:
+            while waiting or running:
+                while waiting and len(running) < max(1, workers):
+                    job = waiting.pop(0)
+                    running[job.page] = _start(job, out_dir, cell_timeout)
+                _step.now = f"running notebooks ({', '.join(running)})"
+                time.sleep(0.2)
+                for page, (job, (tmp, status, log), worker) in list(running.items()):
+                    outcome = worker.result()
+                    if outcome is None:
+                        bar.running(page, status)
+                        continue
+                    del running[page]
+                    worker.stop()
+                    status.unlink(missing_ok=True)
+                    ok, value = outcome
+                    entry, failure = _finish(job, tmp, log, keys[page]) if ok else (None, _failure_message(job, value))
                     tmp.unlink(missing_ok=True)
-                    bar.done(f"FAILED {job.page}")
-                    continue
-                read = sorted(set(log.read_text().split())) if log.exists() else []
-                log.unlink(missing_ok=True)
-                undeclared = sorted(set(read) - set(job.reads))
-                if undeclared:
-                    failures.append(f"chapter {job.chapter!r} read data group(s) {undeclared} that "
-                                    f"{PARAMS_FILE.relative_to(ROOT)} does not list under 'reads'; "
-                                    "add them so a change there re-runs this chapter")
-                    tmp.unlink(missing_ok=True)
-                    bar.done(f"FAILED {job.page}")
-                    continue
-                _clean_notebook(tmp)
-                tmp.replace(out_dir / f"{job.page}.ipynb")
-                manifest[job.page] = {"key": keys[job.page], "chapter": job.chapter,
-                                      "parameters": job.parameters, "reads": read}
-                if manifest_path:
-                    _write_json(manifest_path, manifest)
-                bar.done(f"{job.page} ({seconds:.1f} s)")
+                    log.unlink(missing_ok=True)
+                    if failure:
+                        failures.append(failure)
+                        bar.done(f"FAILED {page}")
+                        continue
+                    manifest[page] = entry
+                    if manifest_path:
+                        _write_json(manifest_path, manifest)
+                    bar.done(f"{page} ({value:.1f} s)")
+        finally:
+            for _, _, worker in running.values():  # on Ctrl-C, SIGTERM or an error: end them at once
+                worker.stop()
             bar.close()
     if failures:
         raise BuildError("notebook(s) failed:\n" + "\n".join(f"  - {f}" for f in failures))
-    return {"executed": len(todo), "reused": reused, "seconds": time.perf_counter() - start}
+    return {"executed": len(todo), "reused": len(jobs) - len(todo), "seconds": time.perf_counter() - start}
 
 
 def _git_commit() -> str:
@@ -237,6 +334,7 @@ def _stage(jobs: list[Job], record: dict) -> Path:
 
     from .sections import split_file
 
+    _step.now = "staging the book's sources"
     stage = BUILD / "stage"
     if stage.exists():
         shutil.rmtree(stage)
@@ -291,7 +389,8 @@ def _jupyter_book(stage: Path) -> Path:
     out = stage / "out"
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage / "src"),
            "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going", "-q"]
-    result = subprocess.run(cmd, capture_output=True, text=True)
+    _step.now = "building the site with jupyter-book"
+    result = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=subprocess_ends_with_build)
     if result.returncode != 0:
         log = (result.stdout + result.stderr).strip().splitlines()
         relevant = [line for line in log if "WARNING" in line or "ERROR" in line or "Error" in line]
@@ -300,23 +399,54 @@ def _jupyter_book(stage: Path) -> Path:
     return out / "_build" / "html"
 
 
+def _published() -> Path | None:
+    """The folder the published site link points to, if there is one."""
+    return SITE.resolve() if SITE.is_symlink() and SITE.exists() else None
+
+
 def _publish(new_site: Path, record: dict) -> None:
-    """Replace the published site with the new one in one rename."""
+    """Make the new site the published one in one atomic step: a symbolic link renamed over the old."""
     from .checks import check_site
     from .data import book
 
+    _step.now = "checking the built site"
     problems = check_site(new_site, sources=len(book().sources), texts=book().texts)
     if problems:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
-    old = BUILD / "html.previous"
-    if old.exists():
-        shutil.rmtree(old)
-    if SITE.exists():
-        SITE.rename(old)
-    new_site.rename(SITE)
+    _step.now = "publishing the site"
+    SITES.mkdir(exist_ok=True)
+    if SITE.exists() and not SITE.is_symlink():  # a site from before sites were versioned
+        SITE.rename(SITES / "earlier")
+        SITE.symlink_to(Path("sites") / "earlier")
+    previous = _published()
+    target = SITES / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
+    new_site.rename(target)
+    link = BUILD / "html.new"
+    link.unlink(missing_ok=True)
+    link.symlink_to(target.relative_to(BUILD))
+    os.replace(link, SITE)
     _write_json(SITE_RECORD, record)
-    if old.exists():
-        shutil.rmtree(old)
+    keep = {target.name, previous.name if previous else None}  # the new site and the one it replaced
+    for old in SITES.iterdir():
+        if old.name not in keep:
+            shutil.rmtree(old)
+
+
+def rollback() -> int:
+    """Publish again the site the last build replaced (kept in _build/sites/)."""
+    with BuildLock(LOCK):
+        current = _published()
+        others = sorted(p for p in SITES.glob("*") if p != current) if SITES.exists() else []
+        if not others:
+            print("error: no earlier site is kept in _build/sites/ to roll back to", file=sys.stderr)
+            return 1
+        link = BUILD / "html.new"
+        link.unlink(missing_ok=True)
+        link.symlink_to(others[-1].relative_to(BUILD))
+        os.replace(link, SITE)
+        SITE_RECORD.unlink(missing_ok=True)  # the next build rebuilds from the sources
+    print(f"site published: {SITE.relative_to(ROOT)} -> {others[-1].relative_to(ROOT)}")
+    return 0
 
 
 def _parse_overrides(chapter: str, pairs: list[str]) -> dict:
@@ -325,43 +455,99 @@ def _parse_overrides(chapter: str, pairs: list[str]) -> dict:
     for pair in pairs:
         name, sep, text = pair.partition("=")
         if not sep:
-            from .errors import ParameterError
-
             raise ParameterError(f"-p {pair!r}: write NAME=VALUE")
         given[name.strip()] = parse_cli_value(chapter, name.strip(), spec.get(name.strip()), text)
     return given
 
 
-def build(only: str | None = None, params: list[str] | None = None, out: str | None = None,
-          jobs: int | None = None) -> int:
-    """The build command. Returns the exit code; the site is replaced only on success."""
-    start = time.perf_counter()
-    workers = jobs or os.cpu_count() or 1
-    try:
-        if only:
-            return _analyst(only, params or [], out, workers)
-        job_list = load_jobs()
-        record = site_inputs(job_list)
-        # The site is current only if the executed pages are too: a failed build may have
-        # re-run some pages for inputs that were then put back.
-        manifest = _read_json(MANIFEST)
-        executed_current = all((EXECUTED / f"{page}.ipynb").exists() and manifest.get(page, {}).get("key") == key
-                               for page, key in record["pages"].items())
-        if SITE.exists() and executed_current and _read_json(SITE_RECORD) == record:
-            print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
-                  f"{SITE.relative_to(ROOT)}/index.html")
-            return 0
-        from .data import book
+def analysis_dir(chapter: str, out: str | None) -> Path:
+    """Where analyst mode writes: ``--out`` from the caller's directory, never elsewhere in _build/."""
+    if out is None:
+        return ANALYSIS / chapter
+    target = (Path.cwd() / Path(out).expanduser()).resolve()
+    build, analysis = BUILD.resolve(), ANALYSIS.resolve()
+    if target.is_relative_to(build) and not target.is_relative_to(analysis):
+        raise ParameterError(f"--out {out}: {target} is inside {BUILD.relative_to(ROOT)}/, which holds the "
+                             f"published site and its caches; use a folder under "
+                             f"{ANALYSIS.relative_to(ROOT)}/ or outside {BUILD.relative_to(ROOT)}/")
+    return target
 
-        book()  # validate all data before running anything
-        summary = run_jobs(job_list, EXECUTED, MANIFEST, workers)
-        stage = _stage(job_list, record)
-        new_site = _jupyter_book(stage)
-        _publish(new_site, record)
-        shutil.rmtree(stage, ignore_errors=True)
+
+class _Stopped(Exception):
+    """The build was asked to stop (SIGTERM)."""
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signal.Signals(signum).name)
+
+
+def _os_message(error: OSError) -> str:
+    """One line for a failed file operation: which file, and for a write, the likely cause."""
+    where = error.filename or BUILD
+    if error.errno in WRITE_FAULTS:
+        return (f"cannot write {where} ({error.strerror}): is {BUILD.relative_to(ROOT)}/ read-only, "
+                "or the disk full?")
+    return f"{where}: {error.strerror}"
+
+
+KEPT = "The published site was left as it was."
+
+
+def _fail(message: str, code: int) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def build(only: str | None = None, params: list[str] | None = None, out: str | None = None,
+          jobs: int | None = None, cell_timeout: int | None = None) -> int:
+    """The build command. Returns the exit code; the site is replaced only on success."""
+    if params and not only:
+        raise ParameterError("-p sets a chapter's parameters in analyst mode: add --only CHAPTER")
+    if out and not only:
+        raise ParameterError("--out is for analyst mode: add --only CHAPTER")
+    workers = jobs or os.cpu_count() or 1
+    timeout = cell_timeout or configured_cell_timeout()
+    previous = signal.signal(signal.SIGTERM, _stop)
+    try:
+        with BuildLock(LOCK):
+            if only:
+                return _analyst(only, params or [], analysis_dir(only, out), workers, timeout)
+            return _site(workers, timeout)
     except BuildError as error:
-        print(f"error: {error}\nThe published site was left as it was.", file=sys.stderr)
-        return 1
+        return _fail(f"error: {error}\n{KEPT}", 1)
+    except KeyboardInterrupt:
+        return _fail(f"\ninterrupted while {_step.now}; the published site was left as it was", 130)
+    except _Stopped as stop:
+        return _fail(f"stopped by {stop} while {_step.now}; the published site was left as it was", 143)
+    except OSError as error:
+        return _fail(f"error: {_os_message(error)}\n{KEPT}", 1)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _site(workers: int, cell_timeout: int) -> int:
+    """Validate, run what changed, build, check and publish the site."""
+    start = time.perf_counter()
+    job_list = load_jobs()
+    record = site_inputs(job_list)
+    # The site is current only if the executed pages are too: a failed build may have
+    # re-run some pages for inputs that were then put back.
+    manifest = _read_json(MANIFEST)
+    executed_current = all(_executed_ok(EXECUTED, page, manifest.get(page), key, quiet=True)
+                           for page, key in record["pages"].items())
+    if _published() and executed_current and _read_json(SITE_RECORD) == record:
+        print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
+              f"{SITE.relative_to(ROOT)}/index.html")
+        return 0
+    from .data import book
+
+    _step.now = "validating the data"
+    book()  # validate all data before running anything
+    summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
+    stage = _stage(job_list, record)
+    new_site = _jupyter_book(stage)
+    _publish(new_site, record)
+    shutil.rmtree(stage, ignore_errors=True)
     total = time.perf_counter() - start
     print(f"notebooks: {summary['executed']} executed, {summary['reused']} reused "
           f"({summary['seconds']:.1f} s); total {total:.1f} s")
@@ -370,15 +556,15 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
     return 0
 
 
-def _analyst(chapter: str, pairs: list[str], out: str | None, workers: int) -> int:
+def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_timeout: int) -> int:
     """Re-run one chapter with other parameters into its own folder; the site is not touched."""
     overrides = {chapter: _parse_overrides(chapter, pairs)}
     job_list = [j for j in load_jobs(overrides=overrides) if j.chapter == chapter]
     from .data import book
 
+    _step.now = "validating the data"
     book()
-    target = Path(out) if out else BUILD / "analysis" / chapter
-    summary = run_jobs(job_list, target, None, workers)
+    summary = run_jobs(job_list, target, None, workers, cell_timeout)
     for job in job_list:
         print(f"{job.page}: {target / (job.page + '.ipynb')} with {job.parameters}")
     print(f"notebooks: {summary['executed']} executed ({summary['seconds']:.1f} s); "

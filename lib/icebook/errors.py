@@ -38,3 +38,7 @@ class DataError(Exception):
 
 class ParameterError(ValueError):
     """A chapter parameter that is unknown, of the wrong type or out of range."""
+
+
+class BuildError(Exception):
+    """A build step failed; the message says which and why. The published site is untouched."""

@@ -15,12 +15,13 @@ from typing import Any
 
 import yaml
 
-from .errors import ParameterError
+from .errors import BuildError, ParameterError
 from .paths import CHAPTERS, DATA_DIR, ROOT
 
 __all__ = ["CHAPTERS", "DATA_GROUPS", "PARAMS_FILE", "ROOT", "Job", "chapter_spec", "load_jobs"]
 
 PARAMS_FILE = CHAPTERS / "params.yml"
+DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run; chapters/params.yml's cell_timeout or --cell-timeout
 # The data groups a chapter may read (its `reads` in params.yml), each with the files under data/ it is
 # made of. The one definition: the build hashes these files, and each field of data.Book names its groups.
 DATA_GROUPS = {
@@ -60,7 +61,12 @@ def _allowed(kind: str) -> list:
 
 def notebook_parameters(notebook: Path) -> set[str]:
     """The names assigned in a notebook's cell tagged `parameters` (papermill injects after it)."""
-    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    try:
+        cells = json.loads(notebook.read_bytes())["cells"]
+    except (ValueError, KeyError, TypeError) as error:  # ValueError: bad JSON or not UTF-8
+        raise BuildError(f"{notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook} is not "
+                         f"a readable notebook ({type(error).__name__}: {error}); restore it with git or "
+                         "fix its JSON") from None
     cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
     if cell is None:
         return set()
@@ -149,6 +155,7 @@ def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None
         if fan_out:
             name = fan_out["parameter"]
             values = given.pop(name, None) or _allowed(declared[name]["type"])
+            values = values if isinstance(values, list) else [values]  # one page of a fan-out chapter
             check_value(chapter, name, {**declared[name], "many": True}, values)
             combos = [{name: v} for v in values]
         else:
@@ -158,6 +165,14 @@ def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None
             page = entry.get("page", chapter).format(**{k: str(v).lower() for k, v in params.items()})
             jobs.append(Job(chapter, page, notebook, params, reads))
     return jobs
+
+
+def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
+    """The per-cell time limit set in chapters/params.yml (``cell_timeout``, seconds), or the default."""
+    value = (yaml.safe_load(params_file.read_text()) or {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not {value!r}")
+    return value
 
 
 def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:

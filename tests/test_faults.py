@@ -1,0 +1,234 @@
+"""Faults a maintainer will hit, planted in a copy of the project: each checks the exit code,
+the message, and that the published site is byte-identical afterwards.
+
+Two builds at once, a build stopped by SIGTERM, Ctrl-C or kill -9 (no process left behind),
+a read-only or full _build, damaged caches, and every rule of the analyst's --out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import resource
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import nbformat
+import psutil
+import pytest
+
+from test_build import Edit, build, copy_project, executed, readable_site, site_digest
+
+pytestmark = pytest.mark.slow
+HANG = "import time\n\ntime.sleep(600)"
+
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    return copy_project(tmp_path_factory)
+
+
+def _run(root: Path, *args: str, cwd: Path | None = None, **popen) -> subprocess.CompletedProcess:
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    return subprocess.run([sys.executable, "-m", "icebook", *args], cwd=cwd or root, env=env,
+                          capture_output=True, text=True, timeout=900, **popen)
+
+
+def _start(root: Path) -> subprocess.Popen:
+    """A build in the background, in its own session as a terminal would run it."""
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    return subprocess.Popen([sys.executable, "-m", "icebook", "build"], cwd=root, env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+
+
+def _kernel_running(build_process: subprocess.Popen, limit: float = 120) -> list[psutil.Process]:
+    """Wait until the build runs a notebook in a kernel; return every process under the build."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        assert build_process.poll() is None, build_process.communicate()
+        below = psutil.Process(build_process.pid).children(recursive=True)
+        if any("ipykernel" in " ".join(_cmdline(p)) for p in below):
+            time.sleep(1)  # the kernel is running the notebook's cells
+            return psutil.Process(build_process.pid).children(recursive=True)
+        time.sleep(0.3)
+    raise AssertionError("no kernel started")
+
+
+def _cmdline(process: psutil.Process) -> list[str]:
+    try:
+        return process.cmdline()
+    except psutil.Error:
+        return []
+
+
+def _left_running(processes: list[psutil.Process]) -> list[str]:
+    alive = []
+    for process in processes:
+        try:
+            if process.is_running() and process.status() != psutil.STATUS_ZOMBIE:
+                alive.append(f"{process.pid} {' '.join(_cmdline(process))[:100]}")
+        except psutil.NoSuchProcess:
+            pass
+    return alive
+
+
+def _hanging_home(project: Path) -> Edit:
+    edit = Edit(project / "chapters" / "home.ipynb")
+    nb = nbformat.read(edit.path, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(HANG))
+    nbformat.write(nb, edit.path)
+    return edit
+
+
+def _tree_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            digest.update(str(path.relative_to(folder)).encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def test_a_second_build_is_refused_naming_the_first_and_sigterm_stops_the_first(project: Path):
+    before = site_digest(project)
+    with _hanging_home(project):
+        first = _start(project)
+        below = _kernel_running(first)
+        second = build(project)
+        assert second.returncode == 3, second.stderr
+        assert f"another build is running on {project / '_build'} (pid {first.pid}, started " in second.stderr
+        first.send_signal(signal.SIGTERM)
+        _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 143, stderr
+    assert stderr.strip().splitlines()[-1] == ("stopped by SIGTERM while running notebooks (home); "
+                                               "the published site was left as it was")
+    assert "Traceback" not in stderr
+    time.sleep(5)
+    assert _left_running(below) == []
+    assert site_digest(project) == before
+
+
+def test_ctrl_c_prints_one_line_naming_what_was_interrupted_and_leaves_no_process(project: Path):
+    before = site_digest(project)
+    with _hanging_home(project):
+        first = _start(project)
+        below = _kernel_running(first)
+        os.killpg(first.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole foreground group
+        _, stderr = first.communicate(timeout=60)
+    assert first.returncode == 130, stderr
+    assert stderr.strip() == ("interrupted while running notebooks (home); the published site was left as it was")
+    time.sleep(5)
+    assert _left_running(below) == []
+    assert site_digest(project) == before
+
+
+def test_kill_9_leaves_no_orphan_and_the_next_build_clears_its_lock(project: Path):
+    before = site_digest(project)
+    with _hanging_home(project):
+        first = _start(project)
+        below = _kernel_running(first)
+        assert below, "the build started no worker"
+        first.kill()
+        first.wait(timeout=30)
+        time.sleep(5)
+        assert _left_running(below) == []
+        assert site_digest(project) == before
+    after = build(project)
+    assert after.returncode == 0, after.stderr
+    assert f"note: cleared the lock left by a build that did not finish (pid {first.pid}, started " in after.stderr
+    assert site_digest(project) == before
+
+
+def test_read_only_build_folder_is_one_message_and_the_site_stays(project: Path):
+    before = site_digest(project)
+    record = project / "_build" / "html.json"
+    with Edit(record):
+        record.unlink()  # so the build goes on to write the stage
+        subprocess.run(["chattr", "+i", str(project / "_build")], check=True)
+        try:
+            result = build(project)
+        finally:
+            subprocess.run(["chattr", "-i", str(project / "_build")], check=True)
+    assert result.returncode == 1, result.stderr
+    assert (f"error: cannot write {project / '_build' / 'stage'} (Operation not permitted): is _build/ "
+            "read-only, or the disk full?\nThe published site was left as it was.") in result.stderr
+    assert "Traceback" not in result.stderr
+    assert site_digest(project) == before
+
+
+def _small_disk() -> None:
+    """In the child: files may not grow past 64 KiB, as on a full disk (the write fails, no signal)."""
+    signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (64 * 1024, 64 * 1024))
+
+
+def test_full_disk_is_one_message_and_the_site_stays(project: Path):
+    before = site_digest(project)
+    record = project / "_build" / "html.json"
+    with Edit(record):
+        record.unlink()
+        result = _run(project, "build", preexec_fn=_small_disk)
+    assert result.returncode == 1, result.stderr
+    assert "error: cannot write " in result.stderr
+    assert "(File too large): is _build/ read-only, or the disk full?" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert site_digest(project) == before
+
+
+def test_damaged_executed_notebook_is_run_again_with_one_line(project: Path):
+    notebook = project / "_build" / "executed" / "oversight.ipynb"
+    notebook.write_bytes(notebook.read_bytes()[:1000])
+    before = readable_site(project)
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("_build/executed/oversight.ipynb") == 1
+    assert "note: _build/executed/oversight.ipynb is damaged or was changed by hand; running it again" in result.stderr
+    assert executed(result)[0] == 1
+    assert readable_site(project) == before
+
+
+def test_unreadable_manifest_and_site_record_are_treated_as_absent(project: Path):
+    before = readable_site(project)
+    (project / "_build" / "executed" / "manifest.json").write_bytes(b"\xff\xfe{\x00broken")
+    (project / "_build" / "html.json").write_text("[1, 2]")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if line.startswith("note:")]
+    assert notes == ["note: _build/executed/manifest.json is unreadable (UnicodeDecodeError); treating it as absent",
+                     "note: _build/html.json is not a JSON object; treating it as absent"]
+    assert "Traceback" not in result.stderr
+    assert readable_site(project) == before
+    assert build(project).returncode == 0
+
+
+def test_analyst_out_is_resolved_from_the_callers_directory_and_one_fan_out_value_runs_one_page(
+        project: Path, tmp_path: Path):
+    before = site_digest(project)
+    result = _run(project, "build", "--only", "profiles", "-p", "component=HSI", "--out", "mine/hsi",
+                  cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = sorted(p.name for p in (tmp_path / "mine" / "hsi").glob("*.ipynb"))
+    assert written == ["profile-hsi.ipynb"]
+    notebook = tmp_path / "mine" / "hsi" / "profile-hsi.ipynb"
+    assert f"profile-hsi: {notebook} with {{'component': 'HSI'}}" in result.stdout
+    assert site_digest(project) == before
+
+
+@pytest.mark.parametrize("out, cwd", [("_build/executed", "."), ("_build/html", "."), ("html", "_build"),
+                                      ("_build/analysis/../stage", ".")])
+def test_analyst_out_inside_build_is_refused(project: Path, out: str, cwd: str):
+    before, caches = site_digest(project), _tree_digest(project / "_build" / "executed")
+    result = _run(project, "build", "--only", "home", "--out", out, cwd=project / cwd)
+    assert result.returncode == 2, result.stderr
+    assert f"error: --out {out}: " in result.stderr
+    assert "is inside _build/, which holds the published site and its caches" in result.stderr
+    assert site_digest(project) == before
+    assert _tree_digest(project / "_build" / "executed") == caches
+
+
+def test_parameters_without_a_chapter_are_refused(project: Path):
+    result = build(project, "-p", "component=HSI")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "error: -p sets a chapter's parameters in analyst mode: add --only CHAPTER"
