@@ -46,6 +46,8 @@ FACT_PROSE = ("notes", "scope_doubt", "scope_deviation")
 MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
 # A cell a spreadsheet would run as a formula (CSV injection) when the downloads are opened.
 FORMULA_START = ("=", "+", "@", "\t")
+# Characters no text field needs, which break a script's JSON or a chart's expressions (tab and newline allowed).
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
 BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = {".csv", ".yaml", ".yml", ".md", ".txt"}
 # The range of values each unit can take; a percent may pass 100 only where the metric is a change.
@@ -170,6 +172,8 @@ def text_problem(text: str) -> str | None:
     """What is wrong with a reader-facing text value (markup, or a spreadsheet formula), if anything."""
     if MARKUP.search(text):
         return "carries HTML or script markup; write plain text"
+    if control := CONTROL.search(text):
+        return f"carries the control character U+{ord(control[0]):04X}; write plain text"
     if text.startswith(FORMULA_START):
         return (f"begins with {text[0]!r}, which a spreadsheet would run as a formula from the downloads; "
                 "reword it")
