@@ -20,15 +20,15 @@ import nbformat
 import psutil
 import pytest
 
-from test_build import Edit, build, copy_project, executed, readable_site, site_digest
+from test_build import Edit, build, built_copy, executed, readable_site, site_digest
 
 pytestmark = pytest.mark.slow
 HANG = "import time\n\ntime.sleep(600)"
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory) -> Path:
-    return copy_project(tmp_path_factory)
+def project(tmp_path_factory, copy_project) -> Path:
+    return built_copy(tmp_path_factory, copy_project)
 
 
 def _run(root: Path, *args: str, cwd: Path | None = None, **popen) -> subprocess.CompletedProcess:
