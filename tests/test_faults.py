@@ -7,6 +7,7 @@ a read-only or full _build, damaged caches, and every rule of the analyst's --ou
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import os
 import resource
@@ -219,6 +220,34 @@ def test_analyst_out_is_resolved_from_the_callers_directory_and_one_fan_out_valu
     notebook = tmp_path / "mine" / "ero" / "profile-ero.ipynb"
     assert f"profile-ero: {notebook} with {{'component': 'ERO'}}" in result.stdout
     assert site_digest(project) == before
+    _check_analyst_page(project, notebook, result.stdout)
+
+
+def _check_analyst_page(project: Path, notebook: Path, stdout: str) -> None:
+    """Beside the notebook: a page whose traced numbers lead to the published fact index, and a CSV
+    with one row per figure shown, each row the fact's own value from data/."""
+    from bs4 import BeautifulSoup
+
+    from icebook.data import load
+
+    page, table = notebook.with_suffix(".html"), notebook.with_name(notebook.stem + ".figures.csv")
+    assert f"page to open in a browser: {page}" in stdout and f"every figure it shows, with fact ids: {table}" in stdout
+    soup = BeautifulSoup(page.read_text(), "html.parser")
+    assert soup.h1.get_text() == "Enforcement and Removal Operations (ERO)"
+    assert soup.select("figure.icebook-chart script.chart-spec")
+    for needed in [s["src"] for s in soup.select("script[src]")] + [i["src"] for i in soup.select("img.chart-static")]:
+        assert (page.parent / needed).is_file(), needed
+    links = soup.select("a.fact[href]")
+    index = (page.parent / links[0]["href"].split("#")[0]).resolve()
+    assert index == (project / "_build" / "html" / "chapters" / "pages" / "fact-index.html").resolve()
+    facts = load(project / "data").facts
+    rows = list(csv.DictReader(table.open()))
+    shown = [link["href"].split("#")[1] for link in links]
+    assert [r["id"] for r in rows if r["kind"] == "fact"] == list(dict.fromkeys(shown))
+    for row in rows:
+        if row["kind"] == "fact":
+            assert float(row["value"]) == facts.at[row["id"], "value"]
+            assert int(row["times_shown"]) == shown.count(row["id"])
 
 
 @pytest.mark.parametrize("out, cwd", [("_build/executed", "."), ("_build/html", "."), ("html", "_build"),
