@@ -1,12 +1,13 @@
 # The two commands of the README:
 #   make book   set up (venv, pinned packages, Vega scripts), then build the site into _build/html
 #   make test   set up (the same, plus Chromium from Debian), build, then run every test
+#   make preview  serve the site on 127.0.0.1:8000 and rebuild it on every saved change
 # Set-up is redone only when requirements.lock, pyproject.toml or package-lock.json change.
 
 PY := .venv/bin/python
 SETUP := .venv/.setup-done
 
-.PHONY: book test setup validate bench clean
+.PHONY: book test setup validate bench clean preview
 
 book: $(SETUP)
 	$(PY) -m icebook build
@@ -23,6 +24,9 @@ $(SETUP): requirements.lock pyproject.toml package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	bash bin/ensure-debian dot:graphviz
 	touch $@
+
+preview: $(SETUP)
+	$(PY) -m icebook preview
 
 validate: $(SETUP)
 	$(PY) -m icebook validate

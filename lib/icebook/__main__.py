@@ -37,6 +37,12 @@ def _build(args: argparse.Namespace) -> int:
     return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout)
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .preview import serve
+
+    return serve(args.port)
+
+
 def _rollback(args: argparse.Namespace) -> int:
     from .build import rollback
 
@@ -96,6 +102,9 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_impact)
     p = sub.add_parser("rollback", help="publish again the site the last build replaced")
     p.set_defaults(run=_rollback)
+    p = sub.add_parser("preview", help="serve the site on 127.0.0.1 and rebuild it on every saved change")
+    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)")
+    p.set_defaults(run=_preview)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

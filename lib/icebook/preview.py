@@ -1,0 +1,126 @@
+"""Live preview for maintainers: serve the published site on 127.0.0.1 and rebuild on every saved change.
+
+The server serves ``_build/html`` (the link the build swaps, so each request sees the site
+last published) and adds to every page a small script that asks ``/__preview__`` once a
+second for the build's state: when a rebuild has published, the page reloads; when one
+failed, the page shows its message over the last good site, which stays served. Changes
+to ``data/``, ``chapters/``, ``lib/`` and the book's configuration are watched with
+watchfiles; each batch of saved changes runs one ``python -m icebook build``.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .build import BOOK_DIRS, BOOK_FILES, SITE
+from .params import ROOT
+
+WATCHED = ["data", "chapters", "lib", *BOOK_DIRS, *BOOK_FILES, "requirements.lock"]
+STATUS_PATH = "/__preview__"
+RELOADER = b"""<script>(function(){var seen=null;function poll(){fetch("%s").then(function(r){return r.json();})
+.then(function(s){if(seen!==null&&s.version!==seen){location.reload();return;}seen=s.version;
+var box=document.getElementById("icebook-preview");if(s.error){if(!box){box=document.createElement("pre");
+box.id="icebook-preview";box.setAttribute("role","alert");box.style.cssText="position:fixed;bottom:0;left:0;right:0;"
++"max-height:40vh;overflow:auto;margin:0;padding:1em;background:#fff3f3;color:#5c0000;border-top:3px solid #b00;"
++"z-index:9999;white-space:pre-wrap";document.body.appendChild(box);}box.textContent="The last rebuild failed; "
++"this is the last good site.\\n\\n"+s.error;}else if(box){box.remove();}}).catch(function(){})
+.finally(function(){setTimeout(poll,1000);});}poll();})();</script>""" % STATUS_PATH.encode()
+
+
+class State:
+    """What the page asks for: how many rebuilds have published, and the last failure's message."""
+
+    def __init__(self) -> None:
+        self.version, self.error, self.building = 0, None, False
+        self.lock = threading.Lock()
+
+    def as_json(self) -> bytes:
+        with self.lock:
+            return json.dumps({"version": self.version, "error": self.error, "building": self.building}).encode()
+
+
+def _handler(state: State):
+    class Handler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # the terminal is for build messages
+            pass
+
+        def do_GET(self) -> None:
+            if self.path.split("?")[0] == STATUS_PATH:
+                return self._send(state.as_json(), "application/json")
+            path = Path(self.translate_path(self.path))
+            if path.is_dir():
+                path = path / "index.html"
+            if path.suffix == ".html" and path.is_file():
+                body = path.read_bytes()
+                return self._send(body.replace(b"</body>", RELOADER + b"</body>", 1), "text/html; charset=utf-8")
+            return super().do_GET()
+
+        def _send(self, body: bytes, kind: str) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", kind)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+def rebuild(state: State) -> None:
+    """Run one build; on success the pages reload, on failure they show its message."""
+    with state.lock:
+        state.building = True
+    print("preview: rebuilding …", flush=True)
+    start = time.perf_counter()
+    result = subprocess.run([sys.executable, "-m", "icebook", "build"], cwd=ROOT, capture_output=True, text=True)
+    output = (result.stdout + result.stderr).strip()
+    with state.lock:
+        state.building = False
+        if result.returncode == 0:
+            state.version += 1
+            state.error = None
+        else:
+            state.error = output
+    print(output, flush=True)
+    verdict = "published" if result.returncode == 0 else "FAILED, the last good site is still served"
+    print(f"preview: rebuild {verdict} ({time.perf_counter() - start:.1f} s)", flush=True)
+
+
+def _watched(change: object, path: str) -> bool:
+    parts = Path(path).parts
+    return not any(part.startswith(".") or part in {"__pycache__", "_build"} for part in parts[len(ROOT.parts):])
+
+
+def serve(port: int) -> int:
+    """Serve the site and rebuild on changes until Ctrl-C."""
+    from watchfiles import watch
+
+    if not SITE.exists():
+        print("preview: no site yet, building it first", flush=True)
+    state = State()
+    rebuild(state)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
+                                             functools.partial(_handler(state), directory=str(SITE)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    print(f"preview: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop); "
+          f"watching {', '.join(WATCHED)}", flush=True)
+    paths = [ROOT / name for name in WATCHED if (ROOT / name).exists()]
+    try:
+        for changes in watch(*paths, watch_filter=_watched, debounce=400):
+            names = sorted({str(Path(p).relative_to(ROOT)) for _, p in changes})
+            print(f"preview: changed {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
+            rebuild(state)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()
+    print("preview: stopped", flush=True)
+    return 0
+
