@@ -2,12 +2,13 @@
 #   make book   set up (venv, pinned packages, Vega scripts), then build the site into _build/html
 #   make test   set up (the same, plus Chromium from Debian), build, then run every test
 #   make preview  serve the site on 127.0.0.1:8000 and rebuild it on every saved change
+#   make lab      open the chapters in JupyterLab, with the project's kernel registered
 # Set-up is redone only when requirements.lock, pyproject.toml or package-lock.json change.
 
 PY := .venv/bin/python
 SETUP := .venv/.setup-done
 
-.PHONY: book test setup validate bench clean preview
+.PHONY: book test setup validate bench clean preview lab
 
 book: $(SETUP)
 	$(PY) -m icebook build
@@ -23,6 +24,16 @@ $(SETUP): requirements.lock pyproject.toml package.json package-lock.json
 	.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	npm ci --no-audit --no-fund --loglevel=error
 	bash bin/ensure-debian dot:graphviz
+	touch $@
+
+LAB := .venv/.lab-done
+
+lab: $(LAB)
+	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
+
+$(LAB): $(SETUP) requirements-lab.lock
+	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-lab.lock
+	$(PY) -m ipykernel install --sys-prefix --name icebook --display-name "Python (icebook)"
 	touch $@
 
 preview: $(SETUP)
