@@ -91,3 +91,15 @@ def test_an_inferred_period_is_marked_as_not_stated(data):
     assert fmt.period_text(row) == "FY 2020"
     row["period_basis"] = "inferred"
     assert fmt.period_text(row) == "FY 2020, period not stated"
+
+
+def test_a_fact_tied_to_no_period_says_so_in_words(data):
+    row = data.facts.loc["sample-arrests"].copy()
+    row["period"], row["period_type"] = "", "none"
+    assert fmt.period_text(row) == "not tied to a period"
+
+
+def test_a_placeholder_in_a_tooltip_becomes_the_figure_as_worded(data):
+    # sample-arrests's quote prints "1,250" (tests/fixtures/good/facts/sample.csv), with no qualifier
+    assert fmt.plain("compare {{sample-arrests}} here") == "compare 1,250 here"
+    assert "{{" not in fmt.plain("{{sample-arrests}}")

@@ -78,6 +78,8 @@ def _category(note: str) -> str:
 
 def period_text(row: pd.Series) -> str:
     """A fact's period for the reader, marked when the source does not state it ("FY 2020, period not stated")."""
+    if not row["period"] and row["period_type"] == "none":
+        return "not tied to a period"
     text = row["period"] or row["period_type"].replace("_", " ")
     return f"{text}, period not stated" if row.get("period_basis") == "inferred" else text
 
@@ -114,7 +116,7 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
     source = book().sources[row["source"]]
     hover = (f"“{row['quote']}” — {source.title} ({source.date_printed}), {row['locator']}"
              + (f" ({note})" if note else "")
-             + (f" [OCR: {row['ocr_correction']}]" if row["ocr_correction"] else ""))
+             + (f" [OCR: {plain(row['ocr_correction'])}]" if row["ocr_correction"] else ""))
     return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>').format(
         fact_href(fact_id), hover, hover, label)
 
@@ -135,10 +137,10 @@ def number(value: float, unit: str, decimals: int = 0) -> str:
 def derived(derived_id: str) -> Markup:
     """A derived figure, linked to its formula and inputs in the fact index."""
     row = book().derived_figure(derived_id)
-    text = f"{row['bound']} {number(row['shown'], row['unit'], int(row['shown_decimals']))}".strip()
+    text = _derived_text(row)
     implied = row["kind"] == "implied"
     hover = f"{row['label']}: {row['formula']} with " + ", ".join(
-        f"{k} = {v}" for k, v in sorted(row["inputs"].items())) + (
+        f"{k} = {_ref_text(v)}" for k, v in sorted(row["inputs"].items())) + (
         "; shown to the precision its approximate inputs support" if row["bound"] else "")
     return Markup('{}<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>{}').format(
         "an implied " if implied and not row["bound"] else "", fact_href(derived_id), hover, hover, text,
@@ -157,6 +159,24 @@ def prose(template: str) -> Markup:
     for i, part in enumerate(parts):
         out += ref(part.strip()) if i % 2 else escape(part)
     return out
+
+
+def plain(template: str) -> str:
+    """Text with ``{{fact-id}}`` placeholders as plain text (for a tooltip): each placeholder becomes the
+    figure as the page words it."""
+    parts = re.split(FACT_REF, template)
+    return "".join(_ref_text(part.strip()) if i % 2 else part for i, part in enumerate(parts))
+
+
+def _ref_text(ref_id: str) -> str:
+    if ref_id in book().facts.index:
+        return fact_text(ref_id)
+    return _derived_text(book().derived_figure(ref_id))
+
+
+def _derived_text(row) -> str:
+    """A derived figure as shown: its carried bound or "about", then the number to its supported precision."""
+    return f"{row['bound']} {number(row['shown'], row['unit'], int(row['shown_decimals']))}".strip()
 
 
 def copy_error(text: str) -> Markup:
@@ -213,8 +233,8 @@ def change(ch, href: str = "") -> Markup:
         return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {ch.blocked}" if ch.blocked
                                                                       else "not stated")
     text = f"{ch.bound} {'+' if ch.shown > 0 else '−' if ch.shown < 0 else ''}{abs(ch.shown):,.{ch.decimals}f}%".strip()
-    reason = re.sub(FACT_REF, r"\1", ch.reason)
-    hover = f"{FORMULA} with base = {ch.base}, later = {ch.later}; {reason}"
+    reason = plain(ch.reason)
+    hover = f"{FORMULA} with base = {_ref_text(ch.base)}, later = {_ref_text(ch.later)}; {reason}"
     return Markup('<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(href, hover, hover, text)
 
 
