@@ -14,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from icebook.data import DATA_DIR, FACT_COLUMNS, load
+from icebook.data import DATA_DIR, load
+from icebook.facts import FACT_COLUMNS
 
 
 def timed(data_dir: Path) -> tuple[float, int]:

@@ -4,7 +4,7 @@ periods marked. Expected values are read off the quoted sentences."""
 import pytest
 
 from icebook import book
-from icebook.data import _spelled_out
+from icebook.catalog import spelled_out
 
 
 @pytest.fixture(scope="module")
@@ -17,12 +17,12 @@ def data():
     ("ero_covid_citizens_lprs_returned", "COVID citizens LPRs returned"),
 ])
 def test_a_humanised_identifier_is_caught(slug, label):
-    assert _spelled_out(slug, label)
+    assert spelled_out(slug, label)
 
 
 def test_every_metric_of_the_facts_has_a_label_that_is_not_its_identifier(data):
     assert set(data.facts["metric"]) <= set(data.metrics)
-    spelled = [slug for slug, metric in data.metrics.items() if _spelled_out(slug, metric.label)]
+    spelled = [slug for slug, metric in data.metrics.items() if spelled_out(slug, metric.label)]
     assert spelled == []
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from icebook.data import Precision, carried_precision, displayed, significant_digits
+from icebook.derive import Precision, carried_precision, displayed, significant_digits
 
 
 def shown(formula: str, unit: str, decimals: int, **inputs: tuple[float, str]) -> tuple[str, float, int]:

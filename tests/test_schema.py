@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook import data, export, params, schema
+from icebook import data, export, facts, params, schema, tracking
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -21,8 +21,8 @@ def test_data_readme_shows_the_fact_columns_of_the_schema():
 
 def test_validator_and_downloads_take_their_columns_from_the_schema():
     names = [c.name for c in schema.FACT_COLUMNS]
-    assert data.FACT_COLUMNS == names
-    assert data.REQUIRED == [c.name for c in schema.FACT_COLUMNS if c.required]
+    assert facts.FACT_COLUMNS == names
+    assert facts.REQUIRED == [c.name for c in schema.FACT_COLUMNS if c.required]
     assert list(export.FACT_FIELDS) == [*names, "as_of_fiscal_year"]
     assert export.FACT_FIELDS["value"][0] == "number"
 
@@ -44,7 +44,7 @@ def test_a_book_field_without_data_groups_is_refused():
 def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypatch):
     log = tmp_path / "reads"
     monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
-    tracked = data._Tracked(data.load(ROOT / "tests" / "fixtures" / "good"))
+    tracked = tracking.Tracked(data.load(ROOT / "tests" / "fixtures" / "good"))
     tracked.fact("sample-arrests")  # a method reads facts through the wrapper
     assert log.read_text().split() == ["facts", "sources"]
     assert not tracked.audit.empty

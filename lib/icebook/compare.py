@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .data import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed
+from .derive import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed
 from .schema import Measure
 
 FORMULA = "(later − base) ÷ base × 100"  # what change() computes, as the page shows it

@@ -17,10 +17,14 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import ahocorasick
 import pandas as pd
 
+from .collect import Collector
+from .read import read_yaml
+from .schema import Source
 from .text import STRUCTURAL_NUMBER, normalise
 
 _UNITS = "one|two|three|four|five|six|seven|eight|nine"
@@ -82,3 +86,30 @@ def uncovered(texts: dict[str, str], facts: pd.DataFrame, rules: dict[str, list[
             quotes[source].setdefault(normalise(quote), set()).update(_numbers_of(str(printed)))
     return [miss for source, text in texts.items()
             for miss in _uncovered_in(source, text, quotes[source], [*rules.get("all", []), *rules.get(source, [])])]
+
+
+def check_coverage(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], facts: pd.DataFrame,
+                    col: Collector) -> None:
+    """Every number in a source is a fact or is excluded by a rule of coverage.yaml that says why."""
+    path = data_dir / "coverage.yaml"
+    raw = read_yaml(path, col)
+    if raw is None:
+        return
+    rules: dict[str, list[re.Pattern]] = {}
+    for key, items in (raw or {}).items():
+        if key != "all" and key not in sources:
+            col.add(path, f"{key!r} is not a source id (or 'all')", record=key)
+            continue
+        for i, item in enumerate(items or [], start=1):
+            if not isinstance(item, dict) or not item.get("pattern") or not item.get("reason"):
+                col.add(path, "each rule needs a pattern and a reason", record=f"{key} rule {i}")
+                continue
+            try:
+                rules.setdefault(key, []).append(re.compile(item["pattern"]))
+            except re.error as error:
+                col.add(path, f"pattern {item['pattern']!r} is not a valid regular expression: {error}",
+                        record=f"{key} rule {i}", field="pattern")
+    for miss in uncovered(texts, facts, rules):
+        col.add(data_dir / "sources" / sources[miss.source].file,
+                f"number {miss.number!r} in “…{miss.context}…” is in no fact's quote and no rule of "
+                "coverage.yaml excludes it: add its fact, or a rule saying why it is not one")

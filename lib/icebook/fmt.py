@@ -13,7 +13,8 @@ from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
 from .compare import FORMULA
-from .data import FACT_REF, book
+from .data import book
+from .prose import FACT_REF
 from .text import NUMBER_WORDS
 
 FACT_INDEX = "fact-index.html"
