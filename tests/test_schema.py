@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook import data, export, facts, params, schema, tracking
+from icebook import data, export, facts, params, schema
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,16 +39,6 @@ def test_a_book_field_without_data_groups_is_refused():
 
     with pytest.raises(TypeError, match=r"\['extra'\] name no data groups"):
         Wider(**{f.name: None for f in dataclasses.fields(data.Book)})
-
-
-def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypatch):
-    log = tmp_path / "reads"
-    monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
-    tracked = tracking.Tracked(data.load(ROOT / "tests" / "fixtures" / "good"))
-    tracked.fact("sample-arrests")  # a method reads facts through the wrapper
-    assert log.read_text().split() == ["facts", "sources"]
-    assert not tracked.audit.empty
-    assert log.read_text().split() == ["facts", "sources", "claims", "derived"]
 
 
 def test_text_fields_follow_the_schema_roles():

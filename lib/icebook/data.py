@@ -32,7 +32,7 @@ from .read import check_encodings, parse_record, read_records, read_yaml
 from .registry import load_sources
 from .schema import Claim, Derived, Measure, Metric, Source, Vocabulary
 from .tracking import Tracked
-from .versions import data_files
+from .versions import data_files, data_stamp
 
 
 def reads(*groups: str, **options: Any) -> Any:
@@ -129,8 +129,14 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
                 register=register, data_dir=data_dir, files=data_files(data_dir), detections=detections)
 
 
-@functools.cache
 def book() -> Book:
-    """The validated data of this project (paths.ROOT, or ICEBOOK_ROOT), loaded once per process: after
-    editing data/, restart the kernel or call ``book.cache_clear()``."""
-    return Tracked(load(DATA_DIR))  # type: ignore[return-value]
+    """The validated data of this project (paths.ROOT, or ICEBOOK_ROOT), read-tracked. Loaded once, and again
+    whenever a file under data/ is added, removed or changed (its size or modification time), so a kernel sees
+    an edit to the data without a restart."""
+    return _loaded(DATA_DIR, data_stamp(DATA_DIR))
+
+
+@functools.lru_cache(maxsize=1)
+def _loaded(data_dir: Path, stamp: tuple) -> Book:
+    """The data as loaded for one state of its files (``stamp``), kept until the files change."""
+    return Tracked(load(data_dir))  # type: ignore[return-value]

@@ -7,12 +7,22 @@ from pathlib import Path
 
 from .paths import DATA_DIR
 
-__all__ = ["DATA_DIR", "data_files", "data_version"]
+__all__ = ["DATA_DIR", "data_files", "data_stamp", "data_version"]
 
 
 def data_files(data_dir: Path = DATA_DIR) -> list[Path]:
     """Every file under data/, sorted."""
     return sorted(p for p in Path(data_dir).rglob("*") if p.is_file())
+
+
+def data_stamp(data_dir: Path = DATA_DIR) -> tuple[tuple[str, int, int], ...]:
+    """Each file under data/ with its size and modification time: taken without reading a file, and
+    different whenever a file is added, removed or saved."""
+    stamps = []
+    for path in data_files(data_dir):
+        status = path.stat()
+        stamps.append((str(path.relative_to(data_dir)), status.st_size, status.st_mtime_ns))
+    return tuple(stamps)
 
 
 def data_version(data_dir: Path = DATA_DIR) -> str:

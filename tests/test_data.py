@@ -1,0 +1,33 @@
+"""The entry point: ``book()`` follows edits to the data files without a restart."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from icebook import data
+
+GOOD = Path(__file__).parent / "fixtures" / "good"
+
+
+def test_book_is_loaded_once_while_the_data_stay_the_same(tmp_path, monkeypatch):
+    folder = shutil.copytree(GOOD, tmp_path / "data")
+    monkeypatch.setattr(data, "DATA_DIR", folder)
+    assert data.book() is data.book()
+
+
+def test_book_notices_an_edited_data_file(tmp_path, monkeypatch):
+    folder = shutil.copytree(GOOD, tmp_path / "data")
+    monkeypatch.setattr(data, "DATA_DIR", folder)
+    assert data.book().sources["sample"].title == "Sample Office Report"
+    registry = folder / "sources.yaml"
+    registry.write_text(registry.read_text().replace("Sample Office Report", "Sample Office Annual Report"))
+    assert data.book().sources["sample"].title == "Sample Office Annual Report"
+
+
+def test_book_notices_a_removed_data_file(tmp_path, monkeypatch):
+    folder = shutil.copytree(GOOD, tmp_path / "data")
+    monkeypatch.setattr(data, "DATA_DIR", folder)
+    assert "sample" in data.book().findings
+    (folder / "findings" / "sample.yaml").unlink()
+    assert data.book().findings == {}
