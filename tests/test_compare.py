@@ -21,22 +21,35 @@ def _by_series(changes):
 
 
 def test_exact_figures_give_an_exact_change(data):
-    # dhs2018: "making 4,818 criminal arrests in the fiscal year" (FY 2017, gangs);
-    # ar2020: "Conducted 3,671 gang-related criminal arrests." (FY 2020).
-    # (3,671 - 4,818) / 4,818 = -1,147 / 4,818 = -23.806%
+    # dhs2018: "809 MS-13 arrests, 567 of which were criminal" (FY 2017);
+    # ar2020: "INCLUDES 337 MS-13 CRIMINAL ARRESTS" (FY 2020).
+    # (337 - 567) / 567 = -230 / 567 = -40.564%
     changes = baseline_changes(data.facts, _measure(data, "hsi_gang_arrests"), [2017, 2018, 2019, 2020], 2017)
-    gang = [c for c in changes if c.series == "hsi_gang_criminal_arrests"]
-    assert len(gang) == 1  # the annual report states 3,671 twice; it is used once
-    assert gang[0].value == pytest.approx(-23.806, abs=0.001)
-    assert gang[0].bound == ""
+    ms13 = [c for c in changes if c.series == "hsi_ms13_criminal_arrests"]
+    assert len(ms13) == 1
+    assert ms13[0].value == pytest.approx(-40.564, abs=0.001)
+    assert ms13[0].bound == ""
+
+
+def test_no_change_is_computed_between_gang_arrests_worded_differently(data):
+    # dhs2018: "its fight to combat transnational gangs, making 4,818 criminal arrests" (FY 2017);
+    # ar2020: "Conducted 3,671 gang-related criminal arrests." (FY 2020). The defining phrases differ, so the
+    # two are separate series of the catalog and no change is set between them.
+    changes = baseline_changes(data.facts, _measure(data, "hsi_gang_arrests"), [2017, 2018, 2019, 2020], 2017)
+    assert not [c for c in changes if {c.base, c.later} & {"dhs2018-hsi-gang-criminal-arrests",
+                                                           "ar2020-hsi-gang-criminal-arrests"}]
+    assert data.fact("dhs2018-hsi-gang-criminal-arrests")["metric"] != data.fact(
+        "ar2020-hsi-gang-criminal-arrests")["metric"]
+    assert "gang-related criminal arrests" in data.metrics["hsi_gang_criminal_arrests"].label
 
 
 def test_a_more_than_baseline_makes_the_change_an_upper_bound(data):
     # dhs2018: "more than 2,300 pounds of fentanyl" (FY 2017); ar2020: "6,105 pounds of fentanyl" (FY 2020).
     # (6,105 - 2,300) / 2,300 = 165.43%; the true base is larger, so the true change is less: "less than",
-    # and "more than 2,300" supports two digits, so the page shows "less than +170%" (rounded up, staying true).
+    # and a bound is exact as a threshold, so the page shows "less than +166%" (165.43 rounded up at three
+    # significant digits, staying true), not a coarser "+170%".
     fentanyl = baseline_changes(data.facts, _measure(data, "hsi_fentanyl"), [2017, 2020], 2017)
-    assert [(c.bound, c.shown, c.decimals) for c in fentanyl] == [("less than", 170.0, 0)]
+    assert [(c.bound, c.shown, c.decimals) for c in fentanyl] == [("less than", 166.0, 0)]
     assert fentanyl[0].value == pytest.approx(165.43, abs=0.01)
 
 

@@ -53,7 +53,7 @@ CASES = {
                             "lacks the scope words ['at large']", "scope_deviation"],
     "label_without_scope": ["metrics.yaml", "ero_at_large_share", "'label'", "leaves out the scope words 'at large'"],
     "series_scope_difference_unsaid": ["metrics.yaml", "admin_arrests", "'series.caveat'",
-                                       "differs in scope", "never names 'at large'"],
+                                       "differs in scope", "never name 'at large'"],
     "metric_without_label": ["metrics.yaml", "ero_officers_on_duty", "has no label"],
     "label_spelled_out_identifier": ["metrics.yaml", "ero_officers", "'label'", "'ERO officers'",
                                      "the metric's name spelled out"],

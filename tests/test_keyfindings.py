@@ -60,15 +60,15 @@ def test_a_changed_status_changes_the_counts():
 
 def test_a_change_keeps_its_bound_wherever_it_is_restated():
     # more than 2,300 pounds of fentanyl (DHS page, FY 2017) to 6,105 (annual report, FY 2020): 6105 / 2300 - 1 =
-    # 165.4%; the base is a lower bound, so the true change is less than that, and from an approximate base it is
-    # shown to two significant figures.
+    # 165.4%; the base is a lower bound, so the true change is less than that: rounded up to three significant
+    # digits, "less than +166%".
     line = text(measure_takeaway(book(), measure("hsi_fentanyl")))
-    assert "less than +170%" in line
-    assert re.search(r"(?<!than )\+170%", line) is None
+    assert "less than +166%" in line
+    assert re.search(r"(?<!than )\+166%", line) is None
     finding = next(f for f in key_findings(book()) if f.href.endswith("#measure-hsi-fentanyl"))
-    assert "less than +170%" in text(finding.sentence)
-    # 4,818 to 3,671 gang arrests: exact figures, 3671 / 4818 - 1 = -23.8%, no bound word
-    assert "a change of −23.8%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
+    assert "less than +166%" in text(finding.sentence)
+    # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word, a true minus sign
+    assert "a change of −40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
 
 
 def test_measures_without_two_comparable_years_are_named_with_the_reason():

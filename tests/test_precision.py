@@ -2,7 +2,7 @@
 
 import pytest
 
-from icebook.derive import Precision, carried_precision, displayed, significant_digits
+from icebook.derive import BOUND_DIGITS, Precision, carried_precision, displayed, input_qualifier, significant_digits
 
 
 def shown(formula: str, unit: str, decimals: int, **inputs: tuple[float, str]) -> tuple[str, float, int]:
@@ -39,9 +39,20 @@ def test_a_bound_is_carried_and_rounded_outward_so_it_stays_true():
     # (1,012 - 904) / 904 = 11.95%; a larger true base makes the change smaller, so "less than", rounded up
     assert shown("(new - old) / old * 100", "percent", 1, new=(1012, "exact"), old=(904, "more_than")) == \
         ("less than", 12.0, 1)
-    # "more than 2,700" arrests times an exact 59%: 1,593, rounded down to two digits
-    assert shown("n * share / 100", "count", 0, n=(2700, "more_than"), share=(59, "exact")) == \
-        ("more than", 1500, 0)
+    # "more than 2,700" arrests times an exact 59.0%: 1,593, rounded down to three digits
+    assert shown("n * share / 100", "count", 0, n=(2700, "more_than"), share=(59.0, "exact")) == \
+        ("more than", 1590, 0)
+
+
+def test_a_bound_is_shown_from_the_computed_value_not_a_coarse_step():
+    # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017), ar2020 "6,105 pounds" (FY 2020):
+    # 6,105 / 2,300 - 1 = 1.654348, so +165.43%; the true base is larger, so the true change is less than that.
+    # The bound is exact as a threshold: rounded up at three significant digits it is 166, not 170.
+    assert BOUND_DIGITS == 3
+    assert shown("(new - old) / old * 100", "percent", 1, new=(6105, "exact"), old=(2300, "more_than")) == \
+        ("less than", 166.0, 0)
+    # "nearly 1,200 pounds" (a ceiling) times an exact 0.5 = 600, a bound at 600 itself: "less than 600"
+    assert shown("n * 0.5", "pounds", 0, n=(1200, "nearly")) == ("less than", 600, 0)
 
 
 def test_a_rounded_to_the_hundred_input_keeps_its_digits():
@@ -56,7 +67,29 @@ def test_an_approximate_count_is_never_shown_to_the_unit():
 
 
 def test_exact_inputs_keep_the_declared_decimals():
-    # ar2020: "6,105 pounds of fentanyl, a 65% increase from FY 2019": 6,105 / 1.65 = 3,700 exactly
-    assert carried_precision("now / (1 + pct / 100)", {"now": (6105, "exact", None), "pct": (65, "exact", None)}) \
+    # oig2013: "8,665" declined of "137,000" issued, both read as printed: 6.3248%, one decimal as declared
+    assert carried_precision("d / i * 100", {"d": (8665, "exact", None), "i": (137000, "exact", None)}) \
         == Precision()
     assert displayed(3700.0, Precision(), 0, "count") == (3700.0, 0)
+
+
+@pytest.mark.parametrize(("value", "unit", "qualifier", "carried"), [
+    (65, "percent", "exact", "rounded_unit"),  # "a 65% increase": 64.5% to 65.5%
+    (160, "percent", "exact", "rounded_unit"),  # "a 160% increase"
+    (6.5, "percent", "exact", "exact"),  # "6.5%" is printed to the tenth: read as printed
+    (65, "percent", "about", "about"),  # a qualifier the source gives is kept
+    (6105, "pounds", "exact", "exact"),  # a count is exact as printed
+])
+def test_a_whole_number_percentage_is_rounded_to_the_unit(value, unit, qualifier, carried):
+    assert input_qualifier(value, unit, qualifier) == carried
+
+
+def test_a_figure_derived_from_a_whole_number_percentage_is_about():
+    # ar2020: "6,105 pounds of fentanyl, a 65% increase from FY 2019": 6,105 / 1.65 = 3,700; with 64.5% to 65.5%
+    # it lies between 6,105 / 1.655 = 3,688.8 and 6,105 / 1.645 = 3,711.2, so "about 3,700" (the two digits of 65)
+    pct = input_qualifier(65, "percent", "exact")
+    assert shown("now / (1 + pct / 100)", "count", 0, now=(6105, "exact"), pct=(65, pct)) == ("about", 3700, 0)
+    # ar2020: "effectuating 3,278 removals", "a 160% increase ... compared to FY 2019": 3,278 / 2.6 = 1,260.8;
+    # "160" has two significant digits, so "about 1,300"
+    pct = input_qualifier(160, "percent", "exact")
+    assert shown("now / (1 + pct / 100)", "count", 0, now=(3278, "exact"), pct=(160, pct)) == ("about", 1300, 0)

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .derive import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed
+from .derive import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed, input_qualifier
 from .schema import Measure
 
 FORMULA = "(later − base) ÷ base × 100"  # what change() computes, as the page shows it
@@ -72,7 +72,9 @@ def change(base: pd.Series, later: pd.Series, measure: str, series: str, series_
     scope in doubt (the series' or either fact's) or a period the source does not state."""
     if base["unit"] != later["unit"]:
         raise ValueError(f"{base.name} and {later.name} are in different units ({base['unit']}, {later['unit']})")
-    bound, reason = _bound(base["qualifier"], later["qualifier"])
+    base_qualifier, later_qualifier = (input_qualifier(float(row["value"]), row["unit"], row["qualifier"])
+                                       for row in (base, later))
+    bound, reason = _bound(base_qualifier, later_qualifier)
     value = None
     if float(base["value"]) == 0:
         bound, reason = None, "the baseline figure is zero, so no percentage change exists"
@@ -83,8 +85,8 @@ def change(base: pd.Series, later: pd.Series, measure: str, series: str, series_
         bound, reason, value = None, why, None
     shown, decimals = None, 1
     if value is not None:
-        precision = carried_precision(_FORMULA, {"base": (float(base["value"]), base["qualifier"], None),
-                                                 "later": (float(later["value"]), later["qualifier"], None)})
+        precision = carried_precision(_FORMULA, {"base": (float(base["value"]), base_qualifier, None),
+                                                 "later": (float(later["value"]), later_qualifier, None)})
         shown, decimals = displayed(value, precision, 1, "percent")
     return Change(id=f"change-{base.name}-{later.name}", measure=measure, series=series, base=str(base.name),
                   later=str(later.name), value=value, bound=bound or "", reason=reason, shown=shown,

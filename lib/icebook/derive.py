@@ -21,8 +21,20 @@ def evaluate(formula: str, names: dict[str, float]) -> float:
 # Precision follows the inputs: where a qualifier puts the true value against the printed one.
 TRUE_AT_LEAST = {"more_than", "at_least"}  # the true value is at least the figure
 TRUE_AT_MOST = {"nearly", "up_to", "less_than"}  # the true value is at most the figure
-ROUNDED = {"about", "rounded_hundred", "range_low", "range_high"}  # the true value is near the figure
+ROUNDED = {"about", "rounded_hundred", "rounded_unit", "range_low", "range_high"}  # the true value is near the figure
 BOUND_QUALIFIER = {"": "exact", "about": "about", "more than": "more_than", "less than": "less_than"}
+# A bound ("more than 2,300") is exact as a threshold, so a figure computed from bounds alone is a true bound
+# however finely it is shown: it is rounded outward to this many significant digits (165.43 gives "less than
+# 166"), tight, yet no finer than the three or four digits the sources print.
+BOUND_DIGITS = 3
+
+
+def input_qualifier(value: float, unit: str, qualifier: str) -> str:
+    """The qualifier a printed figure carries into arithmetic: its own, except that a whole-number percentage
+    printed without one ("a 65% increase") is rounded to the unit (64.5% to 65.5%), so not exact."""
+    if qualifier == "exact" and unit == "percent" and float(value).is_integer():
+        return "rounded_unit"
+    return qualifier
 
 
 @dataclass(frozen=True)
@@ -43,14 +55,14 @@ def significant_digits(value: float) -> int:
 def carried_precision(formula: str, inputs: dict[str, tuple[float, str, int | None]]) -> Precision:
     """The precision of ``formula`` over inputs given as (value, qualifier, significant digits or None).
 
-    Any approximate input makes the result approximate, good to the fewest significant digits among the
-    approximate inputs (at least two). Bounded inputs ("more than", "nearly") carry their bound when each
-    pushes the result the same way; rounded ("about") inputs, or bounds pushing opposite ways, give "about".
+    Any approximate input makes the result approximate. Bounded inputs alone ("more than", "nearly") carry
+    their bound when each pushes the result the same way, shown to ``BOUND_DIGITS``. Rounded inputs ("about",
+    rounded to the hundred, a whole-number percentage), or bounds pushing opposite ways, give "about", good to
+    the fewest significant digits among the approximate inputs (at least two).
     """
     approximate = {name: spec for name, spec in inputs.items() if spec[1] != "exact"}
     if not approximate:
         return Precision()
-    digits = max(2, min(spec[2] or significant_digits(spec[0]) for spec in approximate.values()))
     values = {name: spec[0] for name, spec in inputs.items()}
     result = evaluate(formula, values)
     ways = set()
@@ -62,7 +74,9 @@ def carried_precision(formula: str, inputs: dict[str, tuple[float, str, int | No
         moved = evaluate(formula, {**values, name: value + step * max(abs(value), 1) * 1e-6})
         ways.add(1 if moved > result else -1 if moved < result else 0)
     bound = {frozenset({1}): "more than", frozenset({-1}): "less than"}.get(frozenset(ways), "about")
-    return Precision(bound, digits)
+    if bound != "about":
+        return Precision(bound, BOUND_DIGITS)
+    return Precision(bound, max(2, min(spec[2] or significant_digits(spec[0]) for spec in approximate.values())))
 
 
 def displayed(value: float, precision: Precision, decimals: int, unit: str) -> tuple[float, int]:
@@ -88,7 +102,8 @@ def derive_figures(records: list[Derived], facts: pd.DataFrame, vocab: Vocabular
         for name, ref in record.inputs.items():
             if ref in facts.index:
                 names[name] = float(facts.at[ref, "value"])
-                specs[name] = (names[name], facts.at[ref, "qualifier"], None)
+                specs[name] = (names[name], input_qualifier(names[name], facts.at[ref, "unit"],
+                                                            facts.at[ref, "qualifier"]), None)
             elif ref in values:
                 names[name] = values[ref]
                 specs[name] = (names[name], BOUND_QUALIFIER[precisions[ref].bound], precisions[ref].digits)
