@@ -90,7 +90,7 @@ def test_an_inferred_period_is_marked_as_not_stated(data):
     row = data.facts.loc["sample-arrests"].copy()
     assert fmt.period_text(row) == "FY 2020"
     row["period_basis"] = "inferred"
-    assert fmt.period_text(row) == "FY 2020, period not stated"
+    assert fmt.period_text(row) == "period not stated; read as FY 2020"
 
 
 def test_a_fact_tied_to_no_period_says_so_in_words(data):

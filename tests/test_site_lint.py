@@ -18,6 +18,10 @@ CASES = {
     "repeated_item": "list item repeated: “ICE reported its removals.”",
     "untraced_number_in_note": "untraced number '143,099' in “Of the size of the widely reported count",
     "book_words_styled_as_quote": "styled as a source's words but in no source: “none printed”",
+    "tooltip_stacked_qualifier": "doubled or stacked qualifier 'about about' (in a title attribute) in “about about",
+    "tooltip_unfilled_placeholder": "unfilled placeholder '{{ar2020-ero-removals}}' (in a title attribute)",
+    "tooltip_missing_value": "missing value shown 'nan' (in a data-quote attribute) in “Share: part / whole",
+    "hyphen_minus": "hyphen-minus used as a minus sign '-' in “HSI reported a change of -23.8%",
 }
 SOURCE_TEXTS = {"sample": "ICE was supervising about 2.2 million aliens."}
 
@@ -38,3 +42,10 @@ def test_a_source_quote_that_a_source_prints_passes(tmp_path):
     (tmp_path / "page.html").write_text('<html><body><article><p><q class="source-quote">“ICE was supervising about '
                                         '2.2 million aliens.”</q></p></article></body></html>')
     assert check_site(tmp_path, texts=SOURCE_TEXTS) == []
+
+
+def test_a_hyphen_flags_only_a_minus_sign_not_a_document_number_range_or_date(tmp_path):
+    shutil.copy(FAULTS / "hyphen_minus.html", tmp_path / "page.html")
+    (tmp_path / "facts.html").write_text('<html><body><article><div id="f">x</div></article></body></html>')
+    faults = [p for p in check_site(tmp_path, texts=SOURCE_TEXTS) if "hyphen-minus" in p]
+    assert len(faults) == 1  # "-23.8%" only: not "OIG-20-13", "2014-2019" or "2020-02-18"

@@ -78,6 +78,7 @@ class Chart:
     notes: list[str] = field(default_factory=list)
     takeaway: Markup | None = None
     shared_scale: bool = True  # panels on one scale; False gives each panel its own (and says so)
+    panel_axes: dict[str, str] = field(default_factory=dict)  # a panel's own axis title, by its heading
 
 
 def _fields(spec, channels: tuple[str, ...]) -> set[str]:
@@ -135,6 +136,11 @@ def _scale_top(chart: Chart, panel: pd.DataFrame) -> float:
     return float(values.max()) or 1.0
 
 
+def _axis_title(chart: Chart, panel: pd.DataFrame) -> str:
+    """The value axis's title: the panel's own, where the chart gives one (in the measure's own word)."""
+    return chart.panel_axes.get(str(panel["panel"].iloc[0]), chart.axis) if "panel" in panel else chart.axis
+
+
 def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
     """One panel: a bar per mark from zero to its value, labelled with the figure as printed,
     inside the bar's end when the bar is long and just past it when short, so no label leaves the chart."""
@@ -147,7 +153,7 @@ def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
     base = alt.Chart(frame).encode(
         y=alt.Y("label:N", sort=None, title=None,
                 axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=170, labelPadding=4)),
-        x=alt.X("value:Q", title=textwrap.wrap(chart.axis, AXIS_LINE),
+        x=alt.X("value:Q", title=textwrap.wrap(_axis_title(chart, panel), AXIS_LINE),
                 scale=alt.Scale(domain=[0, top], zero=True, nice=True),
                 axis=alt.Axis(tickCount=4, labelFlush=True, format=",~f")),
         tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("printed:N", title="As the source words it"),
@@ -233,11 +239,13 @@ def _when(fact_id: str) -> Markup:
     return ("at the " if period.startswith("close") else "in ") + _period(period)
 
 
-def change_sentence(earlier: str, later: str, comparable: str) -> Markup:
+def change_sentence(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
     """A takeaway made from two facts of one series: who reported what, when, and whether the two
-    count the same thing (``comparable`` is the metrics catalog's yes or caveat)."""
-    same = {"yes": "the two count the same thing",
-            "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
+    count the same thing (``comparable`` is the metrics catalog's yes or caveat), or why no change is set
+    between them (``blocked``: "scope in doubt", …)."""
+    same = f"no change is computed between the two: {blocked}" if blocked else {
+        "yes": "the two count the same thing",
+        "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
     first, last = book().fact(earlier), book().fact(later)
     if _issuer(first["source"]) == _issuer(last["source"]):
         return Markup("{} reported {} {}, against {} {}; {}.").format(

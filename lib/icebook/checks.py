@@ -5,9 +5,9 @@
 * the trace contract: every number in a page's text, notes and chart notes included, is a
   traced fact or derived figure, inside a source's quoted words, or plain structure (a year,
   a fiscal-year label, a report or item number);
-* rendering lint: no doubled or stacked qualifier ("about about"), no unfilled placeholder
-  (``{{fact-id}}``, ``{name}``), no ``nan``, ``None``, ``<NA>`` or ``undefined`` in reader text,
-  no table row or list item repeated.
+* rendering lint, over the text and the tooltips (``title``, ``data-quote``): no doubled or stacked
+  qualifier ("about about"), no unfilled placeholder (``{{fact-id}}``, ``{name}``), no ``nan``, ``None``,
+  ``<NA>`` or ``undefined``, no ASCII hyphen-minus as a minus sign; no table row or list item repeated.
 * counts in prose agree with the data: "the five sources" fails when there are six.
 """
 
@@ -31,6 +31,10 @@ QUALIFIERS = r"(?:about|approximately|around|roughly|nearly|almost|more than|wel
 STACKED_QUALIFIER = re.compile(rf"\b{QUALIFIERS}\s+(?:an?\s+implied\s+)?{QUALIFIERS}\s+(?=[$\d])", re.I)
 UNFILLED = re.compile(r"\{\{[^{}]*\}\}|\{[A-Za-z_][A-Za-z0-9_]*\}")
 MISSING_VALUE = re.compile(r"\b(?:nan|NaN|undefined)\b|<NA>|^None$|[:(,]\s*None\b|\bNone\s*[),]")
+# An ASCII hyphen-minus before a digit, not inside a word, number, date, range or document number ("OIG-20-13",
+# "2014-2019"): reader text writes a minus as U+2212 ("−23.8%").
+HYPHEN_MINUS = re.compile(r"(?<![\w.,/\-–—])-(?=\d)")
+TOOLTIPS = ("title", "data-quote")  # attributes a reader sees on hover or focus
 BLOCKS = ["p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary",
           "blockquote", "label"]
 
@@ -92,11 +96,16 @@ def rendering_faults(soup: BeautifulSoup) -> list[str]:
     if article is None:
         return []
     faults: list[str] = []
-    for text in dict.fromkeys(" ".join(block.get_text("").split()) for block in article.find_all(BLOCKS)):
+    texts = [(" ".join(block.get_text("").split()), "") for block in article.find_all(BLOCKS)]
+    texts += [(" ".join(str(element[name]).split()), f" (in a {name} attribute)")
+              for element in article.select(", ".join(f"[{name}]" for name in TOOLTIPS))
+              for name in TOOLTIPS if element.has_attr(name)]
+    for text, where in dict.fromkeys(texts):
         for pattern, what in ((STACKED_QUALIFIER, "doubled or stacked qualifier"),
-                              (UNFILLED, "unfilled placeholder"), (MISSING_VALUE, "missing value shown")):
+                              (UNFILLED, "unfilled placeholder"), (MISSING_VALUE, "missing value shown"),
+                              (HYPHEN_MINUS, "hyphen-minus used as a minus sign")):
             for match in pattern.finditer(text):
-                fault = f"{what} {match.group(0).strip()!r} in “{text[:120]}”"
+                fault = f"{what} {match.group(0).strip()!r}{where} in “{text[:120]}”"
                 if fault not in faults:
                     faults.append(fault)
     for table in article.find_all("table"):

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .derive import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed, input_qualifier
-from .schema import Measure
+from .schema import Measure, Series
 
 FORMULA = "(later − base) ÷ base × 100"  # what change() computes, as the page shows it
 _FORMULA = "(later - base) / base * 100"  # the same, as the data module evaluates it
@@ -132,3 +132,55 @@ def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[i
             for _, later in others.iterrows():
                 changes.append(change(base, later, measure.id, series.metric, series.scope_doubt))
     return changes
+
+
+COMPARABLE = {"yes": "counts the same thing", "caveat": "comparable with a caveat", "no": "not comparable"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Where one figure stands against the baseline year: its comparability label, the note that explains it,
+    and what the change column shows, all decided by ``standing`` so that they cannot disagree."""
+
+    label: str
+    note: str  # the catalog's caveat or the reason no change is computed ({{fact-id}} for figures)
+    changes: tuple[Change, ...]  # the changes to this figure, computed or blocked, for the change column
+    cell: str  # what the change column says when it shows no change: "the baseline", "not comparable", …
+
+
+def none_text(ch: Change) -> str:
+    """Why a change is not shown, in three words, as the change column and the comparability label both say it."""
+    return ch.blocked or "not stated"
+
+
+def caveat_applies(series: Series, sources: set[str]) -> bool:
+    """Whether a series' caveat concerns figures from these sources (a caveat naming no source concerns all)."""
+    return bool(series.caveat) and (not series.caveat_sources or bool(sources & set(series.caveat_sources)))
+
+
+def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[Change],
+             sources: dict[str, str]) -> Standing:
+    """The one rule for a figure's comparability and its change (``sources`` maps fact ids to source ids):
+
+    * a series the catalog marks not comparable: "not comparable", with its caveat, and no change;
+    * a figure whose every change is blocked (scope in doubt, worded differently, period not stated, bounded
+      from both sides): "not compared: <why>", the reason as note, and the change column shows the same "none";
+    * a figure with a computed change: "counts the same thing", or "comparable with a caveat" when the series'
+      caveat concerns either figure's source;
+    * a figure with nothing to set against: says so, with the caveat when it concerns the figure's source.
+    """
+    if series.comparable == "no":
+        return Standing(COMPARABLE["no"], series.caveat, (), "not comparable")
+    mine = tuple(c for c in changes if row.name in (c.base, c.later))
+    baseline = row["as_of_fiscal_year"] == baseline_year
+    cell = "the baseline" if baseline else "no baseline figure in this series"
+    shown = tuple(c for c in mine if c.later == row.name)
+    stated = [c for c in mine if c.value is not None]
+    involved = {sources[i] for c in (stated or mine) for i in (c.base, c.later)} | {row["source"]}
+    caveat = series.caveat if caveat_applies(series, involved) else ""
+    if mine and not stated:
+        why = sorted({none_text(c) for c in mine})
+        return Standing("not compared: " + "; ".join(why), " ".join(sorted({c.reason for c in mine})), shown, cell)
+    if stated:
+        return Standing(COMPARABLE["caveat" if caveat else "yes"], caveat, shown, cell)
+    return Standing("nothing to set it against in this series", caveat, shown, cell)

@@ -12,7 +12,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup, escape
 
-from .compare import FORMULA
+from .compare import FORMULA, none_text
 from .data import book
 from .prose import FACT_REF
 from .text import NUMBER_WORDS
@@ -78,11 +78,14 @@ def _category(note: str) -> str:
 
 
 def period_text(row: pd.Series) -> str:
-    """A fact's period for the reader, marked when the source does not state it ("FY 2020, period not stated")."""
+    """A fact's period for the reader; one the source does not state reads as the book's reading of it
+    ("period not stated; read as FY 2020", "period not stated; read as of August 20, 2018")."""
     if not row["period"] and row["period_type"] == "none":
         return "not tied to a period"
     text = row["period"] or row["period_type"].replace("_", " ")
-    return f"{text}, period not stated" if row.get("period_basis") == "inferred" else text
+    if row.get("period_basis") == "inferred":
+        return f"period not stated; read {text if text.startswith('as ') else f'as {text}'}"
+    return text
 
 
 def fact_href(fact_id: str) -> str:
@@ -122,14 +125,28 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
         fact_href(fact_id), hover, hover, label)
 
 
+MINUS = "\u2212"  # the one minus sign of reader text: "−23.8%", never an ASCII hyphen-minus
+
+
 def number(value: float, unit: str, decimals: int = 0) -> str:
-    """A computed value in the book's style: 1,234; 12.5%; $1.2 million."""
+    """A computed value in the book's style: 1,234; 12.5%; $1.2 million; −23.8% (a true minus sign)."""
+    magnitude = _magnitude(abs(value), unit, decimals)
+    return (MINUS if value < 0 and any(d in "123456789" for d in magnitude) else "") + magnitude
+
+
+def signed(value: float, unit: str, decimals: int = 0) -> str:
+    """A change with its sign always shown: +12.5%, −23.8%, 0%."""
+    text = number(value, unit, decimals)
+    return text if text.startswith(MINUS) or not any(d in "123456789" for d in text) else f"+{text}"
+
+
+def _magnitude(value: float, unit: str, decimals: int) -> str:
     if unit == "percent":
         return f"{value:,.{decimals}f}%"
     if unit == "usd":
-        if abs(value) >= 1e9:
+        if value >= 1e9:
             return f"${value / 1e9:,.2f} billion"
-        if abs(value) >= 1e6:
+        if value >= 1e6:
             return f"${value / 1e6:,.1f} million"
         return f"${value:,.{decimals}f}"
     return f"{value:,.{decimals}f}"
@@ -183,6 +200,12 @@ def _derived_text(row) -> str:
 def copy_error(text: str) -> Markup:
     """A note on a misprint in the copy: the misprint, in double quotes, is the source's own words and is
     styled as such; the rest is the book's (``printed "8.665": a comma read as a point``)."""
+    return quoted_note(text)
+
+
+def quoted_note(text: str) -> Markup:
+    """A note in the book's words: each double-quoted part is a source's own words, styled as such, and each
+    ``{{fact-id}}`` a traced number."""
     parts = re.split(r'"([^"]*)"', text)
     return Markup("").join(Markup('“<q class="source-quote">{}</q>”').format(part) if i % 2 else prose(part)
                            for i, part in enumerate(parts))
@@ -231,9 +254,8 @@ def change(ch, href: str = "") -> Markup:
     (``href``; by default this page's own table of changes)."""
     href = href or f"#{ch.id}"
     if ch.value is None:
-        return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {ch.blocked}" if ch.blocked
-                                                                      else "not stated")
-    text = f"{ch.bound} {'+' if ch.shown > 0 else '−' if ch.shown < 0 else ''}{abs(ch.shown):,.{ch.decimals}f}%".strip()
+        return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {none_text(ch)}")
+    text = f"{ch.bound} {signed(ch.shown, 'percent', ch.decimals)}".strip()
     reason = plain(ch.reason)
     hover = f"{FORMULA} with base = {_ref_text(ch.base)}, later = {_ref_text(ch.later)}; {reason}"
     return Markup('<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(href, hover, hover, text)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from .compare import Change, baseline_changes
+from .compare import Change, baseline_changes, caveat_applies
 from .fmt import book_count, change, fact, prose
 from .schema import Measure
 
@@ -75,7 +75,8 @@ def _unit_note(measure: Measure) -> str:
 def _change_phrase(data, ch: Change, with_counts: bool) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
     counts = Markup("{}, ").format(series.counts) if with_counts else Markup("")
-    caveat = Markup(" (comparable only with a caveat)") if series.comparable == "caveat" else Markup("")
+    sources = {data.facts.at[ch.base, "source"], data.facts.at[ch.later, "source"]}
+    caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
     return Markup("{}{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
         counts, fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
         fact(ch.later), _year(data, ch.later), _source_of(data, ch.later),
@@ -218,7 +219,7 @@ def _organisation_findings(data) -> list[KeyFinding]:
     current = [c for c in structure.get("components", []) if c.get("current", True)]
     if not current:
         return []
-    names = {c["id"]: f"{c['name']} ({c['id']})" for c in current}
+    names = {c["id"]: f"{c['name']} ({c['abbreviation']})" for c in current}
     parts = [Markup("{}{}").format(names[c["id"]], Markup(", with {} within it").format(_and(
         [names[k["id"]] for k in current if k.get("parent") == c["id"]])) if any(
             k.get("parent") == c["id"] for k in current) else "")
@@ -237,7 +238,7 @@ def _organisation_findings(data) -> list[KeyFinding]:
             "The {} sets out how ICE's earlier {} divided immigration enforcement work; it is undated, and no "
             "source says when those offices took their present names.").format(
                 _and([data.sources[s].short_name for s in sorted(memo)]),
-                _and([f"{c['name']} ({c['id']})" for c in earlier])),
+                _and([f"{c['name']} ({c['abbreviation']})" for c in earlier])),
             "organisation.html#earlier-offices", "the earlier offices OI and DRO"))
     return findings
 

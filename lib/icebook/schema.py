@@ -171,6 +171,7 @@ class Series(Strict):
     counts: str
     comparable: Literal["yes", "caveat", "no"]
     caveat: str = ""
+    caveat_sources: list[str] = []  # the sources whose figures the caveat concerns; none listed: every figure
     scope_doubt: str = ""  # a doubt about what the figures count: no change is computed across it
 
 

@@ -1,0 +1,94 @@
+"""One rule decides a figure's comparability label and its change column (compare.standing), so they cannot
+disagree: each case below is the situation a reader review found contradicted on the page."""
+
+import pandas as pd
+import pytest
+
+from icebook import book
+from icebook.compare import Change, baseline_changes, standing
+from icebook.schema import Series
+
+
+def _row(fact_id: str, source: str, year: int) -> pd.Series:
+    return pd.Series({"source": source, "as_of_fiscal_year": year}, name=fact_id)
+
+
+def _change(base: str, later: str, value: float | None, blocked: str = "") -> Change:
+    return Change(id=f"change-{base}-{later}", measure="m", series="s", base=base, later=later, value=value,
+                  bound="", reason="why" if value is None else "both figures are exact as printed",
+                  shown=value, blocked=blocked)
+
+
+SOURCES = {"dhs-2017": "dhs2018", "ar-2020": "ar2020", "oig-2019": "oig2013"}
+
+
+def test_a_blocked_change_makes_the_label_not_compared_whatever_the_catalog_grade():
+    # ERO arrests: the catalog grades the series "caveat", but the FY 2019 figure's scope is in doubt
+    series = Series(metric="s", counts="arrests", comparable="caveat", caveat="The two are worded differently.")
+    changes = [_change("dhs-2017", "oig-2019", None, "scope in doubt")]
+    later = standing(series, _row("oig-2019", "oig2013", 2019), 2017, changes, SOURCES)
+    base = standing(series, _row("dhs-2017", "dhs2018", 2017), 2017, changes, SOURCES)
+    assert later.label == base.label == "not compared: scope in doubt"
+    assert later.changes == tuple(changes) and base.changes == () and base.cell == "the baseline"
+    assert "comparable" not in later.label
+
+
+def test_a_source_s_caveat_is_shown_only_on_rows_it_concerns():
+    # OPLA removal orders: the DHS page's "so far this fiscal year" is a partial year; the FY 2020 figure,
+    # set against nothing, does not carry it
+    series = Series(metric="s", counts="removal orders", comparable="caveat",
+                    caveat="The DHS page gives a partial year.", caveat_sources=["dhs2018"])
+    fy2020 = standing(series, _row("ar-2020", "ar2020", 2020), 2017, [], SOURCES)
+    fy2018 = standing(series, _row("dhs-2017", "dhs2018", 2018), 2017, [], SOURCES)
+    assert fy2020.note == "" and fy2020.label == "nothing to set it against in this series"
+    assert fy2018.note == "The DHS page gives a partial year."
+    # once a change is drawn from the DHS figure, the later figure carries the caveat too
+    changes = [_change("dhs-2017", "ar-2020", 10.0)]
+    later = standing(series, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
+    assert (later.label, later.note) == ("comparable with a caveat", "The DHS page gives a partial year.")
+
+
+def test_a_computed_change_without_caveat_counts_the_same_thing_and_not_comparable_has_no_change():
+    same = Series(metric="s", counts="MS-13 criminal arrests", comparable="yes")
+    changes = [_change("dhs-2017", "ar-2020", -40.6)]
+    row = standing(same, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
+    assert (row.label, row.note, row.changes) == ("counts the same thing", "", tuple(changes))
+    other = Series(metric="o", counts="all arrests", comparable="no", caveat="Counts all arrests.")
+    row = standing(other, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
+    assert (row.label, row.changes, row.cell) == ("not comparable", (), "not comparable")
+
+
+def test_on_the_real_data_no_row_is_labelled_comparable_beside_a_change_that_is_not_computed():
+    data = book()
+    source_of = data.facts["source"].to_dict()
+    checked = 0
+    for measure in data.measures:
+        changes = baseline_changes(data.facts, measure, [2017, 2018, 2019, 2020], 2017)
+        for series in measure.series:
+            rows = data.facts[data.facts["metric"] == series.metric]
+            for _, row in rows[rows["as_of_fiscal_year"].isin([2017, 2018, 2019, 2020])].iterrows():
+                where = standing(series, row, 2017, changes, source_of)
+                blocked = [c for c in where.changes if c.value is None]
+                if blocked:
+                    assert where.label.startswith("not compared: "), (row.name, where.label)
+                if where.label.startswith(("counts the same", "comparable")):
+                    assert all(c.value is not None for c in where.changes), row.name
+                checked += 1
+    assert checked > 20
+    ero = next(m for m in data.measures if m.id == "ero_admin_arrests")
+    changes = baseline_changes(data.facts, ero, [2017, 2018, 2019, 2020], 2017)
+    series = ero.series[0]
+    later = standing(series, data.fact("oig2013-bg-fy2019-arrests-charged-or-convicted"), 2017, changes, source_of)
+    assert later.label == "not compared: scope in doubt"
+
+
+@pytest.mark.parametrize("measure_id", ["opla_removal_orders", "opla_removal_orders_criminal"])
+def test_the_dhs_partial_year_caveat_stays_off_the_annual_report_s_row(measure_id):
+    data = book()
+    measure = next(m for m in data.measures if m.id == measure_id)
+    changes = baseline_changes(data.facts, measure, [2017, 2018, 2019, 2020], 2017)
+    rows = data.facts[(data.facts["metric"] == measure.series[0].metric) & (data.facts["source"] == "ar2020")]
+    assert not rows.empty
+    for _, row in rows.iterrows():
+        assert "so far this fiscal year" not in standing(measure.series[0], row, 2017, changes,
+                                                         data.facts["source"].to_dict()).note

@@ -1,0 +1,50 @@
+"""How numbers and periods read: one minus sign (U+2212) from one formatter, and a period the source does not
+state read as the book's reading, not as the source's statement."""
+
+import pandas as pd
+import pytest
+
+from icebook import book, fmt
+from icebook.compare import Change
+
+
+@pytest.mark.parametrize(("value", "unit", "decimals", "text"), [
+    (-23.806, "percent", 1, "−23.8%"),
+    (-40.564, "percent", 1, "−40.6%"),
+    (-0.04, "percent", 1, "0.0%"),  # rounds to zero: no sign
+    (-1500, "count", 0, "−1,500"),
+    (-2_500_000, "usd", 0, "−$2.5 million"),
+    (165.43, "percent", 1, "165.4%"),
+])
+def test_a_negative_figure_takes_a_true_minus_sign(value, unit, decimals, text):
+    assert fmt.number(value, unit, decimals) == text
+    assert "-" not in fmt.number(value, unit, decimals)
+
+
+@pytest.mark.parametrize(("value", "text"), [(12.5, "+12.5%"), (-23.8, "−23.8%"), (0.0, "0.0%")])
+def test_a_change_always_shows_its_sign(value, text):
+    assert fmt.signed(value, "percent", 1) == text
+
+
+def test_a_change_and_a_derived_change_use_the_same_sign():
+    # dhs2018 "567 of which were criminal", ar2020 "INCLUDES 337 MS-13 CRIMINAL ARRESTS": 337 / 567 - 1 = -40.6%
+    change = Change(id="c", measure="m", series="s", base="dhs2018-hsi-ms13-criminal-arrests",
+                    later="ar2020-hsi-ms13-arrests", value=-40.564, bound="", reason="both figures are exact",
+                    shown=-40.564, decimals=1)
+    assert ">−40.6%<" in str(fmt.change(change))
+    assert ">−40.6%<" in str(fmt.derived("dhs2018-ar2020-hsi-ms13-criminal-arrests-change-pct"))
+
+
+def test_a_present_tense_structure_count_is_read_as_of_the_report_not_stated_for_it():
+    # ar2020: "OPE, headquartered in Washington, D.C., has two distinct offices" (present tense, no period)
+    data = book()
+    for fact_id in ("ar2020-ope-offices", "ar2020-ope-community-relations-officers",
+                    "ar2020-ope-external-facing-offices", "ar2020-hsi-best-task-forces"):
+        row = data.fact(fact_id)
+        assert row["period_basis"] == "inferred", fact_id
+        assert fmt.period_text(row) == "period not stated; read as FY 2020"
+
+
+def test_an_inferred_as_of_date_reads_without_a_doubled_as():
+    row = pd.Series({"period": "as of August 20, 2018", "period_type": "point_in_time", "period_basis": "inferred"})
+    assert fmt.period_text(row) == "period not stated; read as of August 20, 2018"
