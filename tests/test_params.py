@@ -1,9 +1,12 @@
 """Chapter parameters are checked before papermill sees them."""
 
+import os
+
 import pytest
 
+from icebook import params
 from icebook.errors import ParameterError
-from icebook.params import CHAPTERS, check_parameters, load_jobs, parse_cli_value
+from icebook.params import CHAPTERS, ROOT, check_parameters, load_jobs, parse_cli_value
 
 DECLARED = {
     "fiscal_years": {"type": "fiscal_year", "many": True, "default": [2017, 2018, 2019, 2020]},
@@ -77,3 +80,34 @@ def test_a_notebook_that_is_not_json_is_named(tmp_path):
     notebook.write_text('{"cells": [')
     with pytest.raises(BuildError, match=r"broken.ipynb is not a readable notebook \(JSONDecodeError"):
         notebook_parameters(notebook)
+
+
+def test_no_module_types_a_fiscal_year():
+    """The years a page covers come from chapters/params.yml or the vocabulary, never from a literal in code."""
+    import ast
+
+    typed = [f"{path.name}:{node.lineno}: {node.value}" for path in sorted((ROOT / "lib" / "icebook").glob("*.py"))
+             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+             if isinstance(node, ast.Constant) and type(node.value) is int and 2000 <= node.value <= 2035]
+    assert typed == []
+
+
+def test_key_findings_take_the_comparison_defaults_from_params_yml(tmp_path):
+    import subprocess
+    import sys
+
+    (tmp_path / "chapters").mkdir()
+    published = (ROOT / "chapters" / "params.yml").read_text(encoding="utf-8")
+    edited = published.replace("default: [2017, 2018, 2019, 2020]", "default: [2018, 2019, 2020]").replace(
+        "default: 2017, baseline_in", "default: 2018, baseline_in")
+    assert edited.count("2018, 2019, 2020]") == 1 and "default: 2018, baseline_in" in edited
+    (tmp_path / "chapters" / "params.yml").write_text(edited, encoding="utf-8")
+    result = subprocess.run([sys.executable, "-c", "from icebook import keyfindings as k; "
+                             "print(k.FISCAL_YEARS, k.BASELINE_YEAR)"], capture_output=True, text=True,
+                            env={**os.environ, "ICEBOOK_ROOT": str(tmp_path)}, check=True)
+    assert result.stdout.split("\n")[0] == "[2018, 2019, 2020] 2018"
+
+
+def test_an_undeclared_parameter_default_is_refused():
+    with pytest.raises(ParameterError, match="chapter 'comparison' has no parameter 'component'"):
+        params.default_value("comparison", "component")

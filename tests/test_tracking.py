@@ -21,14 +21,6 @@ def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypat
     assert log.read_text().split() == ["facts", "sources", "claims", "derived"]
 
 
-def test_nothing_is_logged_without_a_log_file(tmp_path, monkeypatch):
-    monkeypatch.delenv("ICEBOOK_READS_LOG", raising=False)
-    monkeypatch.chdir(tmp_path)
-    tracked = tracking.Tracked(data.load(GOOD))
-    assert not tracked.facts.empty
-    assert list(tmp_path.iterdir()) == []
-
-
 def test_each_field_logs_the_groups_its_declaration_names(tmp_path, monkeypatch):
     @dataclasses.dataclass
     class Shelf:

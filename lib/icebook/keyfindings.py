@@ -17,10 +17,12 @@ from markupsafe import Markup
 
 from .compare import Change, baseline_changes, caveat_applies
 from .fmt import book_count, change, fact, prose
+from .params import default_value
 from .schema import Measure
 
-FISCAL_YEARS = [2017, 2018, 2019, 2020]
-BASELINE_YEAR = 2017
+# The comparison page's published years and baseline: its defaults in chapters/params.yml
+FISCAL_YEARS: list[int] = default_value("comparison", "fiscal_years")
+BASELINE_YEAR: int = default_value("comparison", "baseline_year")
 MAX_CHANGE_FINDINGS = 5  # measures with a stated change beyond these are named together in one finding
 DAMAGE = ("ocr", "missing")  # register kinds that describe the copies, not the sources' claims
 

@@ -181,3 +181,12 @@ def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:
         raise ParameterError(f"no chapter {chapter!r}; chapters: {sorted(config['chapters'])}")
     return config["chapters"][chapter]
 
+
+def default_value(chapter: str, name: str, params_file: Path = PARAMS_FILE) -> Any:
+    """A chapter parameter's default as chapters/params.yml declares it (the one definition of, say, the
+    comparison's fiscal years and baseline year)."""
+    parameters = chapter_spec(chapter, params_file).get("parameters") or {}
+    if name not in parameters:
+        raise ParameterError(f"{params_file.name}: chapter {chapter!r} has no parameter {name!r}; "
+                             f"it has {sorted(parameters)}")
+    return parameters[name]["default"]
