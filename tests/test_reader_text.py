@@ -45,6 +45,17 @@ def test_a_present_tense_structure_count_is_read_as_of_the_report_not_stated_for
         assert fmt.period_text(row) == "period not stated; read as FY 2020"
 
 
+@pytest.mark.parametrize("fact_id", [
+    "oig2013-bg-cap-aors",  # "ICE operates CAP in 24 geographic areas of responsibility (AOR)"
+    "oig1751-mc-rec2-ero-field-offices",  # "the future operational footprint for ERO's 24 field offices"
+    "oig1751-mc-rec3-ero-field-offices", "oig1751-mc-rec3-oig-ero-field-offices",
+])
+def test_a_present_tense_organisation_count_in_an_oig_report_is_read_not_stated(fact_id):
+    row = book().fact(fact_id)
+    assert row["period_basis"] == "inferred"
+    assert fmt.period_text(row).startswith("period not stated; read as of ")
+
+
 def test_an_inferred_as_of_date_reads_without_a_doubled_as():
     row = pd.Series({"period": "as of August 20, 2018", "period_type": "point_in_time", "period_basis": "inferred"})
     assert fmt.period_text(row) == "period not stated; read as of August 20, 2018"

@@ -88,6 +88,13 @@ def period_text(row: pd.Series) -> str:
     return text
 
 
+def component_abbreviation(component: str) -> str:
+    """A component as the sources abbreviate it ("M&A"), not the data's id ("MA"); the id where the structure
+    names no such component (ICE, external)."""
+    found = [c["abbreviation"] for c in book().structure.get("components", []) if c["id"] == component]
+    return found[0] if found else component
+
+
 def fact_href(fact_id: str) -> str:
     return f"{FACT_INDEX}#{fact_id}"
 
