@@ -3,6 +3,7 @@
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from icebook import DataError, load
@@ -50,3 +51,19 @@ def test_a_count_that_its_listed_items_do_not_give_is_inconsistent(tmp_path):
     (data / "claims.yaml").write_text(text.split("- id: sample-planted-unprinted-item")[0], encoding="utf-8")
     claim = load(data).audit.loc["sample-planted-wrong-count"]
     assert (claim["stated"], claim["recomputed"], claim["verdict"]) == (34, 2, "inconsistent")
+
+
+def test_a_count_claim_must_list_what_it_counts_and_each_item_must_stand_in_the_source():
+    from icebook.audit import check_listed
+    from icebook.collect import Collector
+    from icebook.schema import Claim
+
+    facts = pd.DataFrame({"source": ["s"]}, index=["s-officers"])
+    claims = [Claim(id="s-none", fact="s-officers", kind="count", rounding="exact", tolerance=0),
+              Claim(id="s-two", fact="s-officers", kind="count", listed=["Detention", "Removal"], rounding="exact",
+                    tolerance=0)]
+    col = Collector(Path("/project/data"))
+    check_listed(claims, facts, {"s": "Units: Detention and Transport."}, Path("/project/data/claims.yaml"), col)
+    assert [(p.record, p.message) for p in col.problems] == [
+        ("s-none", "a count claim lists the items it counts"),
+        ("s-two", "listed item 'Removal' is not in source 's'")]

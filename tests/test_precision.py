@@ -93,3 +93,26 @@ def test_a_figure_derived_from_a_whole_number_percentage_is_about():
     # "160" has two significant digits, so "about 1,300"
     pct = input_qualifier(160, "percent", "exact")
     assert shown("now / (1 + pct / 100)", "count", 0, now=(3278, "exact"), pct=(160, pct)) == ("about", 1300, 0)
+
+
+def test_derived_figures_chain_and_a_bad_input_or_formula_is_named():
+    """A derived figure may take an earlier one as input; an unknown input or a division by zero is a problem."""
+    from pathlib import Path
+
+    import pandas as pd
+
+    from icebook.collect import Collector
+    from icebook.derive import derive_figures
+    from icebook.schema import Derived
+
+    facts = pd.DataFrame({"value": [1250.0, 40.0], "unit": ["count", "percent"], "qualifier": ["exact", "exact"]},
+                         index=["s-arrests", "s-share"])
+    common = {"unit": "count", "component": "ERO", "label": "L"}
+    records = [Derived(id="s-at-large", formula="a * s / 100", inputs={"a": "s-arrests", "s": "s-share"}, **common),
+               Derived(id="s-rest", formula="a - l", inputs={"a": "s-arrests", "l": "s-at-large"}, **common),
+               Derived(id="s-gone", formula="a", inputs={"a": "s-nothing"}, **common),
+               Derived(id="s-zero", formula="a / (s - s)", inputs={"a": "s-arrests", "s": "s-share"}, **common)]
+    col = Collector(Path("/project/data"))
+    derived = derive_figures(records, facts, None, Path("/project/data/derived.yaml"), col)
+    assert derived["value"].to_dict() == {"s-at-large": 500.0, "s-rest": 750.0}
+    assert [(p.record, p.field) for p in col.problems] == [("s-gone", "inputs.a"), ("s-zero", "formula")]

@@ -16,7 +16,7 @@ VERDICTS = {"consistent": "consistent within the stated rounding",
 
 
 def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, known: set[str],
-           path: Path, col: Collector) -> pd.DataFrame:
+                 path: Path, col: Collector) -> pd.DataFrame:
     """Recompute every claim from its parts and give a verdict; an unknown fact or bad formula is a problem."""
     rows = []
     for claim in claims:
@@ -54,7 +54,7 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
 
 
 def check_listed(claims: list[Claim], facts: pd.DataFrame, texts: dict[str, str], path: Path,
-                  col: Collector) -> None:
+                 col: Collector) -> None:
     """A count claim lists its items as printed: each must stand in its fact's source, and a count needs some."""
     for claim in claims:
         if claim.kind == "count" and not claim.listed:

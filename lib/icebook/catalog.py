@@ -33,7 +33,7 @@ def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, M
 
 
 def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str, Metric], path: Path,
-                 data_dir: Path, col: Collector) -> None:
+                data_dir: Path, col: Collector) -> None:
     """Every fact's metric has a label; each label and series description carries its metric's scope words;
     every fact's quote carries them too, or the fact declares how it deviates; series of one measure that
     differ in scope say how in what they count or in their caveat."""

@@ -32,7 +32,6 @@ class Collector:
         self.problems: list[Problem] = []
         self.quotes: dict[str, list[tuple[str, Problem]]] = {}
         self._rel: dict[Path, str] = {}
-        self.unreadable = False  # a whole file could not be read: stop before checking what refers to it
 
     def rel(self, path: Path) -> str:
         if path not in self._rel:

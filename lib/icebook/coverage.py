@@ -89,7 +89,7 @@ def uncovered(texts: dict[str, str], facts: pd.DataFrame, rules: dict[str, list[
 
 
 def check_coverage(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], facts: pd.DataFrame,
-                    col: Collector) -> None:
+                   col: Collector) -> None:
     """Every number in a source is a fact or is excluded by a rule of coverage.yaml that says why."""
     path = data_dir / "coverage.yaml"
     raw = read_yaml(path, col)

@@ -81,23 +81,26 @@ class Book:
 
 
 def load(data_dir: Path | str = DATA_DIR) -> Book:
-    """Load and validate all of data/; raise DataError naming every problem."""
+    """Load and validate all of data/; raise DataError naming every problem.
+
+    Each step reads or checks one part and gets what it needs as arguments; problems go to one collector, so
+    that one run reports them all. Two steps stop early: a file that is not UTF-8 without BOM, or a fact table
+    that cannot be read, would make every later check report noise."""
     data_dir = Path(data_dir).resolve()
     check_encodings(data_dir)
     col = Collector(data_dir)
     sources, texts = load_sources(data_dir, col)
-    vocab_raw = read_yaml(data_dir / "vocabulary.yaml", col)
-    vocab = parse_record(Vocabulary, vocab_raw, data_dir / "vocabulary.yaml", col, "vocabulary") \
-        if vocab_raw is not None else None
+    vocab = _load_vocabulary(data_dir / "vocabulary.yaml", col)
     fact_rows = read_fact_files(data_dir, col)
-    if col.unreadable:
+    if fact_rows is None:
         raise DataError(col.problems)
     facts = check_facts(fact_rows, sources, vocab, data_dir, col)
     check_pages(facts, sources, data_dir, col)
+
     derived_path = data_dir / "derived.yaml"
     derived_records = read_records(derived_path, col, Derived)
     derived = derive_figures(derived_records, facts, vocab, derived_path, col)
-    known = set(facts.index) | set(derived.index)
+    known = set(facts.index) | set(derived.index)  # what a {{fact-id}} or a record may name
     check_fact_prose(facts, known, data_dir, col)
 
     measures_path = data_dir / "metrics.yaml"
@@ -116,7 +119,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     structure, register = load_structure(data_dir, col, known, sources)
     detections = review_detections(data_dir, sources, texts, known, register, col)
 
-    col.check_quotes(texts)
+    col.check_quotes(texts)  # every quote the steps above queued, one pass per source
     if not col.problems:  # coverage needs every quote to be where the facts say
         check_coverage(data_dir, sources, texts, facts, col)
     if col.problems:
@@ -127,6 +130,11 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
                 measures=measures, metrics=metrics, claims=claims, audit=audit, findings=findings, structure=structure,
                 register=register, data_dir=data_dir, files=data_files(data_dir), detections=detections)
+
+
+def _load_vocabulary(path: Path, col: Collector) -> Vocabulary | None:
+    raw = read_yaml(path, col)
+    return None if raw is None else parse_record(Vocabulary, raw, path, col, "vocabulary")
 
 
 def book() -> Book:

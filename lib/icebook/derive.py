@@ -94,7 +94,7 @@ def displayed(value: float, precision: Precision, decimals: int, unit: str) -> t
 
 
 def derive_figures(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | None,
-            path: Path, col: Collector) -> pd.DataFrame:
+                   path: Path, col: Collector) -> pd.DataFrame:
     """Compute every derived figure from its input facts (or earlier derived figures)."""
     rows, values, precisions, specs = [], {}, {}, {}
     for record in records:

@@ -53,7 +53,7 @@ def load_structure(data_dir: Path, col: Collector, known: set[str], sources: dic
 
 
 def review_detections(data_dir: Path, sources: dict[str, Source], texts: dict[str, str], known: set[str],
-            register: list, col: Collector) -> pd.DataFrame:
+                      register: list, col: Collector) -> pd.DataFrame:
     """The consistency detectors' candidates with their verdicts from verdicts.yaml (see detect.py)."""
     from .detect import review
 

@@ -37,8 +37,10 @@ ID_RE = re.compile(ID)
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 
-def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame:
-    frames = []
+def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
+    """Every row of every fact table, with the file and line it came from; None when a table cannot be read at
+    all (nothing that refers to its facts can then be checked)."""
+    frames, readable = [], True
     files = sorted((data_dir / "facts").glob("*.csv"))
     if not files:
         col.add(data_dir / "facts", "no fact tables (*.csv) found")
@@ -54,7 +56,7 @@ def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame:
         except csv.Error as error:
             col.add(path, f"unreadable CSV: a field is longer than the reader's limit of {csv.field_size_limit()} "
                     f"characters ({error}); is a quote left open?", row=reader.line_num)
-            col.unreadable = True
+            readable = False
             continue
         if not rows:
             col.add(path, "empty file: expected a header row")
@@ -77,13 +79,15 @@ def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame:
             good.append(row + [col.rel(path), line])
         frame = pd.DataFrame(good, columns=header + ["csv_file", "csv_line"], dtype=object)
         frames.append(frame.reindex(columns=FACT_COLUMNS + ["csv_file", "csv_line"], fill_value=""))
+    if not readable:
+        return None
     if not frames:
         return pd.DataFrame(columns=FACT_COLUMNS + ["csv_file", "csv_line"])
     return pd.concat(frames, ignore_index=True)
 
 
 def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
-                 data_dir: Path, col: Collector) -> pd.DataFrame:
+                data_dir: Path, col: Collector) -> pd.DataFrame:
     """Check every fact row; return the good rows, typed and indexed by id. A source id that is not
     in the registry is reported once, at its first row."""
     facts = facts.fillna("")

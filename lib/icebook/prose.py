@@ -32,7 +32,7 @@ def check_refs(refs: set[str], known: set[str], path: Path, col: Collector, wher
 
 
 def check_record_prose(records: list, fields: tuple[str, ...], known: set[str], path: Path,
-                        col: Collector) -> None:
+                       col: Collector) -> None:
     """The prose fields of derived figures, claims and measures, which the book shows as its own words."""
     for record in records:
         refs: set[str] = set()
@@ -61,7 +61,7 @@ def check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: 
 
 
 def check_text(record: BaseModel, path: Path, col: Collector, known: set[str], sources: dict,
-                label: str = "") -> None:
+               label: str = "") -> None:
     """Check a record's text fields by the role its schema gives each (prose, quote, plain), and the
     facts it names (placeholders and ``FactIds`` lists); a quote's source must be in the registry."""
     refs: set[str] = set()

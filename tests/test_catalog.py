@@ -1,0 +1,65 @@
+"""The metrics catalog: every series draws a metric some fact has, labels say what a metric counts in plain
+words with its scope, and a quote carries its metric's scope words or says how it deviates."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from icebook.catalog import check_catalog_use, check_scope, load_catalog, spelled_out
+from icebook.collect import Collector
+from icebook.schema import Measure, Metric
+
+GOOD = Path(__file__).parent / "fixtures" / "good"
+DATA = Path("/project/data")
+CATALOG = DATA / "metrics.yaml"
+
+
+@pytest.mark.parametrize(("slug", "label"), [
+    ("ero_admin_arrests_criminal_fugitive_reentry_share", "Admin arrests criminal fugitive reentry share"),
+    ("ero_covid_citizens_lprs_returned", "COVID citizens LPRs returned"),
+])
+def test_a_humanised_identifier_is_caught(slug, label):
+    assert spelled_out(slug, label)
+
+
+def test_a_label_in_plain_words_is_not_an_identifier():
+    assert not spelled_out("ero_admin_arrests", "Administrative arrests ERO made")
+
+
+def measure(*metrics: str) -> Measure:
+    return Measure.model_validate({
+        "id": "arrests", "label": "Arrests", "theme": "Enforcement", "unit": "count", "definition": "Arrests.",
+        "series": [{"metric": m, "counts": "arrests made at large", "comparable": "yes",
+                    "caveat": "made at large"} for m in metrics]})
+
+
+def test_a_series_with_no_fact_and_a_typed_figure_in_a_measure_are_named():
+    facts = pd.DataFrame({"metric": ["ero_arrests"], "source": ["s"]})
+    drawn = measure("ero_arrests", "ero_arrests_gone").model_copy(update={"notes": "Up from 1,250 the year before"})
+    col = Collector(DATA)
+    check_catalog_use([drawn], facts, set(), CATALOG, col)
+    assert [(p.record, p.field, p.message) for p in col.problems] == [
+        ("arrests", "series.metric", "metric 'ero_arrests_gone' is used by no fact"),
+        ("arrests", "notes", "figure(s) ['1,250'] typed into prose; write {{fact-id}} instead")]
+
+
+def test_a_quote_without_its_metric_s_scope_words_is_named_unless_it_says_how_it_deviates():
+    facts = pd.DataFrame({"id": ["s-a", "s-b"], "metric": ["ero_at_large"] * 2,
+                          "quote": ["ICE made 90 arrests.", "ICE made 90 arrests."],
+                          "scope_deviation": ["", "counts every arrest, not only those at large"],
+                          "csv_file": ["data/facts/s.csv"] * 2, "csv_line": [2, 3]})
+    metrics = {"ero_at_large": Metric(label="Arrests made at large", scope=["at large"])}
+    col = Collector(DATA)
+    check_scope(facts, [measure("ero_at_large")], metrics, CATALOG, DATA, col)
+    assert [(p.row, p.record, p.field) for p in col.problems] == [(2, "s-a", "quote")]
+
+
+def test_the_catalog_of_the_good_fixture_loads():
+    col = Collector(GOOD)
+    measures, metrics = load_catalog(GOOD / "metrics.yaml", col)
+    assert col.problems == []
+    assert [m.id for m in measures] == ["admin_arrests"]
+    assert metrics["ero_at_large_share"].scope == ["at large"]

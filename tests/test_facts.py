@@ -1,0 +1,62 @@
+"""The fact tables: read row by row with where each row came from; the columns computed from valid facts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+from pathlib import Path
+from types import SimpleNamespace
+
+import pandas as pd
+import pytest
+
+from icebook.collect import Collector
+from icebook.facts import FACT_COLUMNS, as_of_fiscal_year, fiscal_year_of, read_fact_files, source_qualifiers
+
+GOOD = Path(__file__).parent / "fixtures" / "good"
+
+
+@pytest.mark.parametrize(("date", "year"), [(dt.date(2017, 9, 30), 2017), (dt.date(2017, 10, 1), 2018),
+                                            (dt.date(2020, 12, 1), 2021)])
+def test_fiscal_year_of_a_date(date, year):
+    assert fiscal_year_of(date) == year
+
+
+def test_a_fact_without_a_year_speaks_of_its_dated_source_s_fiscal_year_only_when_it_is_a_state():
+    facts = pd.DataFrame({"source": ["s", "s", "s"], "fiscal_year": pd.array([2019, None, None], dtype="Int64"),
+                          "period_type": ["fiscal_year", "point_in_time", "unspecified"]})
+    sources = {"s": SimpleNamespace(date=dt.date(2020, 12, 1))}
+    assert as_of_fiscal_year(facts, sources).tolist() == [2019, 2021, pd.NA]
+
+
+def test_the_source_s_own_qualifier_word_is_the_longest_listed_one_just_before_the_number():
+    vocab = SimpleNamespace(qualifiers={"more_than": '"more than", "over", "well over"', "about": '"about"',
+                                        "exact": "printed without any qualifier"})
+    facts = pd.DataFrame({"quote": ["ICE made well over 1,200 arrests.", "About 40% were at large.",
+                                    "Over the year, 34 officers served.", "It holds 1,250 beds."],
+                          "printed": ["1,200", "40%", "34", "1,250"],
+                          "qualifier": ["more_than", "about", "more_than", "exact"]})
+    assert source_qualifiers(facts, vocab) == ["well over", "about", "", ""]
+
+
+def test_rows_keep_their_file_and_line_and_a_bad_header_is_named(tmp_path):
+    (tmp_path / "facts").mkdir()
+    for name in ("sample.csv",):
+        (tmp_path / "facts" / name).write_text((GOOD / "facts" / name).read_text())
+    (tmp_path / "facts" / "odd.csv").write_text("id,source,colour\n")
+    col = Collector(tmp_path)
+    rows = read_fact_files(tmp_path, col)
+    assert list(rows.columns) == [*FACT_COLUMNS, "csv_file", "csv_line"]
+    first = rows.loc[0, ["id", "csv_file", "csv_line"]].tolist()
+    assert first == ["sample-arrests", f"{tmp_path.name}/facts/sample.csv", 2]
+    assert [(p.file, p.row) for p in col.problems] == [(f"{tmp_path.name}/facts/odd.csv", 1)]
+    assert "unknown columns ['colour']" in col.problems[0].message
+
+
+def test_a_table_that_cannot_be_read_gives_no_rows(tmp_path):
+    (tmp_path / "facts").mkdir()
+    header = ",".join(FACT_COLUMNS)
+    (tmp_path / "facts" / "open.csv").write_text(f'{header}\nx,"{"y" * (csv.field_size_limit() + 1)}\n')
+    col = Collector(tmp_path)
+    assert read_fact_files(tmp_path, col) is None
+    assert [p.row for p in col.problems] == [2]

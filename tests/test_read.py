@@ -1,0 +1,72 @@
+"""Reading data files: encodings, YAML and records checked against their schema, each problem once."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import BaseModel, ConfigDict
+
+from icebook.collect import Collector
+from icebook.errors import DataError
+from icebook.read import check_encodings, check_filled_in, read_records, read_yaml
+from icebook.schema import FILL_IN, Source
+
+
+class Labelled(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    label: str
+
+
+def test_a_duplicate_id_and_a_record_failing_its_schema_are_reported_the_rest_kept(tmp_path):
+    path = tmp_path / "derived.yaml"
+    path.write_text("- {id: a, label: A}\n- {id: a, label: A again}\n- {id: b}\n- {id: c, label: C, x: 1}\n")
+    col = Collector(tmp_path)
+    records = read_records(path, col, Labelled)
+    assert [r.label for r in records] == ["A", "A again"]
+    assert [(p.record, p.field, p.message) for p in col.problems] == [
+        ("b", "label", "Field required"), ("c", "x", "Extra inputs are not permitted"),
+        ("a", "id", "duplicate id 'a' (2 times)")]
+
+
+def test_a_file_that_is_not_a_list_is_one_problem(tmp_path):
+    path = tmp_path / "claims.yaml"
+    path.write_text("id: one\n")
+    col = Collector(tmp_path)
+    assert read_records(path, col, Labelled) == []
+    assert [p.message for p in col.problems] == ["expected a list of records"]
+
+
+def test_missing_and_malformed_yaml_name_the_file(tmp_path):
+    (tmp_path / "bad.yaml").write_text("a: [1,\n")
+    col = Collector(tmp_path)
+    assert read_yaml(tmp_path / "gone.yaml", col) is None
+    assert read_yaml(tmp_path / "bad.yaml", col) is None
+    assert [p.file for p in col.problems] == [f"{tmp_path.name}/gone.yaml", f"{tmp_path.name}/bad.yaml"]
+    assert col.problems[0].message == "file is missing"
+    assert col.problems[1].message.startswith("malformed YAML: ")
+
+
+def test_an_unquoted_hash_says_a_hash_is_a_quoted_string(tmp_path):
+    path = tmp_path / "sources.yaml"
+    path.write_text("- {id: s, file: s.md, title: T, short_name: S, issuer: I, date_printed: D, kind: audit, "
+                    "trust: T, sha256: 0000}\n")
+    col = Collector(tmp_path)
+    read_records(path, col, Source)
+    assert [p.message for p in col.problems if p.field == "sha256"] == [
+        "Input should be a valid string; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)"]
+
+
+def test_a_field_add_source_left_to_fill_in_is_named(tmp_path):
+    col = Collector(tmp_path)
+    check_filled_in([{"id": "new", "title": f"{FILL_IN} the title as printed"}], tmp_path / "sources.yaml", col)
+    assert [(p.record, p.field, p.message) for p in col.problems] == [
+        ("new", "title", "still to fill in: the title as printed")]
+
+
+def test_a_byte_order_mark_stops_validation_naming_the_file(tmp_path):
+    (tmp_path / "facts").mkdir()
+    (tmp_path / "facts" / "a.csv").write_bytes(b"\xef\xbb\xbfid\n")
+    (tmp_path / "notes.bin").write_bytes(b"\xff\xfe")  # not a text file: not checked
+    with pytest.raises(DataError) as caught:
+        check_encodings(tmp_path)
+    assert [p.file for p in caught.value.problems] == [f"{tmp_path.name}/facts/a.csv"]
