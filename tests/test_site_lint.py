@@ -22,6 +22,10 @@ CASES = {
     "tooltip_unfilled_placeholder": "unfilled placeholder '{{ar2020-ero-removals}}' (in a title attribute)",
     "tooltip_missing_value": "missing value shown 'nan' (in a data-quote attribute) in “Share: part / whole",
     "hyphen_minus": "hyphen-minus used as a minus sign '-' in “HSI reported a change of -23.8%",
+    "doubled_parenthetical": "doubled parenthetical '(stated again) (stated again)' in “Field offices OIG visited",
+    "internal_name": "internal name 'traffic_dui' shown in “traffic_dui + traffic”",
+    "candidate_id": "candidate id 'parts-totals-from-137-000-in-fy-2014' shown in “parts-totals",
+    "raw_unit_code": "raw unit code 'usd' shown in “· usd · as printed · FY 2020”",
 }
 SOURCE_TEXTS = {"sample": "ICE was supervising about 2.2 million aliens."}
 
@@ -49,3 +53,9 @@ def test_a_hyphen_flags_only_a_minus_sign_not_a_document_number_range_or_date(tm
     (tmp_path / "facts.html").write_text('<html><body><article><div id="f">x</div></article></body></html>')
     faults = [p for p in check_site(tmp_path, texts=SOURCE_TEXTS) if "hyphen-minus" in p]
     assert len(faults) == 1  # "-23.8%" only: not "OIG-20-13", "2014-2019" or "2020-02-18"
+
+
+def test_a_page_written_for_analysts_may_show_names_as_code(tmp_path):
+    (tmp_path / "methods.html").write_text("<html><body><article><p>Run with <code>-p baseline_year=2019</code>."
+                                           "</p></article></body></html>")
+    assert check_site(tmp_path, texts=SOURCE_TEXTS) == []

@@ -7,7 +7,10 @@
   a fiscal-year label, a report or item number);
 * rendering lint, over the text and the tooltips (``title``, ``data-quote``): no doubled or stacked
   qualifier ("about about"), no unfilled placeholder (``{{fact-id}}``, ``{name}``), no ``nan``, ``None``,
-  ``<NA>`` or ``undefined``, no ASCII hyphen-minus as a minus sign; no table row or list item repeated.
+  ``<NA>`` or ``undefined``, no ASCII hyphen-minus as a minus sign, no parenthetical doubled
+  ("(stated again) (stated again)"); no table row or list item repeated.
+* no internal name shown to a reader: no snake_case name from the data, no detector's candidate id, no raw unit
+  code ("usd"), code included (only the pages written for analysts show commands and names on purpose).
 * counts in prose agree with the data: "the five sources" fails when there are six.
 """
 
@@ -19,6 +22,7 @@ from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
+from .detect import KINDS
 from .text import NUMBER_WORDS, normalise, unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
@@ -35,6 +39,11 @@ MISSING_VALUE = re.compile(r"\b(?:nan|NaN|undefined)\b|<NA>|^None$|[:(,]\s*None\
 # "2014-2019"): reader text writes a minus as U+2212 ("−23.8%").
 HYPHEN_MINUS = re.compile(r"(?<![\w.,/\-–—])-(?=\d)")
 TOOLTIPS = ("title", "data-quote")  # attributes a reader sees on hover or focus
+DOUBLED_PARENTHETICAL = re.compile(r"(\([^()]{1,80}\))\s*\1")
+SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
+CANDIDATE_ID = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, KINDS)) + r")-[a-z0-9]+(?:-[a-z0-9]+)+")
+RAW_UNIT = re.compile(r"\busd\b")
+FOR_ANALYSTS = {"methods.html"}  # commands, file names and parameters, shown as code on purpose
 BLOCKS = ["p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary",
           "blockquote", "label"]
 
@@ -103,7 +112,8 @@ def rendering_faults(soup: BeautifulSoup) -> list[str]:
     for text, where in dict.fromkeys(texts):
         for pattern, what in ((STACKED_QUALIFIER, "doubled or stacked qualifier"),
                               (UNFILLED, "unfilled placeholder"), (MISSING_VALUE, "missing value shown"),
-                              (HYPHEN_MINUS, "hyphen-minus used as a minus sign")):
+                              (HYPHEN_MINUS, "hyphen-minus used as a minus sign"),
+                              (DOUBLED_PARENTHETICAL, "doubled parenthetical")):
             for match in pattern.finditer(text):
                 fault = f"{what} {match.group(0).strip()!r}{where} in “{text[:120]}”"
                 if fault not in faults:
@@ -116,6 +126,22 @@ def rendering_faults(soup: BeautifulSoup) -> list[str]:
         entries = [li.get_text(" ", strip=True) for li in items.find_all("li", recursive=False)]
         faults += [f"list item repeated: “{entry[:120]}”" for entry in _repeated(entries)]
     return faults
+
+
+def internal_names(soup: BeautifulSoup) -> list[str]:
+    """Names from the data or the code shown to a reader where plain words belong, code elements included."""
+    article = soup.select_one("article") or soup.body
+    if article is None:
+        return []
+    article = BeautifulSoup(str(article), "html.parser")
+    for element in article.select("script, style, svg, noscript, template, pre"):
+        element.decompose()
+    found: list[str] = []
+    for line in dict.fromkeys(" ".join(line.split()) for line in article.get_text("\n").splitlines()):
+        for pattern, what in ((SNAKE_CASE, "internal name"), (CANDIDATE_ID, "candidate id"),
+                              (RAW_UNIT, "raw unit code")):
+            found += [f"{what} {m[0]!r} shown in “{line[:120]}”" for m in pattern.finditer(line)]
+    return list(dict.fromkeys(found))
 
 
 def quotes_not_in_sources(soup: BeautifulSoup, texts: dict[str, str]) -> list[str]:
@@ -176,6 +202,8 @@ def check_site(site: Path, sources: int | None = None, texts: dict[str, str] | N
         if sources is not None:
             problems += [f"{name}: {stale}" for stale in stale_counts(_soup(page), sources)]
         problems += [f"{name}: {fault}" for fault in rendering_faults(soup)]
+        if page.name not in FOR_ANALYSTS:
+            problems += [f"{name}: {fault}" for fault in internal_names(soup)]
         if texts is not None:
             problems += [f"{name}: {fault}" for fault in quotes_not_in_sources(soup, texts)]
         for number in untraced_numbers(soup):
