@@ -132,6 +132,20 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
         fact_href(fact_id), hover, hover, label)
 
 
+def stated_again(fact_ids: Sequence[str]) -> Markup:
+    """One marker after a figure that its source prints more than once, linking to each further statement:
+    " (stated again)", or " (stated again: second time, third time)"; empty for a figure printed once."""
+    if not fact_ids:
+        return Markup("")
+    if len(fact_ids) == 1:
+        links = Markup('<a href="{}">stated again</a>').format(fact_href(fact_ids[0]))
+    else:
+        links = Markup("stated again: ") + Markup(", ").join(
+            Markup('<a href="{}">{} time</a>').format(fact_href(i), ORDINALS[min(n, len(ORDINALS) - 1)])
+            for n, i in enumerate(fact_ids, start=1))
+    return Markup(" <small>({})</small>").format(links)
+
+
 MINUS = "\u2212"  # the one minus sign of reader text: "−23.8%", never an ASCII hyphen-minus
 
 
@@ -229,9 +243,11 @@ def quote(text: str) -> Markup:
 
 
 def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str = "",
-          sortable: bool = False, table_id: str = "", stack: bool = False, table_class: str = "") -> Markup:
+          sortable: bool = False, table_id: str = "", stack: bool | None = None, table_class: str = "") -> Markup:
     """An HTML table; Markup cells are kept, anything else is escaped. A ``stack`` table shows each row as a
-    labelled block on a narrow screen (each cell carries its column's name)."""
+    labelled block on a narrow screen (each cell carries its column's name); by default a table of three or more
+    columns stacks, so that none is wider than a phone's screen."""
+    stack = len(columns) >= 3 if stack is None else stack
     head = Markup("").join(Markup('<th scope="col">{}</th>').format(label) for _, label in columns)
     body = Markup("")
     for row in rows:
