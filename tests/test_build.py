@@ -387,16 +387,17 @@ def test_a_changed_recommendation_status_changes_the_home_pages_totals(project: 
     resolved in the findings record and the key findings and the tracker count three and one."""
     def totals(page: str) -> str:
         html = (project / "_build" / "html" / "chapters" / "pages" / page).read_text()
-        return re.sub(r"<[^>]+>", "", re.search(r"OIG-20-13 \(ICE concurred with.*?\)", html, re.S)[0])
+        return re.sub(r"<[^>]+>", "", re.search(r"OIG-20-13 made.*?say nothing later", html, re.S)[0])
 
-    assert "two resolved and open and two unresolved and open" in totals("home.html")
+    assert "two were resolved and open and two unresolved and open" in totals("home.html")
     with Edit(project / "data" / "findings" / "oig2013.yaml") as edit:
         text = edit.original.decode()
         first = text.index("  oig_status:\n    resolved: false")
         edit.path.write_text(text[:first] + text[first:].replace("resolved: false", "resolved: true", 1))
         result = build(project)
         assert result.returncode == 0, result.stderr
-        assert "three resolved and open and one unresolved and open" in totals("home.html")
+        assert "three were resolved and open and one unresolved and open" in totals("home.html")
+        assert "three were resolved and open and one unresolved and open" in totals("oversight.html")
         oversight = (project / "_build" / "html" / "chapters" / "pages" / "oversight.html").read_text()
         assert oversight.count("status-resolved-open") == 5 + 3
     build(project)

@@ -50,6 +50,18 @@ def test_recommendation_counts_are_those_the_reports_print():
     assert recommendation_counts(book().findings["oig2013"]) == {"resolved and open": 2, "unresolved and open": 2}
 
 
+def test_each_reports_recommendations_read_as_one_sentence_that_stops_at_the_reports_date():
+    oversight = [text(f.sentence) for f in key_findings(book()) if f.href.endswith("#recommendation-tracker")]
+    # OIG-17-51: "ICE concurred with all five recommendations" ... "we consider all five recommendations resolved
+    # and open"; OIG-20-13: "ICE concurred with our four recommendations" ... "We consider two recommendations
+    # resolved and open and two recommendations unresolved and open."
+    assert oversight == [
+        "OIG's report OIG-17-51 made five recommendations, and ICE concurred with five; all were resolved and open "
+        "as of April 13, 2017, the report's date, and these sources say nothing later.",
+        "OIG's report OIG-20-13 made four recommendations, and ICE concurred with four; two were resolved and open "
+        "and two unresolved and open as of February 18, 2020, the report's date, and these sources say nothing later."]
+
+
 def test_a_changed_status_changes_the_counts():
     record = copy.deepcopy(book().findings["oig2013"])
     record["recommendations"][0]["oig_status"]["resolved"] = True

@@ -279,18 +279,24 @@ def concurred_count(record: dict) -> int:
     return sum(1 for rec in record.get("recommendations", []) if rec.get("ice_response", {}).get("concurred") is True)
 
 
-def recommendation_totals(data, report: str, href: str, named: bool = True) -> Markup:
-    """"four in OIG-20-13 (ICE concurred with four; as of February 18, 2020, OIG counted two resolved and open …)",
-    or, not ``named``, "four recommendations (…)" for a line already headed by the report."""
+def recommendation_totals(data, report: str, href: str) -> Markup:
+    """"OIG's report OIG-20-13 made four recommendations, and ICE concurred with four; two were resolved and open
+    and two unresolved and open as of February 18, 2020, the report's date, and these sources say nothing later."
+    Each count links to ``href``."""
     record = data.findings[report]
-    recs = record.get("recommendations", [])
-    statuses = recommendation_counts(record)
-    what = Markup("in {}").format(data.sources[report].document_number) if named else Markup(
-        "recommendation" if len(recs) == 1 else "recommendations")
-    return Markup("{} {} (ICE concurred with {}; as of {}, OIG counted {})").format(
-        book_count(len(recs), href), what, book_count(concurred_count(record), href),
-        data.sources[report].date_printed,
-        _and([Markup("{} {}").format(book_count(n, href), label) for label, n in sorted(statuses.items())]))
+    total = len(record.get("recommendations", []))
+    statuses = sorted(recommendation_counts(record).items())
+    if len(statuses) == 1:
+        stood = Markup("all {} {}").format("were" if total > 1 else "was", statuses[0][0])
+    else:
+        (first, n), rest = statuses[0], statuses[1:]
+        stood = _and([Markup("{} {} {}").format(book_count(n, href), "were" if n > 1 else "was", first)]
+                     + [Markup("{} {}").format(book_count(k, href), label) for label, k in rest])
+    return Markup("OIG's report {} made {} {}, and ICE concurred with {}; {} as of {}, the report's date, and these "
+                  "sources say nothing later.").format(
+        data.sources[report].document_number, book_count(total, href),
+        "recommendation" if total == 1 else "recommendations", book_count(concurred_count(record), href),
+        stood, data.sources[report].date_printed)
 
 
 def _report_order(data) -> list[str]:
@@ -309,11 +315,11 @@ def _oversight_findings(data) -> list[KeyFinding]:
         findings.append(KeyFinding("oversight", Markup("In {} ({}), {}").format(
             source.document_number, source.date_printed, _sentence(brief)),
             f"oversight.html#{first['id']}", f"{source.document_number}: what OIG found"))
-    with_recs = [r for r in _report_order(data) if data.findings[r].get("recommendations")]
-    if with_recs:
-        totals = [recommendation_totals(data, r, f"oversight.html#recommendations-{r}") for r in with_recs]
-        findings.append(KeyFinding("oversight", Markup("OIG made recommendations: {}.").format(_and(totals)),
-                                   "oversight.html#recommendation-tracker", "the recommendation tracker"))
+    for report in _report_order(data):
+        if data.findings[report].get("recommendations"):
+            findings.append(KeyFinding(
+                "oversight", recommendation_totals(data, report, f"oversight.html#recommendations-{report}"),
+                "oversight.html#recommendation-tracker", "the recommendation tracker"))
     return findings
 
 
