@@ -24,7 +24,8 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// Fact index: the filter box hides the entries (and the sources' sections) that do not contain the words typed.
+// Fact index: the filter box hides the entries (and the sources' sections, headings and all) that do not contain
+// the words typed.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("fact-filter");
   if (!box) { return; }
@@ -37,8 +38,8 @@ document.addEventListener("DOMContentLoaded", function () {
       entry.hidden = !words.every(function (word) { return text.includes(word); });
       if (!entry.hidden) { shown += 1; }
     });
-    document.querySelectorAll("section.fact-source").forEach(function (section) {
-      section.hidden = !section.querySelector(".fact-entry:not([hidden])");
+    document.querySelectorAll("div.fact-source").forEach(function (entries) {
+      entries.closest("section").hidden = !entries.querySelector(".fact-entry:not([hidden])");
     });
     status.textContent = !words.length ? "" : shown ? "Showing the matching entries only." : "No entry matches.";
   });

@@ -179,7 +179,7 @@ def test_reader_filters_the_fact_index_by_a_word(server, browser):
         visible = page.locator(".fact-entry:visible")
         assert 0 < visible.count() < total
         assert all("fentanyl" in visible.nth(i).inner_text().lower() for i in range(visible.count()))
-        assert not page.locator("section.fact-source:has(#facts-oidro)").is_visible()  # the memo has no such fact
+        assert not page.locator("section:has(> span#facts-oidro)").is_visible()  # the memo has no such fact
         assert page.locator("#fact-filter-status").inner_text().strip()
         page.fill("#fact-filter", "")
         assert page.locator(".fact-entry:visible").count() == total
@@ -397,6 +397,42 @@ def test_recommendation_tracker_fits_1280_px_and_stacks_at_390_px(server, browse
             assert overflow and max(overflow) <= 1, f"tracker overflows its column at {width} px by {max(overflow)} px"
         badges = page.locator("table.tracker .badge")
         assert badges.count() == page.locator("table.tracker tbody tr").count()
+
+
+@pytest.mark.parametrize("path", [p for p in site_pages() if not p.startswith("search")])
+def test_no_data_table_is_wider_than_a_phone_screen(server, browser, path):
+    """At 390 px a wide table (the data behind a chart, the claims audit) stacks its rows as labelled cards."""
+    with Visit(browser, f"{server}/{path}", width=390) as visit:
+        too_wide = visit.page.evaluate("""() => {
+            document.querySelectorAll('article details').forEach(d => d.open = true);
+            const viewport = document.documentElement.clientWidth;
+            return [...document.querySelectorAll('article table')]
+                .filter(t => t.getBoundingClientRect().right > viewport + 1)
+                .map(t => `${t.id || t.className}: ${Math.round(t.getBoundingClientRect().width)} px wide`);
+        }""")
+        assert too_wide == [], f"{path} at 390 px: {too_wide}"
+
+
+def test_each_source_of_the_fact_index_is_in_the_contents_sidebar(server, browser):
+    from icebook import load
+
+    with Visit(browser, f"{server}/chapters/pages/fact-index.html") as visit:
+        listed = visit.page.evaluate("""() => [...document.querySelectorAll('nav.page-toc a[href^="#"]')]
+            .map(a => decodeURIComponent(a.getAttribute('href').slice(1)))""")
+        for source_id in load().sources:
+            section = visit.page.locator(f"section:has(> span#facts-{source_id})")
+            assert section.locator("> h2").count() == 1, f"facts-{source_id}: not a real section heading"
+            assert section.get_attribute("id") in listed, f"facts-{source_id}: not in the sidebar"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_one_search_box_at_a_time(server, browser, width):
+    with Visit(browser, f"{server}/chapters/pages/home.html", width=width) as visit:
+        shown = visit.page.evaluate("""() => [...document.querySelectorAll(
+                '.search-button-field, .search-button, form.bd-search')]
+            .filter(e => e.getClientRects().length && getComputedStyle(e).visibility !== 'hidden')
+            .map(e => e.className)""")
+        assert len(shown) == 1, f"{len(shown)} search controls at {width} px: {shown}"
 
 
 @pytest.mark.parametrize("path", ["chapters/pages/home.html", "chapters/pages/comparison.html",
