@@ -317,9 +317,9 @@ def _oversight_findings(data) -> list[KeyFinding]:
             f"oversight.html#{first['id']}", f"{source.document_number}: what OIG found"))
     for report in _report_order(data):
         if data.findings[report].get("recommendations"):
-            findings.append(KeyFinding(
-                "oversight", recommendation_totals(data, report, f"oversight.html#recommendations-{report}"),
-                "oversight.html#recommendation-tracker", "the recommendation tracker"))
+            tracker = f"oversight.html#recommendations-{report}"
+            findings.append(KeyFinding("oversight", recommendation_totals(data, report, tracker), tracker,
+                                       f"{data.sources[report].document_number} in the recommendation tracker"))
     return findings
 
 
