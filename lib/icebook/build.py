@@ -406,11 +406,11 @@ def _published() -> Path | None:
 
 def _publish(new_site: Path, record: dict) -> None:
     """Make the new site the published one in one atomic step: a symbolic link renamed over the old."""
-    from .checks import check_site
+    from .checks import book_counts, check_site
     from .data import book
 
     _step.now = "checking the built site"
-    problems = check_site(new_site, sources=len(book().sources), texts=book().texts)
+    problems = check_site(new_site, counts=book_counts(book()), texts=book().texts)
     if problems:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
     _step.now = "publishing the site"

@@ -11,18 +11,22 @@
   ("(stated again) (stated again)"); no table row or list item repeated.
 * no internal name shown to a reader: no snake_case name from the data, no detector's candidate id, no raw unit
   code ("usd"), code included (only the pages written for analysts show commands and names on purpose).
-* counts in prose agree with the data: "the five sources" fails when there are six.
+* counts in prose agree with the data: "the five sources" fails when there are six, and so do a count of
+  OIG reports, of ICE's current components or of a report's recommendations, or a range of fiscal years in
+  a heading or in the book's own style ("FY2017–FY2020") other than the years the book compares.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from bs4 import BeautifulSoup
 
 from .detect import KINDS
+from .params import default_value
 from .text import NUMBER_WORDS, normalise, unstructured_numbers
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
@@ -71,21 +75,89 @@ def untraced_numbers(soup: BeautifulSoup) -> list[str]:
 
 
 COUNT_WORDS = {word: n for n, word in enumerate(NUMBER_WORDS)}
-# "the five sources", "what five documents say", "cites six documents": a count of the book's own sources.
-SOURCE_COUNT = re.compile(r"\b(?:the|its|these|all|what|cites|book's)\s+(" + "|".join(NUMBER_WORDS[1:])
-                          + r")\s+(?:[a-z]+\s+)?(?:sources|documents)\b", re.I)
+COUNT = "|".join(NUMBER_WORDS[1:]) + r"|\d+"  # a count as prose states it: "five", or "21"
+# "the five sources", "what five documents say", "cites six documents", "the five source texts"
+SOURCE_COUNT = re.compile(rf"\b(?:the|its|these|all|what|cites|book's)\s+({COUNT})\s+(?:[a-z]+\s+)?"
+                          r"(?:sources|documents|texts)\b", re.I)
+# "found in two reports on ICE", "both of its three OIG reports"
+REPORT_COUNT = re.compile(rf"\b(?:in|of|from|the|its|OIG's)\s+({COUNT})\s+(?:OIG\s+)?reports\b", re.I)
+# "ICE's seven components", "the seven current components"
+COMPONENT_COUNT = re.compile(rf"\b(?:ICE's|its|the|all)\s+({COUNT})\s+(?:current\s+)?components\b", re.I)
+FISCAL_RANGE = re.compile(r"\bFY\s?(\d{4})\s?(?:–|-|to|through)\s?FY\s?(\d{4})\b")
+BOOK_RANGE = re.compile(r"\bFY(\d{4})–FY(\d{4})\b")  # the book's own style for the years it covers
+HEADINGS = ["title", "h1", "h2", "h3", "h4", "h5", "h6"]
 
 
-def stale_counts(soup: BeautifulSoup, sources: int) -> list[str]:
-    """Phrases counting the book's sources ("the five sources") that disagree with the data's count."""
+@dataclass(frozen=True)
+class BookCounts:
+    """What the data count, which the book's prose may state; None where it is not checked."""
+
+    sources: int | None = None
+    reports: int | None = None  # OIG reports with findings records
+    components: int | None = None  # ICE's current components in the structure records
+    recommendations: dict[str, int] = field(default_factory=dict)  # by the report's document number
+    fiscal_years: tuple[int, int] | None = None  # the first and last year the book compares
+
+
+def book_counts(data) -> BookCounts:
+    """The counts of the validated data, and the fiscal years of the comparison's published parameters."""
+    years = default_value("comparison", "fiscal_years")
+    return BookCounts(
+        sources=len(data.sources), reports=len(data.findings),
+        components=sum(1 for c in data.structure.get("components", []) if c.get("current")),
+        recommendations={data.sources[r].document_number: len(record.get("recommendations", []))
+                         for r, record in data.findings.items() if data.sources[r].document_number},
+        fiscal_years=(min(years), max(years)))
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else COUNT_WORDS[word.lower()]
+
+
+def _book_words(soup: BeautifulSoup) -> str:
+    """The article's text without the sources' own words (quotes, notes quoting them, code)."""
     article = soup.select_one("article") or soup.body
     if article is None:
-        return []
+        return ""
+    article = BeautifulSoup(str(article), "html.parser")
     for element in article.select("blockquote, .source-quote, .fact-notes, code, script, style"):
         element.decompose()
-    text = " ".join(article.get_text(" ").split())
-    return [f"“{m[0]}” but the data has {sources} sources" for m in SOURCE_COUNT.finditer(text)
-            if COUNT_WORDS[m[1].lower()] != sources]
+    return " ".join(article.get_text(" ").split())
+
+
+def stale_counts(soup: BeautifulSoup, counts: BookCounts) -> list[str]:
+    """Counts and year ranges in the book's own words ("the five sources", "OIG-17-51: five recommendations",
+    "FY2017–FY2020") that disagree with the data."""
+    text = _book_words(soup)
+    stale = []
+    for pattern, count, what in ((SOURCE_COUNT, counts.sources, "sources"), (REPORT_COUNT, counts.reports,
+                                                                               "OIG reports"),
+                                 (COMPONENT_COUNT, counts.components, "current components")):
+        if count is not None:
+            stale += [f"“{m[0]}” but the data has {count} {what}" for m in pattern.finditer(text)
+                      if _number(m[1]) != count]
+    for document, count in counts.recommendations.items():
+        stale += [f"“{phrase}” but {document} makes {count} recommendation(s)"
+                  for phrase, n in _recommendation_counts(text, document) if n != count]
+    if counts.fiscal_years is not None:
+        headings = [" ".join(h.get_text(" ").split()) for h in soup.find_all(HEADINGS)]
+        ranges = [m for heading in headings for m in FISCAL_RANGE.finditer(heading)] + list(BOOK_RANGE.finditer(text))
+        first, last = counts.fiscal_years
+        stale += list(dict.fromkeys(f"“{m[0]}” but the book covers FY {first} to FY {last}" for m in ranges
+                                    if (int(m[1]), int(m[2])) != (first, last)))
+    return stale
+
+
+def _recommendation_counts(text: str, document: str) -> list[tuple[str, int]]:
+    """Each count of a report's recommendations the text states: "OIG-17-51: five recommendations",
+    "five recommendations in OIG-17-51", or "OIG made recommendations: five in OIG-17-51"."""
+    name = re.escape(document)
+    found = [(m[0], _number(m[1])) for m in re.finditer(rf"\b{name}:\s+({COUNT})\s+recommendations?\b", text, re.I)]
+    found += [(m[0], _number(m[1])) for m in re.finditer(rf"\b({COUNT})\s+recommendations?\s+(?:in|from|of)\s+"
+                                                         rf"{name}\b", text, re.I)]
+    found += [(m[0], _number(m[1])) for m in re.finditer(rf"\b({COUNT})\s+in\s+{name}\b", text, re.I)
+              if "recommendations" in text[max(0, m.start() - 200):m.start()].split(". ")[-1]]
+    return found
 
 
 def _reader_text(soup: BeautifulSoup) -> BeautifulSoup | None:
@@ -167,8 +239,9 @@ def _repeated(texts: list[str]) -> list[str]:
     return repeated
 
 
-def check_site(site: Path, sources: int | None = None, texts: dict[str, str] | None = None) -> list[str]:
-    """Every problem with a built site, each naming the page; with ``sources``, also counts of them in prose."""
+def check_site(site: Path, counts: BookCounts | None = None, texts: dict[str, str] | None = None) -> list[str]:
+    """Every problem with a built site, each naming the page; with ``counts``, also counts in prose that
+    disagree with the data; with ``texts``, text styled as a source's words that no source prints."""
     problems: list[str] = []
     ids: dict[Path, set[str]] = {}
     soups = {}
@@ -199,8 +272,8 @@ def check_site(site: Path, sources: int | None = None, texts: dict[str, str] | N
                     ids[target] = {el["id"] for el in _soup(target).select("[id]")}
                 if unquote(parts.fragment) not in ids[target]:
                     problems.append(f"{name}: link {href!r} points to a missing anchor")
-        if sources is not None:
-            problems += [f"{name}: {stale}" for stale in stale_counts(_soup(page), sources)]
+        if counts is not None:
+            problems += [f"{name}: {stale}" for stale in stale_counts(soup, counts)]
         problems += [f"{name}: {fault}" for fault in rendering_faults(soup)]
         if page.name not in FOR_ANALYSTS:
             problems += [f"{name}: {fault}" for fault in internal_names(soup)]
