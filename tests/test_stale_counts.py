@@ -26,6 +26,7 @@ CASES = {
     "recommendations_heading": ["“OIG-17-51: five recommendations” but OIG-17-51 makes 6 recommendation(s)"],
     "recommendations_list": ["“five in OIG-17-51” but OIG-17-51 makes 6 recommendation(s)",
                              "“four in OIG-20-13” but OIG-20-13 makes 3 recommendation(s)"],
+    "recommendations_made": ["“OIG-20-13 made four recommendations” but OIG-20-13 makes 3 recommendation(s)"],
     "fiscal_years_heading": ["“FY 2017 to FY 2020” but the book covers FY 2018 to FY 2020"],
     "fiscal_years_prose": ["“FY2017–FY2020” but the book covers FY 2018 to FY 2020"],
 }

@@ -149,10 +149,12 @@ def stale_counts(soup: BeautifulSoup, counts: BookCounts) -> list[str]:
 
 
 def _recommendation_counts(text: str, document: str) -> list[tuple[str, int]]:
-    """Each count of a report's recommendations the text states: "OIG-17-51: five recommendations",
-    "five recommendations in OIG-17-51", or "OIG made recommendations: five in OIG-17-51"."""
+    """Each count of a report's recommendations the text states: "OIG-17-51: five recommendations", "OIG's report
+    OIG-17-51 made five recommendations", "five recommendations in OIG-17-51", or "OIG made recommendations: five
+    in OIG-17-51"."""
     name = re.escape(document)
-    found = [(m[0], _number(m[1])) for m in re.finditer(rf"\b{name}:\s+({COUNT})\s+recommendations?\b", text, re.I)]
+    found = [(m[0], _number(m[1])) for m in re.finditer(rf"\b{name}(?::|\s+made)\s+({COUNT})\s+recommendations?\b",
+                                                        text, re.I)]
     found += [(m[0], _number(m[1])) for m in re.finditer(rf"\b({COUNT})\s+recommendations?\s+(?:in|from|of)\s+"
                                                          rf"{name}\b", text, re.I)]
     found += [(m[0], _number(m[1])) for m in re.finditer(rf"\b({COUNT})\s+in\s+{name}\b", text, re.I)
