@@ -11,6 +11,7 @@ catalog (catalog.py), findings and structure (documents.py), coverage (coverage.
 from __future__ import annotations
 
 import functools
+import sys
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -140,11 +141,27 @@ def _load_vocabulary(path: Path, col: Collector) -> Vocabulary | None:
 def book() -> Book:
     """The validated data of this project (paths.ROOT, or ICEBOOK_ROOT), read-tracked. Loaded once, and again
     whenever a file under data/ is added, removed or changed (its size or modification time), so a kernel sees
-    an edit to the data without a restart."""
-    return _loaded(DATA_DIR, data_stamp(DATA_DIR))
+    an edit to the data without a restart. In a kernel the files are looked at once per cell run, however
+    often the cell calls book(); elsewhere at every call."""
+    turn = _kernel_turn()
+    stamp = data_stamp(DATA_DIR) if turn is None else _stamp_in_turn(DATA_DIR, turn)
+    return _loaded(DATA_DIR, stamp)
+
+
+def _kernel_turn() -> int | None:
+    """The number of the cell run an IPython kernel is in, or None outside a kernel."""
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    return getattr(shell, "execution_count", None)
 
 
 @functools.lru_cache(maxsize=1)
-def _loaded(data_dir: Path, stamp: tuple) -> Book:
+def _stamp_in_turn(data_dir: Path, turn: int) -> frozenset:
+    """The data files' stamp as taken in this cell run: one scan however many times the cell calls book()."""
+    return data_stamp(data_dir)
+
+
+@functools.lru_cache(maxsize=1)
+def _loaded(data_dir: Path, stamp: frozenset) -> Book:
     """The data as loaded for one state of its files (``stamp``), kept until the files change."""
     return Tracked(load(data_dir))  # type: ignore[return-value]
