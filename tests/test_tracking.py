@@ -1,5 +1,6 @@
 """Read-tracking: reading a field of the book, or calling a method that reads one, logs the field's data groups
-once each, to the file the build names in ICEBOOK_READS_LOG."""
+once each, to the file the build names in ICEBOOK_READS_LOG; the record accessors log the records they read
+(lineage.py), and a field read whole reads every record of it."""
 
 from __future__ import annotations
 
@@ -7,8 +8,13 @@ import dataclasses
 from pathlib import Path
 
 from icebook import data, tracking
+from icebook.lineage import parse_log
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
+
+
+def groups(log: Path) -> list[str]:
+    return [line for line in log.read_text().split("\n") if line and not line.startswith("{")]
 
 
 def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypatch):
@@ -16,9 +22,9 @@ def test_reading_a_field_or_calling_a_method_logs_its_groups(tmp_path, monkeypat
     monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
     tracked = tracking.Tracked(data.load(GOOD))
     tracked.fact("sample-arrests")  # a method reads facts through the wrapper
-    assert log.read_text().split() == ["facts", "sources"]
+    assert groups(log) == ["facts", "sources"]
     assert not tracked.audit.empty
-    assert log.read_text().split() == ["facts", "sources", "claims", "derived"]
+    assert groups(log) == ["facts", "sources", "claims", "derived"]
 
 
 def test_each_field_logs_the_groups_its_declaration_names(tmp_path, monkeypatch):
@@ -32,4 +38,32 @@ def test_each_field_logs_the_groups_its_declaration_names(tmp_path, monkeypatch)
     shelf = tracking.Tracked(Shelf(books=[1]))
     assert shelf.plain == 0 and not log.exists()
     assert shelf.books == [1] and shelf.books == [1]
-    assert log.read_text().split() == ["sources", "facts"]
+    assert groups(log) == ["sources", "facts"]
+    assert parse_log(log.read_text().splitlines())["records"]["facts"]["all"]  # read whole: every fact
+
+
+def test_record_accessors_log_the_records_they_read_not_the_whole_group(tmp_path, monkeypatch):
+    log = tmp_path / "reads"
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
+    tracked = tracking.Tracked(data.load(GOOD))
+    assert tracked.fact("sample-officers")["metric"] == "ero_officers"
+    assert not tracked.has_fact("no-such-fact")
+    assert list(tracked.facts_where(component="HSI").index) == ["sample-seizures", "sample-seizure-value"]
+    assert tracked.fact_ids_where(metric=["ero_cases"]) == ["sample-cases"]
+    assert tracked.derived_figure("sample-at-large-arrests")["value"] > 0
+    assert tracked.metric("ero_cases").label
+    reads = parse_log(log.read_text().splitlines())
+    assert reads["records"]["facts"] == {
+        "all": False, "ids": ["no-such-fact", "sample-officers"],
+        "where": [[{"component": ["HSI"]}, True], [{"metric": ["ero_cases"]}, False]]}
+    assert reads["records"]["derived"] == {"all": False, "ids": ["sample-at-large-arrests"], "where": []}
+    assert reads["records"]["measures"] == {"all": False, "ids": ["metric:ero_cases"], "where": []}
+    tracked.derived.iterrows()  # the whole table: every derived figure
+    assert parse_log(log.read_text().splitlines())["records"]["derived"]["all"]
+
+
+def test_facts_where_any_keeps_the_books_order(tmp_path, monkeypatch):
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(tmp_path / "reads"))
+    tracked = tracking.Tracked(data.load(GOOD))
+    chosen = tracked.facts_where_any({"metric": "ero_cases"}, {"component": "HSI"}, {"id": {"prefix": "sample-arr"}})
+    assert list(chosen.index) == ["sample-arrests", "sample-seizures", "sample-seizure-value", "sample-cases"]

@@ -32,6 +32,7 @@ import time
 from pathlib import Path
 
 from .errors import BuildError, ParameterError
+from .lineage import Records, lineage_entry, parse_log, why_stale
 from .lock import BuildLock
 from .params import (
     CHAPTERS,
@@ -234,9 +235,11 @@ class _Progress:
             self.bar.close()
 
 
-def _finish(job: Job, tmp: Path, log: Path, key: str) -> tuple[dict | None, str | None]:
-    """Check and keep one executed page: its manifest entry, or the failure."""
-    read = sorted(set(log.read_text().split())) if log.exists() else []
+def _finish(job: Job, tmp: Path, log: Path, key: str, records: Records | None) -> tuple[dict | None, str | None]:
+    """Check and keep one executed page: its manifest entry (with what it read, for lineage.py), or the
+    failure."""
+    reads = parse_log(log.read_text().splitlines() if log.exists() else [])
+    read = reads["groups"]
     log.unlink(missing_ok=True)
     undeclared = sorted(set(read) - set(job.reads))
     if undeclared:
@@ -247,8 +250,42 @@ def _finish(job: Job, tmp: Path, log: Path, key: str) -> tuple[dict | None, str 
     _clean_notebook(tmp)
     output = tmp.with_name(f"{job.page}.ipynb")
     tmp.replace(output)  # written whole to a temporary file, then renamed into place
-    return {"key": key, "chapter": job.chapter, "parameters": job.parameters, "reads": read,
-            "output": _file_sha(output)}, None
+    entry = {"key": key, "chapter": job.chapter, "parameters": job.parameters, "reads": read,
+             "output": _file_sha(output)}
+    if records is not None:
+        entry["lineage"] = lineage_entry(job.notebook, job.parameters, job.reads, reads, records)
+    return entry, None
+
+
+def _current_records(records: list) -> Records:
+    """Today's records, hashed once per build (loading the validated data if no one has yet)."""
+    if not records:
+        from .data import book
+
+        records.append(Records(book()._data))
+    return records[0]
+
+
+def _to_run(jobs: list[Job], out_dir: Path, manifest: dict, keys: dict[str, str], records: list | None,
+            say: list[str]) -> list[Job]:
+    """The pages to run: those whose inputs changed. A page whose data files changed is kept when none
+    of the records it read did (lineage.py); its manifest entry then takes the new key."""
+    todo = []
+    for job in jobs:
+        entry = manifest.get(job.page)
+        if _executed_ok(out_dir, job.page, entry, keys[job.page]):
+            continue
+        if records is None or not isinstance(entry, dict) or "lineage" not in entry:
+            todo.append(job)
+            continue
+        reason = (why_stale(entry["lineage"], job.notebook, job.parameters, job.reads, _current_records(records))
+                  if _executed_ok(out_dir, job.page, entry, entry.get("key"), quiet=True) else "its output is missing")
+        if reason is None:
+            manifest[job.page] = {**entry, "key": keys[job.page]}
+        else:
+            say.append(f"re-running {job.page}: {reason}")
+            todo.append(job)
+    return todo
 
 
 def _start(job: Job, out_dir: Path, cell_timeout: int) -> tuple[Job, list[Path], Worker]:
@@ -266,7 +303,13 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(manifest_path) if manifest_path else {}
     keys = {job.page: job_key(job) for job in jobs}
-    todo = [j for j in jobs if not _executed_ok(out_dir, j.page, manifest.get(j.page), keys[j.page])]
+    records: list | None = [] if manifest_path else None
+    reasons: list[str] = []
+    todo = _to_run(jobs, out_dir, manifest, keys, records, reasons)
+    if manifest_path and len(todo) < len(jobs):
+        _write_json(manifest_path, manifest)
+    for line in reasons:
+        print(line, file=sys.stderr, flush=True)
     failures, start = [], time.perf_counter()
     if todo:
         bar, waiting, running = _Progress(len(todo), cell_timeout), list(todo), {}
@@ -286,7 +329,9 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                     worker.stop()
                     status.unlink(missing_ok=True)
                     ok, value = outcome
-                    entry, failure = _finish(job, tmp, log, keys[page]) if ok else (None, _failure_message(job, value))
+                    entry, failure = (_finish(job, tmp, log, keys[page],
+                                              None if records is None else _current_records(records))
+                                      if ok else (None, _failure_message(job, value)))
                     tmp.unlink(missing_ok=True)
                     log.unlink(missing_ok=True)
                     if failure:

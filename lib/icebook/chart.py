@@ -113,7 +113,7 @@ def why_not_a_chart(marks: pd.DataFrame) -> str | None:
     """Why these marks make no honest bar chart (the reason a table is shown instead), or None."""
     if missing := [c for c in MARK_COLUMNS if c not in marks]:
         return f"marks lack column(s) {', '.join(missing)}"
-    units = sorted(set(book().facts.loc[marks["fact"], "unit"]))
+    units = sorted(set(book().facts_of(list(marks["fact"]))["unit"]))
     if len(units) > 1:
         return f"its marks mix units ({', '.join(units)}); a chart shows one unit"
     kinds = sorted(set(marks["counts"]))
@@ -203,7 +203,7 @@ def _period(text: str) -> Markup:
 def note_lines(chart: Chart) -> list[str | Markup]:
     """What a reader must know to read the marks: the caller's notes, then what the drawn facts say of
     themselves (partial years, rounding, qualifiers, OCR, self-reported figures)."""
-    drawn = book().facts.loc[chart.marks["fact"]]
+    drawn = book().facts_of(list(chart.marks["fact"]))
     sources = book().sources
     notes = list(chart.notes)
     partial = sorted(set(drawn.loc[drawn["period_type"] == "partial_fiscal_year", "period"]))
@@ -278,13 +278,12 @@ def _picture_spec(chart: Chart) -> dict:
 
 def _rows_csv(chart: Chart) -> str:
     """The rows drawn, each with its fact id, source, locator and verbatim quote."""
-    facts = book().facts
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["panel", "bar", "value", "as_printed", "unit", "counts", "fact_id", "source", "locator",
                      "quote"])
     for _, mark in chart.marks.iterrows():
-        row = facts.loc[mark["fact"]]
+        row = book().fact(mark["fact"])
         writer.writerow([mark.get("panel", ""), mark["bar"], f"{float(mark['value']):g}", mark["printed"],
                          row["unit"], mark["counts"], mark["fact"], row["source"], row["locator"], row["quote"]])
     return out.getvalue()

@@ -26,6 +26,7 @@ from .derive import derive_figures
 from .documents import load_findings, load_structure, review_detections
 from .errors import DataError
 from .facts import as_of_fiscal_year, check_facts, check_pages, read_fact_files, source_qualifiers
+from .lineage import matches, normal_where
 from .params import DATA_GROUPS
 from .paths import DATA_DIR
 from .prose import check_fact_prose, check_record_prose
@@ -79,6 +80,39 @@ class Book:
         if derived_id not in self.derived.index:
             raise KeyError(f"no derived figure with id {derived_id!r} in {self.data_dir}/derived.yaml")
         return self.derived.loc[derived_id]
+
+    # Record accessors: a page that reads records through these is re-run only when those records change
+    # (the build's read-tracking notes each id or selection; lineage.py). Reading a field whole reads all of it.
+
+    def has_fact(self, fact_id: str) -> bool:
+        return fact_id in self.facts.index
+
+    def has_derived(self, derived_id: str) -> bool:
+        return derived_id in self.derived.index
+
+    def facts_of(self, fact_ids: list[str]) -> pd.DataFrame:
+        """These facts, in this order."""
+        return self.facts.loc[list(fact_ids)]
+
+    def facts_where(self, **where: Any) -> pd.DataFrame:
+        """The facts whose columns hold these values: a value, a list of values (any of them) or
+        ``{"prefix": text}`` (a column starting with it), e.g. ``facts_where(metric=["ero_removals"])``."""
+        return self.facts.loc[matches(self.facts, normal_where(where))]
+
+    def facts_where_any(self, *selections: dict[str, Any]) -> pd.DataFrame:
+        """The facts any of these selections (each as ``facts_where`` takes it) matches, in the book's order."""
+        chosen = set().union(*(matches(self.facts, normal_where(where)) for where in selections))
+        return self.facts[self.facts.index.isin(chosen)]
+
+    def fact_ids_where(self, **where: Any) -> list[str]:
+        """Only the ids of the facts ``facts_where`` would give (for a count: their contents are not read)."""
+        return list(matches(self.facts, normal_where(where)))
+
+    def metric(self, metric_id: str) -> Metric:
+        return self.metrics[metric_id]
+
+    def finding(self, report: str) -> dict:
+        return self.findings[report]
 
 
 def load(data_dir: Path | str = DATA_DIR) -> Book:

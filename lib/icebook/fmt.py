@@ -27,7 +27,7 @@ QUALIFIER_NOTES = {"rounded_hundred": "rounded to the nearest hundred by the sou
 def metric_label(metric: str, component: str = "") -> str:
     """What a fact measures, in the plain words the metrics catalog gives it (``component`` is accepted for
     callers that name the page's component; the catalog's label already reads well on any page)."""
-    return book().metrics[metric].label
+    return book().metric(metric).label
 
 
 def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
@@ -188,7 +188,7 @@ def derived(derived_id: str) -> Markup:
 
 def ref(ref_id: str) -> Markup:
     """A fact or a derived figure, whichever the id names."""
-    return fact(ref_id) if ref_id in book().facts.index else derived(ref_id)
+    return fact(ref_id) if book().has_fact(ref_id) else derived(ref_id)
 
 
 def prose(template: str) -> Markup:
@@ -208,7 +208,7 @@ def plain(template: str) -> str:
 
 
 def _ref_text(ref_id: str) -> str:
-    if ref_id in book().facts.index:
+    if book().has_fact(ref_id):
         return fact_text(ref_id)
     return _derived_text(book().derived_figure(ref_id))
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+import pandas as pd
 from markupsafe import Markup
 
 from .compare import Change, baseline_changes, caveat_applies
@@ -63,11 +64,11 @@ def _speakers(data, source_ids: list[str]) -> Markup:
 
 
 def _source_of(data, fact_id: str) -> str:
-    return data.sources[data.facts.at[fact_id, "source"]].short_name
+    return data.sources[data.fact(fact_id)["source"]].short_name
 
 
 def _year(data, fact_id: str) -> int:
-    return int(data.facts.at[fact_id, "as_of_fiscal_year"])
+    return int(data.fact(fact_id)["as_of_fiscal_year"])
 
 
 def _unit_note(measure: Measure) -> str:
@@ -92,21 +93,27 @@ def _measure(data, measure_id: str) -> Measure:
 def stated_changes(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS,
                    baseline_year: int = BASELINE_YEAR) -> list[Change]:
     """The changes from the baseline that the qualifiers allow the book to state."""
-    return [c for c in baseline_changes(data.facts, measure, fiscal_years, baseline_year) if c.value is not None]
+    changes = baseline_changes(measure_facts(data, measure), measure, fiscal_years, baseline_year)
+    return [c for c in changes if c.value is not None]
 
 
 def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
     """"DHS and ICE reported <measure>: <base> in FY 2017 (…) and <later> in FY 2020 (…), a change of <bounded %>."""
-    sources = [data.facts.at[i, "source"] for c in changes for i in (c.base, c.later)]
+    sources = [data.fact(i)["source"] for c in changes for i in (c.base, c.later)]
     several = len({c.series for c in changes}) > 1 or measure.series[0].metric != changes[0].series
     return Markup("{} reported {}{}: {}.").format(
         _speakers(data, sources), _lower_first(measure.label), _unit_note(measure),
         Markup("; ").join(_change_phrase(data, c, several) for c in changes))
 
 
+def measure_facts(data, measure: Measure) -> pd.DataFrame:
+    """The facts of a measure's series (read by selection: a fact added to one of them re-runs the page)."""
+    return data.facts_where(metric=[s.metric for s in measure.series])
+
+
 def comparable_years(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS) -> dict[str, list[int]]:
     """For each series that may be compared, the chosen fiscal years the sources give it for."""
-    facts = data.facts
+    facts = measure_facts(data, measure)
     years = {}
     for series in measure.series:
         if series.comparable == "no":
@@ -137,7 +144,7 @@ def why_no_change(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEARS
         return "single", shown
     if not any(baseline_year in y for y in years.values()):
         return "no_baseline", shown
-    changes = baseline_changes(data.facts, measure, fiscal_years, baseline_year)
+    changes = baseline_changes(measure_facts(data, measure), measure, fiscal_years, baseline_year)
     return ("blocked" if any(c.blocked for c in changes) else "bounded"), shown
 
 
@@ -247,12 +254,12 @@ def _organisation_findings(data) -> list[KeyFinding]:
 
 def _size_parts(data) -> list[Markup]:
     """ICE's own latest figure for each workforce and budget measure ("ICE workforce: 21,000 (…)")."""
-    facts = data.facts
     parts = []
     for measure in data.measures:
         if measure.theme != "Workforce and budget":
             continue
         metrics = [s.metric for s in measure.series if s.comparable != "no"]
+        facts = data.facts_where(metric=metrics)
         kinds = facts["source"].map(lambda s: data.sources[s].kind)
         own = facts[facts["metric"].isin(metrics) & (kinds == "annual_report")].sort_values("as_of_fiscal_year")
         if own.empty:
@@ -361,11 +368,10 @@ def limits(data) -> list[tuple[str, Markup]]:
 
 def _partial_years(data) -> list[Markup]:
     """Each measure a source gives for part of a fiscal year only, with the period it covers."""
-    facts = data.facts
     found = []
     for measure in data.measures:
         metrics = [s.metric for s in measure.series]
-        part = facts[facts["metric"].isin(metrics) & (facts["period_type"] == "partial_fiscal_year")]
+        part = data.facts_where(metric=metrics, period_type="partial_fiscal_year")
         for (source, period), _ in part.groupby(["source", "period"], sort=False):
             found.append(Markup("{} in the {} ({})").format(_measure_link(measure), data.sources[source].short_name,
                                                             period))

@@ -1,14 +1,24 @@
-"""Read-tracking: which data groups a chapter reads, for the build's dependency check."""
+"""Read-tracking: which data groups, and which records of them, a chapter reads, for the build's
+dependency check (groups) and its choice of pages to re-run (records; lineage.py)."""
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import fields
 from typing import Any
 
+import pandas as pd
+
+from .lineage import RECORD_GROUPS, normal_where
+
+# The record groups a field of Book gives whole, where it is narrower than the groups it is made from: the
+# derived figures are made from facts, but a derived figure implies its own input facts (lineage.py).
+WHOLE = {"derived": ("derived",)}
+
 
 class Tracked:
-    """A Book that notes which data groups are read, for the build's dependency check.
+    """A Book that notes which data groups and records are read, for the build's dependency check.
 
     When the build runs a chapter it sets ICEBOOK_READS_LOG; each group read is
     appended to that file, and the build fails a chapter that read a group its
@@ -16,6 +26,9 @@ class Tracked:
     groups of each field come from the wrapped dataclass's own declaration (``reads(...)``
     in its field metadata); a method of it runs against this wrapper, so the fields it
     reads are noted too.
+
+    Records: a field read whole (``data.facts``) reads every record of its record groups (facts, derived
+    figures, measures, findings); the accessors below read only the records they name, and log them.
     """
 
     def __init__(self, data: Any):
@@ -23,15 +36,76 @@ class Tracked:
         self._groups: dict[str, tuple[str, ...]] = {f.name: f.metadata["reads"] for f in fields(data)}
         self._logged: set[str] = set()
 
+    def _log(self, line: str) -> None:
+        if line in self._logged:
+            return
+        self._logged.add(line)
+        log = os.environ.get("ICEBOOK_READS_LOG")
+        if log:
+            with open(log, "a", encoding="utf-8") as handle:
+                handle.write(line + "\n")
+
+    def _read(self, name: str, whole: bool = True) -> Any:
+        """A field of the data, its groups noted; read whole, every record of its record groups too."""
+        for group in self._groups[name]:
+            self._log(group)
+        if whole:
+            for group in WHOLE.get(name, set(self._groups[name]) & set(RECORD_GROUPS)):
+                self._log(json.dumps({"group": group, "all": True}))
+        return getattr(self._data, name)
+
+    def _records(self, field: str, group: str, ids: list[str]) -> None:
+        self._read(field, whole=False)
+        for record_id in ids:
+            self._log(json.dumps({"group": group, "id": record_id}))
+
     def __getattr__(self, name: str) -> Any:
         method = getattr(type(self._data), name, None)
         if callable(method):
             return method.__get__(self)
-        for group in self._groups[name]:
-            if group not in self._logged:
-                self._logged.add(group)
-                log = os.environ.get("ICEBOOK_READS_LOG")
-                if log:
-                    with open(log, "a", encoding="utf-8") as handle:
-                        handle.write(group + "\n")
-        return getattr(self._data, name)
+        return self._read(name)
+
+    def fact(self, fact_id: str) -> pd.Series:
+        self._records("facts", "facts", [fact_id])
+        return self._data.fact(fact_id)
+
+    def has_fact(self, fact_id: str) -> bool:
+        self._records("facts", "facts", [fact_id])
+        return self._data.has_fact(fact_id)
+
+    def facts_of(self, fact_ids: list[str]) -> pd.DataFrame:
+        self._records("facts", "facts", [str(i) for i in fact_ids])
+        return self._data.facts_of(fact_ids)
+
+    def _where(self, where: dict[str, Any], content: bool) -> None:
+        self._read("facts", whole=False)
+        self._log(json.dumps({"group": "facts", "where": normal_where(where), "content": content}, sort_keys=True))
+
+    def facts_where(self, **where: Any) -> pd.DataFrame:
+        self._where(where, content=True)
+        return self._data.facts_where(**where)
+
+    def facts_where_any(self, *selections: dict[str, Any]) -> pd.DataFrame:
+        for where in selections:
+            self._where(where, content=True)
+        return self._data.facts_where_any(*selections)
+
+    def fact_ids_where(self, **where: Any) -> list[str]:
+        self._where(where, content=False)
+        return self._data.fact_ids_where(**where)
+
+    def derived_figure(self, derived_id: str) -> pd.Series:
+        self._records("derived", "derived", [derived_id])
+        return self._data.derived_figure(derived_id)
+
+    def has_derived(self, derived_id: str) -> bool:
+        self._records("derived", "derived", [derived_id])
+        return self._data.has_derived(derived_id)
+
+    def metric(self, metric_id: str) -> Any:
+        self._records("metrics", "measures", [f"metric:{metric_id}"])
+        return self._data.metric(metric_id)
+
+    def finding(self, report: str) -> dict:
+        self._records("findings", "findings", [report])
+        return self._data.finding(report)

@@ -1,0 +1,89 @@
+"""Lineage at the level of records (lineage.py): a page's reads are current exactly while every record they
+name, and every selection they made, stays the same; the code a chapter can run is what it imports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import shutil
+from pathlib import Path
+
+import pytest
+
+from icebook import data
+from icebook.lineage import Records, module_closure, parse_log
+
+GOOD = Path(__file__).parent / "fixtures" / "good"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def reads(*lines: str) -> dict:
+    return parse_log(lines)["records"]
+
+
+ONE_FACT = reads('{"group": "facts", "id": "sample-officers"}')
+HSI_FACTS = reads('{"group": "facts", "where": {"component": ["HSI"]}, "content": true}')
+COUNT_OF_CASES = reads('{"group": "facts", "where": {"metric": ["ero_cases"]}, "content": false}')
+DERIVED = reads('{"group": "derived", "id": "sample-at-large-arrests"}')
+ALL_FACTS = reads('{"group": "facts", "all": true}')
+
+
+@pytest.fixture
+def copy(tmp_path: Path) -> Path:
+    shutil.copytree(GOOD, tmp_path / "good")
+    return tmp_path / "good"
+
+
+def edit_facts(root: Path, change) -> None:
+    path = root / "facts" / "sample.csv"
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    change(rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, list(rows[0]), lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(rows)
+    path.write_text(out.getvalue())
+
+
+def changed(before: Records, after: Records, records: dict) -> bool:
+    return before.digest(records) != after.digest(records)
+
+
+def test_a_notes_edit_changes_only_the_reads_that_include_that_fact(copy: Path):
+    before = Records(data.load(copy))
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-seizures").update(notes="Edited."))
+    after = Records(data.load(copy))
+    assert changed(before, after, HSI_FACTS) and changed(before, after, ALL_FACTS)
+    assert not changed(before, after, ONE_FACT)
+    assert not changed(before, after, DERIVED)
+    assert not changed(before, after, reads('{"group": "facts", "where": {"component": ["HSI"]}, "content": false}'))
+
+
+def test_a_derived_figure_implies_its_input_facts(copy: Path):
+    before = Records(data.load(copy))
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-arrests").update(notes="Edited."))
+    after = Records(data.load(copy))
+    assert changed(before, after, DERIVED)  # its value is the same; its input's record is not
+    assert not changed(before, after, HSI_FACTS)
+
+
+def test_an_added_fact_changes_the_selections_it_falls_into(copy: Path):
+    before = Records(data.load(copy))
+
+    def add(rows: list[dict]) -> None:
+        new = dict(next(r for r in rows if r["id"] == "sample-cases"))
+        rows.append(new | {"id": "sample-cases-again"})
+
+    edit_facts(copy, add)
+    after = Records(data.load(copy))
+    assert changed(before, after, COUNT_OF_CASES)  # a count of ero_cases facts now counts one more
+    assert changed(before, after, ALL_FACTS)
+    assert changed(before, after, reads('{"group": "facts", "id": "sample-cases-again"}'))  # was read as absent
+    assert not changed(before, after, HSI_FACTS) and not changed(before, after, ONE_FACT)
+
+
+def test_a_chapter_runs_the_modules_it_imports_and_the_builds_own():
+    organisation = module_closure(ROOT / "chapters" / "organisation.ipynb")
+    assert "diagram" in organisation and "build" in organisation and "data" in organisation
+    assert "diagram" not in module_closure(ROOT / "chapters" / "fact-index.ipynb")
+    assert "keyfindings" in module_closure(ROOT / "chapters" / "home.ipynb")
