@@ -78,7 +78,7 @@ def _unit_note(measure: Measure) -> str:
 def _change_phrase(data, ch: Change, with_counts: bool) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
     counts = Markup("{}, ").format(series.counts) if with_counts else Markup("")
-    sources = {data.facts.at[ch.base, "source"], data.facts.at[ch.later, "source"]}
+    sources = {data.fact(ch.base)["source"], data.fact(ch.later)["source"]}
     caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
     return Markup("{}{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
         counts, fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
