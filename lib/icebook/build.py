@@ -278,8 +278,9 @@ def _to_run(jobs: list[Job], out_dir: Path, manifest: dict, keys: dict[str, str]
         if records is None or not isinstance(entry, dict) or "lineage" not in entry:
             todo.append(job)
             continue
+        whole = _executed_ok(out_dir, job.page, entry, entry.get("key"), quiet=True)
         reason = (why_stale(entry["lineage"], job.notebook, job.parameters, job.reads, _current_records(records))
-                  if _executed_ok(out_dir, job.page, entry, entry.get("key"), quiet=True) else "its output is missing")
+                  if whole else "its executed notebook is missing or damaged")
         if reason is None:
             manifest[job.page] = {**entry, "key": keys[job.page]}
         else:
