@@ -450,6 +450,51 @@ def test_two_clean_builds_give_identical_notebooks_pages_and_downloads(project: 
     assert site_after.keys() == site_before.keys()
 
 
+def _published_files(project: Path) -> dict[str, str]:
+    site = (project / "_build" / "html").resolve()
+    return {str(p.relative_to(site)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+def _add_register_word(project: Path) -> Edit:
+    edit = Edit(project / "data" / "register.yaml")
+    edit.path.write_text(edit.original.decode().replace("title: ", "title: Edited ", 1))
+    return edit
+
+
+def _add_glossary_section(project: Path) -> Edit:
+    edit = Edit(project / "chapters" / "glossary.md")
+    edit.path.write_text(edit.original.decode() + "\n## A section added by the test\n\nIts paragraph.\n")
+    return edit
+
+
+@pytest.mark.parametrize("change", [_add_register_word, _add_glossary_section])
+def test_incremental_sphinx_rebuild_publishes_the_bytes_of_a_clean_build(project: Path, change):
+    """A rebuild over Sphinx's kept environment writes only changed pages, unless what pages show of each other
+    (here a new section in the contents) changed; either way the site is the one a clean build publishes."""
+    assert build(project).returncode == 0  # settle whatever earlier tests left to re-run
+    out = project / "_build" / "stage" / "out" / "_build" / "html"
+    pages = {p: p.stat().st_mtime_ns for p in out.rglob("*.html")}
+    with change(project):
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        written = {str(p.relative_to(out)) for p, mtime in pages.items() if p.stat().st_mtime_ns != mtime}
+        if change is _add_register_word:  # the checking page lists the register; the oversight page does not
+            assert "chapters/pages/checking.html" in written and "chapters/pages/oversight.html" not in written
+            assert len(written) < len(pages) / 2, sorted(written)
+        else:
+            assert written == {str(p.relative_to(out)) for p in pages}
+        incremental = _published_files(project)
+        shutil.rmtree(project / "_build" / "stage")
+        (project / "_build" / "html.json").unlink()
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        assert executed(result)[0] == 0
+        clean = _published_files(project)
+    different = sorted(name for name in incremental.keys() | clean.keys() if incremental.get(name) != clean.get(name))
+    assert not different, f"files the rebuild published that differ from a clean build's: {different}"
+
+
 def readable_site(project: Path, ignore: str = "") -> dict[str, str]:
     """What a reader gets: each page's text (without what matches ``ignore``) and each download's bytes, hashed."""
     from bs4 import BeautifulSoup

@@ -146,14 +146,14 @@ def test_read_only_build_folder_is_one_message_and_the_site_stays(project: Path)
     before = site_digest(project)
     record = project / "_build" / "html.json"
     with Edit(record):
-        record.unlink()  # so the build goes on to write the stage
+        record.unlink()  # so the build goes on to build the site (in the kept stage) and publish it
         subprocess.run(["chattr", "+i", str(project / "_build")], check=True)
         try:
             result = build(project)
         finally:
             subprocess.run(["chattr", "-i", str(project / "_build")], check=True)
     assert result.returncode == 1, result.stderr
-    assert (f"error: cannot write {project / '_build' / 'stage'} (Operation not permitted): is _build/ "
+    assert (f"error: cannot write {project / '_build' / 'html.new'} (Operation not permitted): is _build/ "
             "read-only, or the disk full?\nThe published site was left as it was.") in result.stderr
     assert "Traceback" not in result.stderr
     assert site_digest(project) == before

@@ -6,9 +6,15 @@ Stages, each reading the one before it:
   recording the hash of every input each was run from (its template, parameters,
   the data files it reads, the data module's code). A page is re-run only when
   that hash changes.
-* ``_build/stage/``     a fresh copy of the book's sources with the executed pages,
-  built by jupyter-book with warnings as errors.
-* ``_build/sites/``     the built sites, one folder each; ``_build/html`` is a symbolic link
+* ``_build/stage/``     the book's sources with the executed pages, assembled afresh in
+  ``next/`` and synced into ``src/``, where only files whose bytes changed are rewritten;
+  jupyter-book builds ``src/`` into ``out/`` with warnings as errors, keeping Sphinx's
+  environment there between builds, so a rebuild reads and writes only the changed pages
+  (``sphinx_incremental.py`` keeps that equal to a clean build). When the set of staged
+  files changed, or the last Sphinx run did not finish (``building`` is still there),
+  ``out/`` starts afresh.
+* ``_build/sites/``     the built sites, one folder each: a copy of the stage's output with
+  the footer's build version filled in, checked whole. ``_build/html`` is a symbolic link
   to the published one, swapped in one atomic rename only when the whole build and its
   checks succeeded. The site it replaced is kept beside it, for ``icebook rollback``.
   ``_build/html.json`` records what the site was built from, so a rebuild with nothing
@@ -54,6 +60,8 @@ MANIFEST = EXECUTED / "manifest.json"
 SITE = BUILD / "html"
 SITES = BUILD / "sites"
 SITE_RECORD = BUILD / "html.json"
+STAGE = BUILD / "stage"
+BUILD_VERSION = "<!--icebook:build-version-->"  # in every page's footer until the site is published
 ANALYSIS = BUILD / "analysis"
 LOCK = BUILD / "build.lock"
 WRITE_FAULTS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
@@ -374,17 +382,43 @@ def site_inputs(jobs: list[Job]) -> dict:
             "data_version": data_version(), "commit": _git_commit()}
 
 
-def _stage(jobs: list[Job], record: dict) -> Path:
-    """A fresh copy of the book's sources with the executed pages and the vendored scripts."""
+def _stage(jobs: list[Job]) -> Path:
+    """The book's sources with the executed pages and the vendored scripts, synced into the stage."""
+    _step.now = "staging the book's sources"
+    STAGE.mkdir(exist_ok=True)
+    assembled = STAGE / "next"
+    if assembled.exists():
+        shutil.rmtree(assembled)
+    _assemble(jobs, assembled)
+    unfinished = STAGE / "building"
+    if _sync(assembled, STAGE / "src") or unfinished.exists():
+        shutil.rmtree(STAGE / "out", ignore_errors=True)
+    shutil.rmtree(assembled)
+    return STAGE
+
+
+def _sync(new: Path, src: Path) -> bool:
+    """Make ``src`` hold ``new``'s files, rewriting only those whose bytes differ (a rewritten file
+    gets a new modification time). True when the set of files changed."""
+    wanted = {p.relative_to(new) for p in new.rglob("*") if p.is_file()}
+    present = {p.relative_to(src) for p in src.rglob("*") if p.is_file()} if src.exists() else set()
+    for gone in present - wanted:
+        (src / gone).unlink()
+    for name in wanted:
+        data, target = (new / name).read_bytes(), src / name
+        if name in present and target.read_bytes() == data:
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+    return wanted != present
+
+
+def _assemble(jobs: list[Job], src: Path) -> None:
+    """Write the book's sources into ``src``: its files, the executed pages, vendored scripts, downloads."""
     import yaml
 
     from .sections import split_file
 
-    _step.now = "staging the book's sources"
-    stage = BUILD / "stage"
-    if stage.exists():
-        shutil.rmtree(stage)
-    src = stage / "src"
     (src / "chapters" / "pages").mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, src / name)
@@ -403,9 +437,9 @@ def _stage(jobs: list[Job], record: dict) -> Path:
             raise BuildError(f"{origin} is missing: run `make setup` (npm ci) to install the Vega scripts")
         shutil.copy2(ROOT / origin, vendor / name)
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
-    footer = (f'<p class="build-version">Data version <code>{record["data_version"]}</code> · '
-              f'source commit <code>{record["commit"]}</code></p>')
-    config.setdefault("html", {})["extra_footer"] = footer
+    # Filled in when the site is published, so a new data version does not make Sphinx write every page.
+    config.setdefault("html", {})["extra_footer"] = f'<p class="build-version">{BUILD_VERSION}</p>'
+
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")
     write_bibliography(src / "references.bib")
@@ -413,7 +447,6 @@ def _stage(jobs: list[Job], record: dict) -> Path:
 
     for job in jobs:  # each chart's CSV, SVG and PNG travel in its page's notebook
         ship_files(src / "chapters" / "pages" / f"{job.page}.ipynb", src / "_static" / "downloads" / "charts")
-    return stage
 
 
 def export_downloads(out: Path) -> None:
@@ -432,12 +465,17 @@ def write_bibliography(path: Path) -> None:
 
 
 def _jupyter_book(stage: Path) -> Path:
+    """Build the staged book over the environment the last build kept; ``building`` marks a run under way."""
     out = stage / "out"
     cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage / "src"),
            "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going", "-q"]
     _step.now = "building the site with jupyter-book"
+    unfinished = stage / "building"
+    unfinished.touch()
     result = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=subprocess_ends_with_build)
-    if result.returncode != 0:
+    if result.returncode == 0:
+        unfinished.unlink()
+    else:
         log = (result.stdout + result.stderr).strip().splitlines()
         relevant = [line for line in log if "WARNING" in line or "ERROR" in line or "Error" in line]
         raise BuildError("jupyter-book build failed (warnings are errors):\n"
@@ -448,6 +486,25 @@ def _jupyter_book(stage: Path) -> Path:
 def _published() -> Path | None:
     """The folder the published site link points to, if there is one."""
     return SITE.resolve() if SITE.is_symlink() and SITE.exists() else None
+
+
+def _site_copy(built: Path, record: dict) -> Path:
+    """A copy of the built site, its footers naming the data version and source commit."""
+    version = (f'Data version <code>{record["data_version"]}</code> · '
+               f'source commit <code>{record["commit"]}</code>').encode()
+
+    def copy(origin: str, target: str) -> None:
+        if origin.endswith(".html"):
+            Path(target).write_bytes(Path(origin).read_bytes().replace(BUILD_VERSION.encode(), version))
+        else:
+            shutil.copyfile(origin, target)
+
+    _step.now = "copying the built site"
+    new_site = STAGE / "site"
+    if new_site.exists():
+        shutil.rmtree(new_site)
+    shutil.copytree(built, new_site, copy_function=copy)
+    return new_site
 
 
 def _publish(new_site: Path, record: dict) -> None:
@@ -466,10 +523,10 @@ def _publish(new_site: Path, record: dict) -> None:
         SITE.symlink_to(Path("sites") / "earlier")
     previous = _published()
     target = SITES / f"{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}"
-    new_site.rename(target)
     link = BUILD / "html.new"
     link.unlink(missing_ok=True)
-    link.symlink_to(target.relative_to(BUILD))
+    link.symlink_to(target.relative_to(BUILD))  # made first: if _build/ is read-only, nothing has moved
+    new_site.rename(target)
     os.replace(link, SITE)
     _write_json(SITE_RECORD, record)
     keep = {target.name, previous.name if previous else None}  # the new site and the one it replaced
@@ -529,7 +586,7 @@ def _stop(signum: int, frame: object) -> None:
 
 def _os_message(error: OSError) -> str:
     """One line for a failed file operation: which file, and for a write, the likely cause."""
-    where = error.filename or BUILD
+    where = error.filename2 or error.filename or BUILD  # of a rename or link, the path written
     if error.errno in WRITE_FAULTS:
         return (f"cannot write {where} ({error.strerror}): is {BUILD.relative_to(ROOT)}/ read-only, "
                 "or the disk full?")
@@ -590,10 +647,8 @@ def _site(workers: int, cell_timeout: int) -> int:
     _step.now = "validating the data"
     book()  # validate all data before running anything
     summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
-    stage = _stage(job_list, record)
-    new_site = _jupyter_book(stage)
-    _publish(new_site, record)
-    shutil.rmtree(stage, ignore_errors=True)
+    built = _jupyter_book(_stage(job_list))
+    _publish(_site_copy(built, record), record)
     total = time.perf_counter() - start
     print(f"notebooks: {summary['executed']} executed, {summary['reused']} reused "
           f"({summary['seconds']:.1f} s); total {total:.1f} s")

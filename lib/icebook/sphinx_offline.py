@@ -40,10 +40,15 @@ def _drop_thebe(app, pagename, templatename, context, doctree) -> None:
             context[key] = [asset for asset in context[key] if not _is_thebe(asset)]
 
 
+def _note_written(app, pagename, templatename, context, doctree) -> None:
+    app.icebook_written.add(Path(app.builder.get_outfilename(pagename)))
+
+
 def _mend_html(app, exception) -> None:
+    """Mend the pages this build wrote (a rebuild leaves the others, mended before, as they are)."""
     if exception is not None or app.builder.format != "html":
         return
-    for page in Path(app.outdir).rglob("*.html"):
+    for page in sorted(app.icebook_written):
         text = original = page.read_text(encoding="utf-8")
         for old, new in FIXES:
             text = text.replace(old, new)
@@ -53,5 +58,7 @@ def _mend_html(app, exception) -> None:
 
 def setup(app) -> dict:
     app.connect("html-page-context", _drop_thebe, priority=900)
+    app.icebook_written = set()
+    app.connect("html-page-context", _note_written)
     app.connect("build-finished", _mend_html)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
