@@ -45,6 +45,7 @@ validate: $(SETUP)
 bench: $(SETUP)
 	$(PY) bench/bench_data.py
 	$(PY) bench/bench_build.py
+	$(PY) bench/bench_notebook.py
 
 clean:
 	rm -rf _build

@@ -22,6 +22,7 @@ from .audit import audit_claims, check_listed
 from .catalog import check_catalog_use, check_scope, load_catalog
 from .collect import Collector
 from .coverage import check_coverage
+from .datacache import cached
 from .derive import derive_figures
 from .documents import load_findings, load_structure, review_detections
 from .errors import DataError
@@ -197,5 +198,6 @@ def _stamp_in_turn(data_dir: Path, turn: int) -> frozenset:
 
 @functools.lru_cache(maxsize=1)
 def _loaded(data_dir: Path, stamp: frozenset) -> Book:
-    """The data as loaded for one state of its files (``stamp``), kept until the files change."""
-    return Tracked(load(data_dir))  # type: ignore[return-value]
+    """The data as loaded for one state of its files (``stamp``), kept until the files change; from the
+    cache of validated data when a process before loaded the same files (datacache.py)."""
+    return Tracked(cached(data_dir, load))  # type: ignore[return-value]

@@ -1,0 +1,68 @@
+"""The validated data, kept between processes: each page's kernel unpickles it instead of loading and
+validating data/ again (seconds per page, against hundredths).
+
+The cache is one pickle under ``_build/cache/``, named by a hash of everything the loaded data
+depend on: the path and bytes of every file under data/, the bytes of this package's code, and
+the Python and pandas versions. Any change to those gives a new name, so a stale entry is never
+read; the build validates the data first, so its workers find the entry made. Each page still
+runs in its own fresh kernel: only the immutable input is shared. An entry that cannot be read
+is loaded afresh; one that cannot be written (a read-only or full disk) is skipped.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import pickle
+import platform
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .paths import ROOT
+from .versions import data_files
+
+CACHE = ROOT / "_build" / "cache"
+CODE = Path(__file__).resolve().parent
+
+
+def data_key(data_dir: Path) -> str:
+    """The hash of the data's files, the package's code and the versions that read them."""
+    import pandas
+
+    digest = hashlib.sha256(f"{platform.python_version()} pandas {pandas.__version__} {data_dir}".encode())
+    for base, paths in ((data_dir, data_files(data_dir)), (CODE, sorted(CODE.glob("*.py")))):
+        for path in paths:
+            digest.update(str(path.relative_to(base)).encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()[:24]
+
+
+def cached(data_dir: Path, load: Callable[[Path], Any]) -> Any:
+    """``load(data_dir)``, or its result as the last process with the same inputs pickled it."""
+    entry = CACHE / f"book-{data_key(data_dir)}.pickle"
+    try:
+        return pickle.loads(entry.read_bytes())
+    except FileNotFoundError:
+        pass
+    except Exception:  # noqa: BLE001, S110 - a damaged or unreadable entry is loaded afresh and replaced
+        pass
+    value = load(data_dir)
+    _keep(entry, value)
+    return value
+
+
+def _keep(entry: Path, value: Any) -> None:
+    """Write the entry whole (a temporary file renamed into place) and drop the older entries."""
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
+    try:
+        CACHE.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(entry)
+        for old in CACHE.glob("book-*.pickle"):
+            if old != entry:
+                old.unlink(missing_ok=True)
+    except OSError:
+        with contextlib.suppress(OSError):  # no partial entry left behind, if one could be made
+            tmp.unlink()

@@ -1,0 +1,51 @@
+"""The cache of validated data: read instead of loading only for the very same inputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from icebook import datacache
+
+
+@pytest.fixture
+def loads(tmp_path: Path, monkeypatch) -> list[str]:
+    monkeypatch.setattr(datacache, "CACHE", tmp_path / "cache")
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "facts.csv").write_text("id,value\na,1\n")
+    return []
+
+
+def _load(calls: list[str]):
+    def load(data_dir: Path) -> str:
+        calls.append(data_dir.name)
+        return (data_dir / "facts.csv").read_text()
+    return load
+
+
+def test_same_files_are_read_from_the_cache_and_an_edit_loads_again(tmp_path: Path, loads: list[str]):
+    data = tmp_path / "data"
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert loads == ["data"]  # the second process would read the pickle
+    (data / "facts.csv").write_text("id,value\na,2\n")
+    assert datacache.cached(data, _load(loads)) == "id,value\na,2\n"
+    (data / "notes.yaml").write_text("a: note\n")  # a new file is a new version too
+    datacache.cached(data, _load(loads))
+    assert loads == ["data"] * 3
+    assert len(list((tmp_path / "cache").glob("book-*.pickle"))) == 1  # older entries are dropped
+
+
+def test_a_damaged_entry_is_loaded_afresh_and_an_unwritable_cache_is_skipped(tmp_path: Path, loads: list[str]):
+    data = tmp_path / "data"
+    datacache.cached(data, _load(loads))
+    [entry] = (tmp_path / "cache").glob("book-*.pickle")
+    entry.write_bytes(entry.read_bytes()[:5])
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert loads == ["data", "data"]
+    (tmp_path / "cache").rename(tmp_path / "moved")
+    (tmp_path / "cache").write_text("a file where the cache folder should be")
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert loads == ["data"] * 3
