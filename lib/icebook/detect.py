@@ -33,7 +33,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .text import normalise
+from .text import NUMBER_WORDS, normalise
 
 KINDS = {
     "same-number": "Same number, different things",
@@ -48,8 +48,7 @@ STOP = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "
         "its", "their", "that", "which", "those", "these", "this", "is", "are", "was", "were", "be", "has", "had",
         "have", "it", "them", "they", "his", "her", "more", "than", "about", "approximately", "nearly", "over",
         "almost", "including", "total"}
-NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-                "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+COUNTS = {word: n for n, word in enumerate(NUMBER_WORDS) if n}  # "two" -> 2; "no" is not a count
 _JOINERS = {"of", "and", "the", "for", "to", "in"}
 MONTHS = ("January February March April May June July August September October November December").split()
 
@@ -379,7 +378,7 @@ _ANALYSED = re.compile(r"\banaly[sz]ed\b", re.I)
 
 def _count(word: str) -> int | None:
     word = word.lower()
-    return int(word) if word.isdigit() else NUMBER_WORDS.get(word)
+    return int(word) if word.isdigit() else COUNTS.get(word)
 
 
 @functools.lru_cache(maxsize=4096)
