@@ -21,7 +21,8 @@ def evaluate(formula: str, names: dict[str, float]) -> float:
 # Precision follows the inputs: where a qualifier puts the true value against the printed one.
 TRUE_AT_LEAST = {"more_than", "at_least"}  # the true value is at least the figure
 TRUE_AT_MOST = {"nearly", "up_to", "less_than"}  # the true value is at most the figure
-ROUNDED = {"about", "rounded_hundred", "rounded_unit", "range_low", "range_high"}  # the true value is near the figure
+# the true value is near the figure
+ROUNDED = {"about", "rounded_hundred", "rounded", "rounded_unit", "range_low", "range_high"}
 BOUND_QUALIFIER = {"": "exact", "about": "about", "more than": "more_than", "less than": "less_than"}
 # A bound ("more than 2,300") is exact as a threshold, so a figure computed from bounds alone is a true bound
 # however finely it is shown: it is rounded outward to this many significant digits (165.43 gives "less than

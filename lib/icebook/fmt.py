@@ -21,6 +21,7 @@ FACT_INDEX = "fact-index.html"
 QUALIFIER_WORDS = {"more_than": "more than", "about": "about", "nearly": "nearly", "at_least": "at least",
                    "up_to": "up to", "less_than": "less than"}
 QUALIFIER_NOTES = {"rounded_hundred": "rounded to the nearest hundred by the source",
+                   "rounded": "a round figure, read as rounded though the source prints no qualifier word",
                    "range_low": "the low end of a range", "range_high": "the high end of a range"}
 
 
