@@ -11,11 +11,13 @@ from bs4 import BeautifulSoup
 
 from icebook.data import book
 from icebook.keyfindings import (
+    change_sentence,
     key_findings,
     limits,
     measure_takeaway,
     no_change_measures,
     recommendation_counts,
+    stated_changes,
     status_label,
 )
 from icebook.sections import MIME, split_cells
@@ -126,3 +128,13 @@ def test_a_heading_made_from_data_becomes_a_markdown_cell_between_its_outputs():
                                               ({"resolved": True, "open": False}, "resolved and closed")])
 def test_status_label_uses_oigs_two_words(status, expected):
     assert status_label(status) == expected
+
+
+def test_a_change_of_a_part_series_names_it_by_its_label_with_its_scope():
+    # dhs2018 "809 MS-13 arrests, 567 of which were criminal" and ar2020 "337 MS-13 CRIMINAL ARRESTS": the
+    # sentence names the series as the catalog labels it, "criminal" kept, without its long "what it counts" text
+    data = book()
+    gangs = next(m for m in data.measures if m.id == "hsi_gang_arrests")
+    text = BeautifulSoup(str(change_sentence(data, gangs, stated_changes(data, gangs))), "html.parser").get_text()
+    assert "HSI gang-related criminal arrests: HSI criminal arrests of MS-13 members, 567 in FY 2017" in text
+    assert "not another count" not in text

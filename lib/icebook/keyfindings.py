@@ -77,7 +77,9 @@ def _unit_note(measure: Measure) -> str:
 
 def _change_phrase(data, ch: Change, with_counts: bool) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
-    counts = Markup("{}, ").format(series.counts) if with_counts else Markup("")
+    # the series named by its label, which carries the scope its quotes give ("HSI criminal arrests of MS-13
+    # members"); its "what it counts" text explains more than a sentence can carry
+    counts = Markup("{}, ").format(_lower_first(data.metric(series.metric).label)) if with_counts else Markup("")
     sources = {data.fact(ch.base)["source"], data.fact(ch.later)["source"]}
     caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
     return Markup("{}{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
