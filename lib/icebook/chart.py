@@ -378,3 +378,16 @@ def ship_files(notebook: Path, out: Path) -> None:
                 (out / name).write_bytes(base64.b64decode(content))
             output["data"]["text/html"] = FILE_PAYLOAD.sub("", text)
     nbformat.write(nb, notebook)
+
+
+def title_over_panels(label: str, panels: list[str]) -> str:
+    """A measure's label made true of every panel: a word of it that only some panels' headings use ("issued")
+    gives way to each panel's own word in that place ("issued or placed"); otherwise the label as it is."""
+    heads = [re.split(r"[(,]", panel)[0].lower().split() for panel in dict.fromkeys(panels)]
+    common = set.intersection(*(set(head) for head in heads)) if heads else set()
+    own = [[word for word in head if word not in common] for head in heads]
+    if len(own) < 2 or any(len(words) != 1 for words in own):
+        return label
+    return " ".join(" or ".join(dict.fromkeys(words[0] for words in own)) if any([word.lower()] == words
+                                                                                  for words in own) else word
+                    for word in label.split())
