@@ -14,9 +14,10 @@ import altair as alt
 import nbformat
 import pandas as pd
 import pytest
+import vl_convert as vlc
 from markupsafe import Markup
 
-from icebook import book
+from icebook import book, datacache
 from icebook.chart import FILE_PAYLOAD, Chart, change_sentence, colour_only, figure, ship_files, why_not_a_chart
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
@@ -188,3 +189,27 @@ def test_the_comparison_s_detainers_placed_panel_says_placed_on_its_axis():
     titles = {" ".join(v["layer"][0]["encoding"]["x"]["title"]) for v in views(page.read_text(encoding="utf-8"))}
     placed = [t for t in titles if "placed" in t]
     assert placed and all("issued" not in t for t in placed)
+
+
+def test_a_chart_drawn_once_is_not_drawn_again_and_gives_the_same_files(tmp_path: Path, monkeypatch):
+    monkeypatch.setattr(datacache, "CACHE", tmp_path)
+    first = files(figure(chart()))
+    assert sorted(p.suffix for p in (tmp_path / "charts").iterdir()) == [".png", ".svg"]
+
+    def draw_again(*_args, **_kwargs):
+        raise AssertionError("the picture was drawn again")
+
+    monkeypatch.setattr(vlc, "vegalite_to_svg", draw_again)
+    monkeypatch.setattr(vlc, "vegalite_to_png", draw_again)
+    assert files(figure(chart())) == first
+    with pytest.raises(AssertionError, match="drawn again"):  # another picture is another entry
+        figure(chart(title="Another title"))
+
+
+def test_a_cache_that_cannot_be_written_still_draws_the_picture(tmp_path: Path, monkeypatch):
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder would go")
+    monkeypatch.setattr(datacache, "CACHE", blocked)
+    made = files(figure(chart()))
+    assert any(name.endswith(".svg") and content.startswith(b"<svg") for name, content in made.items())
+    assert blocked.read_text() == "a file where the cache folder would go"

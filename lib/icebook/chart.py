@@ -39,6 +39,7 @@ from IPython.display import HTML, display
 from markupsafe import Markup
 
 from .data import book
+from .datacache import kept
 from .escape import json_in_script
 from .fmt import fact, fact_text
 
@@ -315,6 +316,15 @@ def _checked(chart: Chart) -> list[tuple[str, dict]]:
     return views
 
 
+def pictures(picture: dict) -> tuple[bytes, bytes]:
+    """The chart's static SVG and PNG. Drawing them is a page's costliest step, so each is kept in the build's
+    cache under a hash of its spec and the drawing library's versions: a page re-run with the same chart
+    draws nothing."""
+    key = hashlib.sha256(json.dumps([picture, VL_VERSION, vlc.__version__], sort_keys=True).encode()).hexdigest()
+    return (kept(f"charts/{key[:24]}.svg", lambda: vlc.vegalite_to_svg(picture, vl_version=VL_VERSION).encode()),
+            kept(f"charts/{key[:24]}.png", lambda: vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2)))
+
+
 def figure(chart: Chart) -> Markup:
     """The HTML of one chart figure. File names and ids are hashes of the content, so identical builds match."""
     views = _checked(chart)
@@ -322,9 +332,8 @@ def figure(chart: Chart) -> Markup:
     digest = hashlib.sha256(json.dumps([picture, [v for _, v in views]], sort_keys=True).encode()).hexdigest()
     chart_id = "chart-" + digest[:12]
     stem = f"{_slug(chart.title)}-{digest[:8]}"
-    svg = vlc.vegalite_to_svg(picture, vl_version=VL_VERSION)
-    files = {f"{stem}.csv": _rows_csv(chart).encode(), f"{stem}.svg": svg.encode(),
-             f"{stem}.png": vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2)}
+    svg, png = pictures(picture)
+    files = {f"{stem}.csv": _rows_csv(chart).encode(), f"{stem}.svg": svg, f"{stem}.png": png}
     panels = Markup("").join(
         Markup('<div class="chart-panel">{}<div class="chart-live"></div>'
                '<script type="application/json" class="chart-spec">{}</script></div>').format(

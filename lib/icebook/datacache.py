@@ -66,3 +66,24 @@ def _keep(entry: Path, value: Any) -> None:
     except OSError:
         with contextlib.suppress(OSError):  # no partial entry left behind, if one could be made
             tmp.unlink()
+
+
+def kept(name: str, make: Callable[[], bytes]) -> bytes:
+    """The bytes of ``make()``, kept under ``_build/cache/`` as ``name``. The name must be a hash of
+    everything the bytes depend on (content-addressed), so an entry is never stale; one that cannot be
+    written (a read-only or full disk) is skipped."""
+    entry = CACHE / name
+    try:
+        return entry.read_bytes()
+    except OSError:
+        pass
+    content = make()
+    tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
+    try:
+        entry.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(content)
+        tmp.replace(entry)  # whole or not at all: a reader never sees half an entry
+    except OSError:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    return content
