@@ -13,8 +13,8 @@ Stages, each reading the one before it:
   (``sphinx_incremental.py`` keeps that equal to a clean build). When the set of staged
   files changed, or the last Sphinx run did not finish (``building`` is still there),
   ``out/`` starts afresh.
-* ``_build/sites/``     the built sites, one folder each: a copy of the stage's output with
-  the footer's build version filled in, checked whole. ``_build/html`` is a symbolic link
+* ``_build/sites/``     the built sites, one folder each: a copy of the stage's output (checked
+  whole just before) with the footer's build version filled in. ``_build/html`` is a symbolic link
   to the published one, swapped in one atomic rename only when the whole build and its
   checks succeeded. The site it replaced is kept beside it, for ``icebook rollback``.
   ``_build/html.json`` records what the site was built from, so a rebuild with nothing
@@ -507,15 +507,23 @@ def _site_copy(built: Path, record: dict) -> Path:
     return new_site
 
 
-def _publish(new_site: Path, record: dict) -> None:
-    """Make the new site the published one in one atomic step: a symbolic link renamed over the old."""
+def _check(built: Path) -> None:
+    """Check the site as Sphinx wrote it, before _site_copy fills in its footers: a page Sphinx did not change
+    keeps its bytes from build to build, so the checks read its verdict from their cache, where a footer naming
+    the data version would change every page's bytes whenever the data change. What the footer adds (two hashes
+    in <code>, outside the article, no link, id or script) is nothing any check reads."""
     from .checks import book_counts, check_site
     from .data import book
+    from .datacache import CACHE
 
     _step.now = "checking the built site"
-    problems = check_site(new_site, counts=book_counts(book()), texts=book().texts)
+    problems = check_site(built, counts=book_counts(book()), texts=book().texts, cache=CACHE / "site-checks.json")
     if problems:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
+
+
+def _publish(new_site: Path, record: dict) -> None:
+    """Make the new site the published one in one atomic step: a symbolic link renamed over the old."""
     _step.now = "publishing the site"
     SITES.mkdir(exist_ok=True)
     if SITE.exists() and not SITE.is_symlink():  # a site from before sites were versioned
@@ -648,6 +656,7 @@ def _site(workers: int, cell_timeout: int) -> int:
     book()  # validate all data before running anything
     summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
     built = _jupyter_book(_stage(job_list))
+    _check(built)
     _publish(_site_copy(built, record), record)
     total = time.perf_counter() - start
     print(f"notebooks: {summary['executed']} executed, {summary['reused']} reused "
