@@ -33,8 +33,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import altair as alt
+import jsonschema
 import pandas as pd
 import vl_convert as vlc
+from altair.utils.schemapi import SchemaValidationError, debug_mode
 from IPython.display import HTML, display
 from markupsafe import Markup
 
@@ -142,9 +144,9 @@ def _axis_title(chart: Chart, panel: pd.DataFrame) -> str:
     return chart.panel_axes.get(str(panel["panel"].iloc[0]), chart.axis) if "panel" in panel else chart.axis
 
 
-def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
-    """One panel: a bar per mark from zero to its value, labelled with the figure as printed,
-    inside the bar's end when the bar is long and just past it when short, so no label leaves the chart."""
+def _layered(chart: Chart, panel: pd.DataFrame) -> alt.LayerChart:
+    """One panel, as wide as its column: a bar per mark from zero to its value, labelled with the figure as
+    printed, inside the bar's end when the bar is long and just past it when short, so no label leaves the chart."""
     top = _scale_top(chart, panel)
     frame = pd.DataFrame({"label": [_wrapped(b) for b in panel["bar"]], "bar": panel["bar"].astype(str),
                           "value": panel["value"].astype(float), "printed": panel["printed"].astype(str),
@@ -164,9 +166,15 @@ def _panel_spec(chart: Chart, panel: pd.DataFrame, width: int | str) -> dict:
                                                                fill=alt.ExprRef("inkColour"))
     inside = base.transform_filter("datum.inside").mark_text(align="right", baseline="middle", dx=-3,
                                                              fill=alt.ExprRef("onBarColour"))
-    layered = (bars + outside.encode(text="printed:N") + inside.encode(text="printed:N")).properties(
-        width=width, height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
-    spec = layered.to_dict()
+    return (bars + outside.encode(text="printed:N") + inside.encode(text="printed:N")).properties(
+        width="container", height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
+
+
+def _panel_spec(chart: Chart, panel: pd.DataFrame) -> dict:
+    """One panel's Vega-Lite spec, as wide as its column (the picture's differs only in its width). Made with
+    Altair's checks off, part by part and whole: the finished spec is checked once, in :func:`_schema_checked`."""
+    with debug_mode(False):
+        spec = _layered(chart, panel).to_dict(validate=False)
     spec.pop("$schema", None)  # an identifier, not fetched; dropped so no page names another host
     spec["config"] = _config(LIGHT)
     spec["params"] = _colour_params(LIGHT)
@@ -256,12 +264,12 @@ def change_sentence(earlier: str, later: str, comparable: str, blocked: str = ""
         _issuer(first["source"]), same)
 
 
-def _picture_spec(chart: Chart) -> dict:
-    """The downloadable picture: every panel on one scale as drawn, with its title, definition, takeaway,
-    source and notes written into it, so the file stands on its own."""
+def _picture_spec(chart: Chart, panels: list[tuple[str, dict]]) -> dict:
+    """The downloadable picture: every panel (its heading and spec) on one scale as drawn, with its title,
+    definition, takeaway, source and notes written into it, so the file stands on its own."""
     views, datasets = [], {}
-    for heading, panel in _panels(chart.marks):
-        view = _panel_spec(chart, panel, PICTURE_WIDTH)
+    for heading, spec in panels:
+        view = spec | {"width": PICTURE_WIDTH}  # a copy; the width keeps its place among the keys
         view.pop("config")
         view.pop("params")  # set once, for every view
         datasets |= view.pop("datasets")  # a concatenated view may not carry its own
@@ -300,20 +308,44 @@ def _payload(name: str, content: bytes) -> Markup:
 
 
 def _checked(chart: Chart) -> list[tuple[str, dict]]:
-    """The live view of each panel, after refusing what would mislead or leave a reader without a source."""
+    """Each panel's heading and spec, after refusing what would mislead or leave a reader without a source."""
     if not chart.sources:
         raise ValueError(f"chart {chart.title!r} has no source line: name the document(s) its marks come from")
     if reason := why_not_a_chart(chart.marks):
         raise ValueError(f"chart {chart.title!r}: {reason}")
-    views = [(heading, _panel_spec(chart, panel, "container")) for heading, panel in _panels(chart.marks)]
-    for _, view in views:
-        view["description"] = chart.description
-        view["autosize"] = {"type": "fit-x", "contains": "padding"}  # the column's width; a height from the bars
-        view["padding"] = {"left": 2, "top": 4, "right": 20, "bottom": 4}  # room for a tick label at the end
-        if hidden := colour_only(view):
+    panels = [(heading, _panel_spec(chart, panel)) for heading, panel in _panels(chart.marks)]
+    for _, spec in panels:
+        if hidden := colour_only(spec):
             raise ValueError(f"chart {chart.title!r}: {', '.join(sorted(hidden))} shown by colour alone; "
                              "encode it on an axis, a panel or a shape as well")
-    return views
+    return panels
+
+
+def _live_view(chart: Chart, spec: dict) -> dict:
+    """A panel as the page shows it: the column's width, a height from the bars."""
+    return spec | {"description": chart.description, "autosize": {"type": "fit-x", "contains": "padding"},
+                   "padding": {"left": 2, "top": 4, "right": 20, "bottom": 4}}  # room for a tick label at the end
+
+
+def _schema_checked(chart: Chart, specs: dict[str, dict], digest: str) -> None:
+    """Refuse a chart whose specs (by what they draw; ``digest`` is their hash) break the Vega-Lite schema,
+    naming the chart and the spec. A check costs tens of milliseconds a spec, so a chart found valid is recorded
+    in the build's cache under its hash and the Altair and schema versions and not checked again; with no cache
+    to write to, it is checked every time."""
+    key = hashlib.sha256(f"{digest} altair {alt.__version__} vega-lite {alt.SCHEMA_VERSION}".encode()).hexdigest()
+
+    def check() -> bytes:
+        for drawn, spec in specs.items():
+            try:
+                alt.TopLevelSpec.validate(spec)
+            except jsonschema.ValidationError as err:
+                with debug_mode(False):
+                    reason = SchemaValidationError(alt.TopLevelSpec(spec), err)
+                raise ValueError(f"chart {chart.title!r}: the Vega-Lite spec of {drawn} breaks the schema "
+                                 f"({alt.SCHEMA_VERSION}): {reason}") from None
+        return b"valid\n"
+
+    kept(f"chart-specs-valid/{key[:24]}", check)
 
 
 def pictures(picture: dict) -> tuple[bytes, bytes]:
@@ -327,9 +359,12 @@ def pictures(picture: dict) -> tuple[bytes, bytes]:
 
 def figure(chart: Chart) -> Markup:
     """The HTML of one chart figure. File names and ids are hashes of the content, so identical builds match."""
-    views = _checked(chart)
-    picture = _picture_spec(chart)
+    specs = _checked(chart)
+    views = [(heading, _live_view(chart, spec)) for heading, spec in specs]
+    picture = _picture_spec(chart, specs)
     digest = hashlib.sha256(json.dumps([picture, [v for _, v in views]], sort_keys=True).encode()).hexdigest()
+    drawn = {f"its panel {heading!r}" if heading else "its view": view for heading, view in views}
+    _schema_checked(chart, drawn | {"its picture": picture}, digest)
     chart_id = "chart-" + digest[:12]
     stem = f"{_slug(chart.title)}-{digest[:8]}"
     svg, png = pictures(picture)
