@@ -166,7 +166,8 @@ def _layered(chart: Chart, panel: pd.DataFrame) -> alt.LayerChart:
                                                                fill=alt.ExprRef("inkColour"))
     inside = base.transform_filter("datum.inside").mark_text(align="right", baseline="middle", dx=-3,
                                                              fill=alt.ExprRef("onBarColour"))
-    return (bars + outside.encode(text="printed:N") + inside.encode(text="printed:N")).properties(
+    label = alt.Text("printed:N")  # a channel, not a shorthand string Altair would look up in its schema
+    return alt.layer(bars, outside.encode(text=label), inside.encode(text=label)).properties(
         width="container", height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
 
 
