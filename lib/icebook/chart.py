@@ -265,9 +265,9 @@ def change_sentence(earlier: str, later: str, comparable: str, blocked: str = ""
         _issuer(first["source"]), same)
 
 
-def _picture_spec(chart: Chart, panels: list[tuple[str, dict]]) -> dict:
+def _picture_spec(chart: Chart, panels: list[tuple[str, dict]], notes: list[str | Markup]) -> dict:
     """The downloadable picture: every panel (its heading and spec) on one scale as drawn, with its title,
-    definition, takeaway, source and notes written into it, so the file stands on its own."""
+    definition, takeaway, source and notes (:func:`note_lines`) written into it, so the file stands on its own."""
     views, datasets = [], {}
     for heading, spec in panels:
         view = spec | {"width": PICTURE_WIDTH}  # a copy; the width keeps its place among the keys
@@ -278,7 +278,7 @@ def _picture_spec(chart: Chart, panels: list[tuple[str, dict]]) -> dict:
             view["title"] = {"text": textwrap.wrap(heading, TITLE_LINE), "fontSize": 12}
         views.append(view)
     lines = [chart.subtitle] + ([chart.takeaway.striptags()] if chart.takeaway else [])
-    footer = [source_line(chart)] + [f"Note: {Markup(n).striptags()}" for n in note_lines(chart)]
+    footer = [source_line(chart)] + [f"Note: {Markup(n).striptags()}" for n in notes]
     subtitle = [line for text in lines + footer for line in textwrap.wrap(text, TITLE_LINE)]
     return {"vconcat": views, "datasets": datasets, "params": _colour_params(LIGHT), "config": _config(LIGHT),
             "background": "#ffffff", "padding": 12,
@@ -362,7 +362,8 @@ def figure(chart: Chart) -> Markup:
     """The HTML of one chart figure. File names and ids are hashes of the content, so identical builds match."""
     specs = _checked(chart)
     views = [(heading, _live_view(chart, spec)) for heading, spec in specs]
-    picture = _picture_spec(chart, specs)
+    notes = note_lines(chart)
+    picture = _picture_spec(chart, specs, notes)
     digest = hashlib.sha256(json.dumps([picture, [v for _, v in views]], sort_keys=True).encode()).hexdigest()
     drawn = {f"its panel {heading!r}" if heading else "its view": view for heading, view in views}
     _schema_checked(chart, drawn | {"its picture": picture}, digest)
@@ -376,7 +377,6 @@ def figure(chart: Chart) -> Markup:
             Markup('<p class="chart-panel-title">{}</p>').format(heading) if heading else "",
             json_in_script(view, sort_keys=True, separators=(",", ":")))
         for heading, view in views)
-    notes = note_lines(chart)
     links = Markup(" · ").join(Markup('<a href="{}/{}" download>{}</a>').format(FILES_URL, name, label)
                                for name, label in zip(files, ("Data (CSV)", "Picture (SVG)", "Picture (PNG)"),
                                                       strict=True))
