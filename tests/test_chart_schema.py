@@ -108,6 +108,9 @@ def test_a_chart_found_valid_is_not_checked_again_until_its_specs_or_the_version
     monkeypatch.setattr(alt, "__version__", "0.0.0")
     figure(chart())
     assert len(checks) == 12
+    monkeypatch.setattr(charts, "JSONSCHEMA_VERSION", "0.0.0")
+    figure(chart())
+    assert len(checks) == 16
 
 
 def test_a_cache_that_cannot_be_written_checks_every_time_and_still_refuses(tmp_path, pictures, checks, monkeypatch):

@@ -30,6 +30,7 @@ import json
 import re
 import textwrap
 from dataclasses import dataclass, field
+from importlib.metadata import version
 from pathlib import Path
 
 import altair as alt
@@ -46,6 +47,7 @@ from .escape import json_in_script
 from .fmt import fact, fact_text
 
 VL_VERSION = "6.4"
+JSONSCHEMA_VERSION = version("jsonschema")  # the validator behind Altair's schema check
 # From a page in chapters/pages/ to where the build puts each chart's files.
 FILES_URL = "../../_static/downloads/charts"
 FILE_PAYLOAD = re.compile(r'<script type="application/x-icebook-file" data-name="([^"]+)">([A-Za-z0-9+/=]*)</script>')
@@ -331,9 +333,10 @@ def _live_view(chart: Chart, spec: dict) -> dict:
 def _schema_checked(chart: Chart, specs: dict[str, dict], digest: str) -> None:
     """Refuse a chart whose specs (by what they draw; ``digest`` is their hash) break the Vega-Lite schema,
     naming the chart and the spec. A check costs tens of milliseconds a spec, so a chart found valid is recorded
-    in the build's cache under its hash and the Altair and schema versions and not checked again; with no cache
-    to write to, it is checked every time."""
-    key = hashlib.sha256(f"{digest} altair {alt.__version__} vega-lite {alt.SCHEMA_VERSION}".encode()).hexdigest()
+    in the build's cache under its hash and the versions of Altair, its schema and the validator, and not checked
+    again; with no cache to write to, it is checked every time."""
+    key = hashlib.sha256(f"{digest} altair {alt.__version__} vega-lite {alt.SCHEMA_VERSION} "
+                         f"jsonschema {JSONSCHEMA_VERSION}".encode()).hexdigest()
 
     def check() -> bytes:
         for drawn, spec in specs.items():
