@@ -155,7 +155,7 @@ def _layered(chart: Chart, panel: pd.DataFrame) -> alt.LayerChart:
                           "fact": panel["fact"].astype(str)})
     frame["inside"] = frame["value"] >= INSIDE * top
     lines = max(label.count("\n") + 1 for label in frame["label"])
-    base = alt.Chart(frame).encode(
+    base = alt.Chart().encode(  # the data on the layer, once (Altair copies and hashes a layer's own data)
         y=alt.Y("label:N", sort=None, title=None,
                 axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=170, labelPadding=4)),
         x=alt.X("value:Q", title=textwrap.wrap(_axis_title(chart, panel), AXIS_LINE),
@@ -169,8 +169,8 @@ def _layered(chart: Chart, panel: pd.DataFrame) -> alt.LayerChart:
     inside = base.transform_filter("datum.inside").mark_text(align="right", baseline="middle", dx=-3,
                                                              fill=alt.ExprRef("onBarColour"))
     label = alt.Text("printed:N")  # a channel, not a shorthand string Altair would look up in its schema
-    return alt.layer(bars, outside.encode(text=label), inside.encode(text=label)).properties(
-        width="container", height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
+    return alt.layer(bars, outside.encode(text=label), inside.encode(text=label), data=frame, width="container",
+                     height=len(frame) * (13 * lines + 9))  # in pixels: a step height makes Vega-Lite warn
 
 
 def _panel_spec(chart: Chart, panel: pd.DataFrame) -> dict:
