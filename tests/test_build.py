@@ -495,6 +495,26 @@ def test_incremental_sphinx_rebuild_publishes_the_bytes_of_a_clean_build(project
     assert not different, f"files the rebuild published that differ from a clean build's: {different}"
 
 
+@pytest.mark.parametrize("kept_index", ["kept", "damaged"])
+def test_search_index_after_a_word_came_and_went_is_a_clean_builds(project: Path, kept_index):
+    """A rebuild indexes the pages it writes over the last build's index of the others: a word the edit took
+    away again is gone from the index, and a damaged kept index is indexed afresh, as a clean build does."""
+    assert build(project).returncode == 0
+    with _add_register_word(project):
+        assert build(project).returncode == 0
+    kept = project / "_build" / "stage" / "out" / "_build" / ".doctrees" / "icebook-search.pickle"
+    assert kept.is_file()
+    if kept_index == "damaged":
+        kept.write_bytes(b"not a pickle")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    incremental = (project / "_build" / "html" / "searchindex.js").read_bytes()
+    shutil.rmtree(project / "_build" / "stage")
+    (project / "_build" / "html.json").unlink()
+    assert build(project).returncode == 0
+    assert incremental == (project / "_build" / "html" / "searchindex.js").read_bytes()
+
+
 def readable_site(project: Path, ignore: str = "") -> dict[str, str]:
     """What a reader gets: each page's text (without what matches ``ignore``) and each download's bytes, hashed."""
     from bs4 import BeautifulSoup

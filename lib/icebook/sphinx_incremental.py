@@ -13,8 +13,11 @@ writes only the pages it re-read. Two things go stale that way:
 
 The search index: Sphinx reads back the last build's index and updates it for the pages it
 writes, but reading it back loses the other pages' index entries (the glossary's terms) and
-keeps words no page has any more. When there was an index to read back, every page is indexed
-afresh from its resolved doctree, in the order a clean build indexes them.
+keeps words no page has any more. So each build keeps its index unfrozen, every page's words
+and entries, beside the environment (``icebook-search.pickle``); a rebuild takes from it the
+pages it did not write (their output, and so what they show, is what the last build made),
+indexes afresh the pages it wrote, and orders the whole as a clean build does. Without a kept
+index, every page is indexed afresh.
 
 And one more thing differs between a clean build and a rebuild whatever changed: myst-nb copies its
 stylesheet into ``_static/`` only when the build finishes, and Sphinx adds a ``?v=`` checksum to
@@ -24,7 +27,9 @@ written, so every build links it the same way.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import pickle
 import shutil
 from collections.abc import Iterable
 from pathlib import Path
@@ -33,6 +38,8 @@ from typing import Any
 from docutils import nodes
 
 SHARED = "icebook_shared_before"  # app attribute: the shared state before this build's reads
+INDEX_FILE = "icebook-search.pickle"  # beside the environment: the last build's search index, unfrozen
+INDEX_PARTS = ("_titles", "_filenames", "_mapping", "_title_mapping", "_all_titles", "_index_entries")
 
 
 def _content(env: Any, docname: str) -> str:
@@ -87,19 +94,69 @@ def _updated(app: Any, env: Any) -> Iterable[str]:
     return sorted(env.found_docs)
 
 
-def _index_every_page(app: Any) -> list:
-    """(html-collect-pages) Index every page afresh when the build began from a kept index."""
+def _record_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
+    """Note a page resolved for writing: its search entries are made afresh."""
+    app.icebook_resolved = getattr(app, "icebook_resolved", set()) | {docname}
+
+
+def _index_stamp(app: Any) -> tuple:
+    """What a kept index depends on besides the pages: its layout, Sphinx, the search language and options."""
+    import sphinx
+
+    config = app.config
+    return (INDEX_PARTS, sphinx.__version__, app.env.version, config.html_search_language or config.language,
+            sorted(config.html_search_options.items()), config.html_search_scorer)
+
+
+def _kept_pages(app: Any, indexer: Any) -> set[str]:
+    """Fill an empty indexer with the last build's entries of the pages not written in this one; return those pages."""
+    try:
+        with open(Path(app.doctreedir) / INDEX_FILE, "rb") as kept:
+            stamp, docnames, state = pickle.load(kept)
+        if stamp != _index_stamp(app):
+            return set()
+        keep = (docnames & app.env.found_docs) - getattr(app, "icebook_resolved", set())
+        for name in ("_titles", "_filenames", "_all_titles", "_index_entries"):
+            setattr(indexer, name, {doc: value for doc, value in state[name].items() if doc in keep})
+        for name in ("_mapping", "_title_mapping"):
+            words = {word: docs & keep for word, docs in state[name].items()}
+            setattr(indexer, name, {word: docs for word, docs in words.items() if docs})
+    except Exception:  # noqa: BLE001 - a missing, damaged or unreadable kept index: every page is indexed afresh
+        for name in INDEX_PARTS:
+            setattr(indexer, name, {})
+        return set()
+    return keep
+
+
+def _index_pages(app: Any) -> list:
+    """(html-collect-pages) Index the pages written in this build over the last build's index of the others.
+
+    Sphinx's own index is right only when it indexed every page and read back no index. The index is
+    then kept, unfrozen, for the next build.
+    """
     from sphinx.search import IndexBuilder
 
     builder, env, config = app.builder, app.env, app.config
-    if not getattr(app, "icebook_kept_index", False) or getattr(builder, "indexer", None) is None:
+    if getattr(builder, "indexer", None) is None:
         return []
-    builder.indexer = IndexBuilder(env, config.html_search_language or config.language,
-                                   config.html_search_options, config.html_search_scorer)
-    for docname in sorted(env.found_docs):
-        title = env.longtitles.get(docname)
-        builder.index_page(docname, env.get_and_resolve_doctree(docname, builder),
-                           builder.render_partial(title)["title"] if title else "")
+    if getattr(app, "icebook_kept_index", False) or not env.found_docs <= getattr(app, "icebook_resolved", set()):
+        indexer = IndexBuilder(env, config.html_search_language or config.language,
+                               config.html_search_options, config.html_search_scorer)
+        for name in INDEX_PARTS:  # its own dicts, not the environment's, which Sphinx's indexer has fed
+            setattr(indexer, name, {})
+        indexer.lang.stem = functools.cache(indexer.lang.stem)  # one stem per word across the pages
+        kept = _kept_pages(app, indexer)
+        builder.indexer = indexer
+        for docname in sorted(env.found_docs - kept):
+            title = env.longtitles.get(docname)
+            builder.index_page(docname, env.get_and_resolve_doctree(docname, builder),
+                               builder.render_partial(title)["title"] if title else "")
+        indexer._index_entries = dict(sorted(indexer._index_entries.items()))  # a clean build's order of pages
+    state = Path(app.doctreedir) / INDEX_FILE
+    with open(state.with_suffix(".tmp"), "wb") as kept_file:
+        pickle.dump((_index_stamp(app), set(env.found_docs),
+                     {name: getattr(builder.indexer, name) for name in INDEX_PARTS}), kept_file)
+    state.with_suffix(".tmp").replace(state)
     return []
 
 
@@ -117,5 +174,6 @@ def setup(app: Any) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _record_read, priority=900)  # after Sphinx notes dependencies
     app.connect("env-updated", _updated)
-    app.connect("html-collect-pages", _index_every_page)
+    app.connect("doctree-resolved", _record_resolved)
+    app.connect("html-collect-pages", _index_pages)
     return {"parallel_read_safe": False, "parallel_write_safe": True, "env_version": 1}
