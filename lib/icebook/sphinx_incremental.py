@@ -14,10 +14,11 @@ writes only the pages it re-read. Two things go stale that way:
 The search index: Sphinx reads back the last build's index and updates it for the pages it
 writes, but reading it back loses the other pages' index entries (the glossary's terms) and
 keeps words no page has any more. So each build keeps its index unfrozen, every page's words
-and entries, beside the environment (``icebook-search.pickle``); a rebuild takes from it the
-pages it did not write (their output, and so what they show, is what the last build made),
-indexes afresh the pages it wrote, and orders the whole as a clean build does. Without a kept
-index, every page is indexed afresh.
+and entries, beside the environment (``icebook-search.pickle``, with the hash of the
+``searchindex.js`` it wrote); a rebuild takes from it the pages it did not write (their output,
+and so what they show, is what the last build made), indexes afresh the pages it wrote, and
+orders the whole as a clean build does. Without a kept index that matches the output's, every
+page is indexed afresh.
 
 And one more thing differs between a clean build and a rebuild whatever changed: myst-nb copies its
 stylesheet into ``_static/`` only when the build finishes, and Sphinx adds a ``?v=`` checksum to
@@ -108,12 +109,18 @@ def _index_stamp(app: Any) -> tuple:
             sorted(config.html_search_options.items()), config.html_search_scorer)
 
 
+def _published_index(app: Any) -> str:
+    """The hash of the search index in the output, which a kept index must have been frozen into."""
+    index = Path(app.outdir) / app.builder.searchindex_filename
+    return hashlib.sha256(index.read_bytes()).hexdigest() if index.is_file() else ""
+
+
 def _kept_pages(app: Any, indexer: Any) -> set[str]:
     """Fill an empty indexer with the last build's entries of the pages not written in this one; return those pages."""
     try:
         with open(Path(app.doctreedir) / INDEX_FILE, "rb") as kept:
-            stamp, docnames, state = pickle.load(kept)
-        if stamp != _index_stamp(app):
+            stamp, published, docnames, state = pickle.load(kept)
+        if stamp != _index_stamp(app) or published != _published_index(app):
             return set()
         keep = (docnames & app.env.found_docs) - getattr(app, "icebook_resolved", set())
         for name in ("_titles", "_filenames", "_all_titles", "_index_entries"):
@@ -131,8 +138,7 @@ def _kept_pages(app: Any, indexer: Any) -> set[str]:
 def _index_pages(app: Any) -> list:
     """(html-collect-pages) Index the pages written in this build over the last build's index of the others.
 
-    Sphinx's own index is right only when it indexed every page and read back no index. The index is
-    then kept, unfrozen, for the next build.
+    Sphinx's own index is right only when it indexed every page and read back no index.
     """
     from sphinx.search import IndexBuilder
 
@@ -152,12 +158,18 @@ def _index_pages(app: Any) -> list:
             builder.index_page(docname, env.get_and_resolve_doctree(docname, builder),
                                builder.render_partial(title)["title"] if title else "")
         indexer._index_entries = dict(sorted(indexer._index_entries.items()))  # a clean build's order of pages
-    state = Path(app.doctreedir) / INDEX_FILE
-    with open(state.with_suffix(".tmp"), "wb") as kept_file:
-        pickle.dump((_index_stamp(app), set(env.found_docs),
-                     {name: getattr(builder.indexer, name) for name in INDEX_PARTS}), kept_file)
-    state.with_suffix(".tmp").replace(state)
     return []
+
+
+def _keep_index(app: Any, exception: Exception | None) -> None:
+    """(build-finished) Keep the index, unfrozen, for the next build, with the hash of the index it wrote."""
+    if exception is not None or getattr(app.builder, "indexer", None) is None:
+        return
+    state = Path(app.doctreedir) / INDEX_FILE
+    with open(state.with_suffix(".tmp"), "wb") as kept:
+        pickle.dump((_index_stamp(app), _published_index(app), set(app.env.found_docs),
+                     {name: getattr(app.builder.indexer, name) for name in INDEX_PARTS}), kept)
+    state.with_suffix(".tmp").replace(state)
 
 
 def _stylesheet_first(app: Any) -> None:
@@ -176,4 +188,5 @@ def setup(app: Any) -> dict:
     app.connect("env-updated", _updated)
     app.connect("doctree-resolved", _record_resolved)
     app.connect("html-collect-pages", _index_pages)
+    app.connect("build-finished", _keep_index)
     return {"parallel_read_safe": False, "parallel_write_safe": True, "env_version": 1}
