@@ -24,11 +24,19 @@ And one more thing differs between a clean build and a rebuild whatever changed:
 stylesheet into ``_static/`` only when the build finishes, and Sphinx adds a ``?v=`` checksum to
 a page's link only to a stylesheet already there. The stylesheet is copied before any page is
 written, so every build links it the same way.
+
+Last, the process's own cost, whether or not the build is a rebuild: jupyter-book runs Sphinx in a
+fresh process that imports some 1,400 modules before it reads a page, and the garbage collector
+looks through all of them at each full collection and once more as the process exits (about
+0.5 s of a 2.5 s one-page rebuild). They are moved out of its sight (``gc.freeze``) once the
+extensions are loaded, and everything again when the build has finished; what the build makes
+and drops meanwhile is collected as usual.
 """
 
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import pickle
 import shutil
@@ -181,7 +189,13 @@ def _stylesheet_first(app: Any) -> None:
         add_global_html_resources(app, None)
 
 
+def _freeze_heap(app: Any, exception: Exception | None) -> None:
+    """(build-finished) Leave the heap out of the collection Python runs as the process exits."""
+    gc.freeze()
+
+
 def setup(app: Any) -> dict:
+    gc.freeze()  # the modules and extensions loaded so far live as long as the process
     app.connect("builder-inited", _stylesheet_first)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _record_read, priority=900)  # after Sphinx notes dependencies
@@ -189,4 +203,5 @@ def setup(app: Any) -> dict:
     app.connect("doctree-resolved", _record_resolved)
     app.connect("html-collect-pages", _index_pages)
     app.connect("build-finished", _keep_index)
+    app.connect("build-finished", _freeze_heap, priority=900)  # after the index is kept
     return {"parallel_read_safe": False, "parallel_write_safe": True, "env_version": 1}
