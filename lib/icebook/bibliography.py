@@ -9,14 +9,15 @@ so a new source needs no edit outside ``data/``. Entries keep their titles' capi
 from __future__ import annotations
 
 import calendar
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pybtex.database import BibliographyData, Entry, Person
 from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as Unsrt
 from pybtex.style.labels import BaseLabelStyle
 
-from .schema import Source
+if TYPE_CHECKING:  # Sphinx loads this module as an extension; the schema (pydantic) costs it 0.1 s to import
+    from .schema import Source
 
 
 def _entry(source: Source) -> Entry:
