@@ -15,10 +15,11 @@ The search index: Sphinx reads back the last build's index and updates it for th
 writes, but reading it back loses the other pages' index entries (the glossary's terms) and
 keeps words no page has any more. So each build keeps its index unfrozen, every page's words
 and entries, beside the environment (``icebook-search.pickle``, with the hash of the
-``searchindex.js`` it wrote); a rebuild takes from it the pages it did not write (their output,
-and so what they show, is what the last build made), indexes afresh the pages it wrote, and
-orders the whole as a clean build does. Without a kept index that matches the output's, every
-page is indexed afresh.
+``searchindex.js`` it wrote). A rebuild indexes into that kept index: each page it writes loses
+its old entries just before Sphinx indexes it (once, as it is written), the pages it does not
+write keep theirs (their output, and so what they show, is what the last build made), and the
+whole is put in a clean build's order. Without a kept index that matches the output's, every
+page not written is indexed afresh.
 
 And one more thing differs between a clean build and a rebuild whatever changed: myst-nb copies its
 stylesheet into ``_static/`` only when the build finishes, and Sphinx adds a ``?v=`` checksum to
@@ -26,7 +27,7 @@ a page's link only to a stylesheet already there. The stylesheet is copied befor
 written, so every build links it the same way.
 
 Last, the process's own cost, whether or not the build is a rebuild: jupyter-book runs Sphinx in a
-fresh process that imports some 1,400 modules before it reads a page, and the garbage collector
+fresh process that imports some 1,500 modules before it reads a page, and the garbage collector
 looks through all of them at each full collection and once more as the process exits (about
 0.5 s of a 2.5 s one-page rebuild). They are moved out of its sight (``gc.freeze``) once the
 extensions are loaded, and everything again when the build has finished; what the build makes
@@ -103,11 +104,6 @@ def _updated(app: Any, env: Any) -> Iterable[str]:
     return sorted(env.found_docs)
 
 
-def _record_resolved(app: Any, doctree: nodes.document, docname: str) -> None:
-    """Note a page resolved for writing: its search entries are made afresh."""
-    app.icebook_resolved = getattr(app, "icebook_resolved", set()) | {docname}
-
-
 def _index_stamp(app: Any) -> tuple:
     """What a kept index depends on besides the pages: its layout, Sphinx, the search language and options."""
     import sphinx
@@ -123,49 +119,66 @@ def _published_index(app: Any) -> str:
     return hashlib.sha256(index.read_bytes()).hexdigest() if index.is_file() else ""
 
 
-def _kept_pages(app: Any, indexer: Any) -> set[str]:
-    """Fill an empty indexer with the last build's entries of the pages not written in this one; return those pages."""
+def _kept_indexer(app: Any) -> Any:
+    """An indexer holding the last build's entries of the pages there still are, if they were kept for this output."""
+    from sphinx.search import IndexBuilder
+
+    config, found = app.config, app.env.found_docs
+    indexer = IndexBuilder(app.env, config.html_search_language or config.language,
+                           config.html_search_options, config.html_search_scorer)
+    indexer.lang.stem = functools.cache(indexer.lang.stem)  # one stem per word across the pages
     try:
         with open(Path(app.doctreedir) / INDEX_FILE, "rb") as kept:
-            stamp, published, docnames, state = pickle.load(kept)
+            stamp, published, state = pickle.load(kept)
         if stamp != _index_stamp(app) or published != _published_index(app):
-            return set()
-        keep = (docnames & app.env.found_docs) - getattr(app, "icebook_resolved", set())
-        for name in ("_titles", "_filenames", "_all_titles", "_index_entries"):
-            setattr(indexer, name, {doc: value for doc, value in state[name].items() if doc in keep})
-        for name in ("_mapping", "_title_mapping"):
-            words = {word: docs & keep for word, docs in state[name].items()}
-            setattr(indexer, name, {word: docs for word, docs in words.items() if docs})
-    except Exception:  # noqa: BLE001 - a missing, damaged or unreadable kept index: every page is indexed afresh
-        for name in INDEX_PARTS:
-            setattr(indexer, name, {})
-        return set()
-    return keep
+            raise ValueError("kept for another output")
+        parts = {name: {doc: value for doc, value in state[name].items() if doc in found}
+                 for name in ("_titles", "_filenames", "_all_titles", "_index_entries")}
+        parts |= {name: {word: docs & found for word, docs in state[name].items()}
+                  for name in ("_mapping", "_title_mapping")}
+    except Exception:  # noqa: BLE001 - a missing, damaged, unreadable or unmatched kept index: pages indexed afresh
+        parts = {name: {} for name in INDEX_PARTS}
+    for name, part in parts.items():  # its own dicts, not the environment's, which Sphinx's indexer has fed
+        setattr(indexer, name, part)
+    return indexer
+
+
+def _forget_page(app: Any, doctree: nodes.document, docname: str) -> None:
+    """(doctree-resolved) Before Sphinx indexes a page it resolved to write, take the page's last entries out.
+
+    Over a kept index, Sphinx's indexer (read back from the output) gives way to the kept one first.
+    """
+    if not getattr(app, "icebook_kept_index", False) or getattr(app.builder, "indexer", None) is None:
+        return
+    if getattr(app, "icebook_indexer", None) is not app.builder.indexer:
+        app.builder.indexer = app.icebook_indexer = _kept_indexer(app)
+    indexer = app.builder.indexer
+    for name in ("_titles", "_filenames", "_all_titles", "_index_entries"):
+        getattr(indexer, name).pop(docname, None)
+    for name in ("_mapping", "_title_mapping"):
+        for docs in getattr(indexer, name).values():
+            docs.discard(docname)
 
 
 def _index_pages(app: Any) -> list:
-    """(html-collect-pages) Index the pages written in this build over the last build's index of the others.
+    """(html-collect-pages) Complete the index over a kept one as a clean build makes it.
 
-    Sphinx's own index is right only when it indexed every page and read back no index.
+    Pages not in the index (none kept for them, or Sphinx wrote them without indexing them) are indexed
+    now; words no page has any more are dropped, and the pages' index entries put in a clean build's order.
     """
-    from sphinx.search import IndexBuilder
-
-    builder, env, config = app.builder, app.env, app.config
-    if getattr(builder, "indexer", None) is None:
+    builder, env = app.builder, app.env
+    if not getattr(app, "icebook_kept_index", False) or getattr(builder, "indexer", None) is None:
         return []
-    if getattr(app, "icebook_kept_index", False) or not env.found_docs <= getattr(app, "icebook_resolved", set()):
-        indexer = IndexBuilder(env, config.html_search_language or config.language,
-                               config.html_search_options, config.html_search_scorer)
-        for name in INDEX_PARTS:  # its own dicts, not the environment's, which Sphinx's indexer has fed
-            setattr(indexer, name, {})
-        indexer.lang.stem = functools.cache(indexer.lang.stem)  # one stem per word across the pages
-        kept = _kept_pages(app, indexer)
-        builder.indexer = indexer
-        for docname in sorted(env.found_docs - kept):
-            title = env.longtitles.get(docname)
-            builder.index_page(docname, env.get_and_resolve_doctree(docname, builder),
-                               builder.render_partial(title)["title"] if title else "")
-        indexer._index_entries = dict(sorted(indexer._index_entries.items()))  # a clean build's order of pages
+    if getattr(app, "icebook_indexer", None) is not builder.indexer:
+        builder.indexer = app.icebook_indexer = _kept_indexer(app)
+    indexer = builder.indexer
+    for docname in sorted(env.found_docs - indexer._titles.keys()):
+        title = env.longtitles.get(docname)
+        builder.index_page(docname, env.get_and_resolve_doctree(docname, builder),
+                           builder.render_partial(title)["title"] if title else "")
+    for name in ("_mapping", "_title_mapping"):
+        setattr(indexer, name, {word: docs for word, docs in getattr(indexer, name).items() if docs})
+    indexer._index_entries = dict(sorted(indexer._index_entries.items()))
     return []
 
 
@@ -175,7 +188,7 @@ def _keep_index(app: Any, exception: Exception | None) -> None:
         return
     state = Path(app.doctreedir) / INDEX_FILE
     with open(state.with_suffix(".tmp"), "wb") as kept:
-        pickle.dump((_index_stamp(app), _published_index(app), set(app.env.found_docs),
+        pickle.dump((_index_stamp(app), _published_index(app),
                      {name: getattr(app.builder.indexer, name) for name in INDEX_PARTS}), kept)
     state.with_suffix(".tmp").replace(state)
 
@@ -200,7 +213,7 @@ def setup(app: Any) -> dict:
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _record_read, priority=900)  # after Sphinx notes dependencies
     app.connect("env-updated", _updated)
-    app.connect("doctree-resolved", _record_resolved)
+    app.connect("doctree-resolved", _forget_page, priority=900)  # after the handlers that change the doctree
     app.connect("html-collect-pages", _index_pages)
     app.connect("build-finished", _keep_index)
     app.connect("build-finished", _freeze_heap, priority=900)  # after the index is kept
