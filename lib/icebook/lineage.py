@@ -23,16 +23,17 @@ import hashlib
 import json
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from .params import DATA_GROUPS
 from .paths import ROOT
 
+if TYPE_CHECKING:  # pandas is imported where a frame is read: a build with nothing to do never needs it
+    import pandas as pd
+
 RECORD_GROUPS = ("facts", "derived", "measures", "findings")
 # Modules every page depends on whether it imports them or not: they run it and post-process its output.
-BUILD_MODULES = ("build", "running", "params", "paths", "lineage", "tracking")
+BUILD_MODULES = ("build", "running", "warm", "params", "paths", "lineage", "tracking")
 ABSENT = "absent"
 
 Reads = dict[str, Any]  # {"groups": [...], "records": {group: {"all": bool, "ids": [...], "where": [...]}}}
@@ -41,6 +42,8 @@ Reads = dict[str, Any]  # {"groups": [...], "records": {group: {"all": bool, "id
 def matches(frame: pd.DataFrame, where: Mapping[str, Any]) -> pd.Index:
     """The ids of the rows a selection matches: every column's condition holds (a list of values, any of
     which it equals, or ``{"prefix": text}``, which its text starts with)."""
+    import pandas as pd
+
     mask = pd.Series(True, index=frame.index)
     for column, condition in where.items():
         values = frame[column] if column in frame else pd.Series(frame.index, index=frame.index)
