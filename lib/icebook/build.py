@@ -321,6 +321,10 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
         print(line, file=sys.stderr, flush=True)
     failures, start = [], time.perf_counter()
     if todo:
+        from .warm import warm
+
+        _step.now = "importing what the pages' kernels use"
+        warm()  # once here, not once per page: each page's kernel is forked from this process (warm.py)
         bar, waiting, running = _Progress(len(todo), cell_timeout), list(todo), {}
         try:
             while waiting or running:

@@ -183,6 +183,13 @@ def book() -> Book:
     return _loaded(DATA_DIR, stamp)
 
 
+def forget() -> None:
+    """Drop the loaded data and the record of what was read from it: a forked kernel (warm.py) starts as a
+    fresh one would."""
+    _loaded.cache_clear()
+    _stamp_in_turn.cache_clear()
+
+
 def _kernel_turn() -> int | None:
     """The number of the cell run an IPython kernel is in, or None outside a kernel."""
     ipython = sys.modules.get("IPython")

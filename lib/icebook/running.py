@@ -89,6 +89,8 @@ def _engine(status: Path):
     from nbclient.exceptions import CellTimeoutError
     from papermill.engines import NBClientEngine
 
+    from .warm import ForkingKernelManager
+
     class Engine(NBClientEngine):
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, **kwargs):
@@ -105,7 +107,8 @@ def _engine(status: Path):
 
             nb_man.cell_start = cell_start
             try:
-                return super().execute_managed_notebook(nb_man, kernel_name, **kwargs)
+                return super().execute_managed_notebook(nb_man, kernel_name, kernel_manager_class=ForkingKernelManager,
+                                                        **kwargs)
             except CellTimeoutError:
                 cell = current["cell"]
                 raise CellTimeout(cell.number, cell.first_line, kwargs["execution_timeout"]) from None

@@ -1,0 +1,154 @@
+"""Warm kernels: each page's kernel is forked from a build that has already imported what chapters use.
+
+A kernel started the usual way is a new Python process that imports IPython, ipykernel, pandas,
+Altair and this package before the page's first cell runs: about a second and a half per page on
+this machine, paid again for every page. Here the build imports those modules once (``warm``),
+and each page's kernel is a fork of its worker (itself a fork of the build) that then runs
+ipykernel's own application with the connection file jupyter_client wrote. It is a real
+kernel in its own process, driven by papermill and nbclient over ZeroMQ as before: outputs,
+errors, interrupts and time limits are unchanged; only the imports are already done.
+
+Isolation between pages is kept: every kernel is forked from the build, never from another
+page's kernel, so nothing one page does is seen by the next. What the build itself had loaded
+is dropped in the child (the data, and with them the record of what was read), so each page
+loads the data and notes its reads as a fresh kernel would.
+
+jupyter_client launches a kernel through a provisioner; ``ForkingProvisioner`` is its local
+provisioner with the launch replaced by a fork. A kernel spec other than this interpreter's own
+ipykernel is launched the usual way.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import time
+import uuid
+from typing import Any
+
+from jupyter_client.manager import AsyncKernelManager
+from jupyter_client.provisioning import LocalProvisioner
+
+# What chapters import, imported once by the build before its workers fork.
+MODULES = ["IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
+           "icebook.chart", "icebook.fmt", "icebook.compare", "icebook.keyfindings", "icebook.sections",
+           "icebook.diagram", "icebook.audit", "icebook.coverage", "icebook.prose", "icebook.analysis"]
+
+
+def warm() -> None:
+    """Import what every page's kernel would import, so forked kernels start with it done."""
+    import importlib
+
+    for name in MODULES:
+        importlib.import_module(name)
+
+
+class ForkedProcess:
+    """The part of ``subprocess.Popen`` jupyter_client uses, for a process made with ``os.fork``."""
+
+    stdin = stdout = stderr = None
+
+    def __init__(self, pid: int):
+        self.pid, self.returncode = pid, None
+
+    def poll(self) -> int | None:
+        if self.returncode is None:
+            try:
+                pid, status = os.waitpid(self.pid, os.WNOHANG)
+            except ChildProcessError:
+                self.returncode = 0
+            else:
+                if pid:
+                    self.returncode = os.waitstatus_to_exitcode(status)
+        return self.returncode
+
+    def wait(self, timeout: float | None = None) -> int:
+        end = None if timeout is None else time.monotonic() + timeout
+        while self.poll() is None:
+            if end is not None and time.monotonic() > end:
+                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+            time.sleep(0.01)
+        return self.returncode
+
+    def send_signal(self, signum: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, signum)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+
+def forkable(cmd: list[str]) -> bool:
+    """True for the command of this interpreter's own ipykernel: ``python -m ipykernel_launcher -f FILE …``."""
+    return (len(cmd) >= 5 and os.path.realpath(cmd[0]) == os.path.realpath(sys.executable)
+            and cmd[1:3] == ["-m", "ipykernel_launcher"] and cmd[3] == "-f")
+
+
+class ForkingProvisioner(LocalProvisioner):
+    """jupyter_client's local provisioner, launching this interpreter's ipykernel by forking."""
+
+    async def launch_kernel(self, cmd: list[str], **kwargs: Any) -> Any:
+        if not forkable(cmd):
+            return await super().launch_kernel(cmd, **kwargs)
+        env = dict(kwargs.get("env") or os.environ)
+        env["JPY_PARENT_PID"] = str(os.getpid())  # ipykernel ends when its worker does, as when launched
+        cwd = str(kwargs.get("cwd") or os.getcwd())
+        parent = os.getpid()
+        pid = os.fork()
+        if pid == 0:
+            _kernel(cmd[3:], env, cwd, parent)  # never returns
+        self.process = ForkedProcess(pid)
+        self.pid, self.pgid, self.cwd = pid, pid, cwd  # the child leads its own session, as Popen's would
+        return self.connection_info
+
+
+class ForkingKernelManager(AsyncKernelManager):
+    """An AsyncKernelManager whose kernels are forked (``ForkingProvisioner``)."""
+
+    async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
+        if self.provisioner is None:
+            self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
+            self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
+                                                  parent=self)
+        return await super()._async_pre_start_kernel(**kw)
+
+
+def _kernel(argv: list[str], env: dict[str, str], cwd: str, parent: int) -> None:
+    """In the forked child: become the kernel ``python -m ipykernel_launcher ARGV`` would start, then exit."""
+    code = 1
+    try:
+        from .running import end_with_parent
+
+        os.setsid()
+        end_with_parent(parent)
+        signal.set_wakeup_fd(-1)
+        asyncio.set_event_loop_policy(None)  # the worker's event loop belongs to the worker
+        quiet = os.open(os.devnull, os.O_RDONLY)
+        os.dup2(quiet, 0)
+        os.close(quiet)
+        os.chdir(cwd)
+        os.environ.clear()
+        os.environ.update(env)
+        sys.argv = [sys.executable, *argv]
+        sys.path[0] = cwd  # as `python -m` puts the working folder first
+        from . import data
+
+        data.forget()
+        from ipykernel.kernelapp import IPKernelApp
+
+        IPKernelApp.launch_instance(argv=argv)
+        code = 0
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else 0
+    except BaseException:  # noqa: BLE001 - the worker sees the kernel die and reports it
+        import traceback
+
+        traceback.print_exc()
+    finally:
+        os._exit(code)
