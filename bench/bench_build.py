@@ -8,8 +8,8 @@
 5. rebuild after adding one fact (the first fact stated again under a new id): the pages whose selection
    takes it in re-run too;
 6. rebuild after editing one chapter (one notebook re-executed);
-7. for reference, plain `jupyter-book build` with execute_notebooks: force over the same chapters,
-   and the ratio of the cold build to it.
+7. for reference, plain `jupyter-book build` with execute_notebooks: force over the same chapters, starting
+   like the cold build with empty caches, and the ratio of the cold build to it (target ≤ 0.45).
 
 Each rebuild is printed beside the cold build of the same run, as a ratio.
 """
@@ -80,7 +80,10 @@ def add_fact(rows: list[dict]) -> str:
 
 
 def forced_jupyter_book(root: Path) -> float:
-    """jupyter-book executing the same chapters itself (default parameters, one page per notebook)."""
+    """jupyter-book executing the same chapters itself (default parameters, one page per notebook), from the
+    state the cold build started in: the build's caches (validated data, chart pictures, site checks) are
+    emptied first, as the chapters' code would otherwise find them filled by the builds before."""
+    shutil.rmtree(root / "_build" / "cache", ignore_errors=True)
     stage = root / "_build" / "force"
     shutil.copytree(root / "_build" / "stage-src-for-bench", stage / "src")
     config = yaml.safe_load((stage / "src" / "_config.yml").read_text())
@@ -134,7 +137,7 @@ def main() -> int:
         forced = forced_jupyter_book(root)
         print(f"jupyter-book build with execute_notebooks: force: {forced:.1f} s "
               f"(every profile runs with its default component)")
-        print(f"cold build / forced jupyter-book: {cold / forced:.2f}")
+        print(f"cold build / forced jupyter-book: {cold / forced:.2f} (target ≤ 0.45)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return 0
