@@ -33,7 +33,8 @@ from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
 
 # What chapters import, imported once by the build before its workers fork.
-MODULES = ["IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
+MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager",  # the worker's
+           "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
            "icebook.chart", "icebook.fmt", "icebook.compare", "icebook.keyfindings", "icebook.sections",
            "icebook.diagram", "icebook.audit", "icebook.coverage", "icebook.prose", "icebook.analysis"]
 
