@@ -31,7 +31,9 @@ fresh process that imports some 1,500 modules before it reads a page, and the ga
 looks through all of them at each full collection and once more as the process exits (about
 0.5 s of a 2.5 s one-page rebuild). They are moved out of its sight (``gc.freeze``) once the
 extensions are loaded, and everything again when the build has finished; what the build makes
-and drops meanwhile is collected as usual.
+and drops meanwhile is collected as usual. And the theme's templates, compiled afresh by every
+process (about 0.3 s), are kept compiled beside the environment (Jinja's bytecode cache, keyed by
+each template's source).
 """
 
 from __future__ import annotations
@@ -202,6 +204,17 @@ def _stylesheet_first(app: Any) -> None:
         add_global_html_resources(app, None)
 
 
+def _template_cache(app: Any) -> None:
+    """(builder-inited) Keep the compiled templates beside the environment for the next build."""
+    from jinja2 import FileSystemBytecodeCache
+
+    environment = getattr(getattr(app.builder, "templates", None), "environment", None)
+    if environment is not None:
+        cache = Path(app.doctreedir) / "icebook-templates"
+        cache.mkdir(parents=True, exist_ok=True)
+        environment.bytecode_cache = FileSystemBytecodeCache(str(cache))
+
+
 def _freeze_heap(app: Any, exception: Exception | None) -> None:
     """(build-finished) Leave the heap out of the collection Python runs as the process exits."""
     gc.freeze()
@@ -210,6 +223,7 @@ def _freeze_heap(app: Any, exception: Exception | None) -> None:
 def setup(app: Any) -> dict:
     gc.freeze()  # the modules and extensions loaded so far live as long as the process
     app.connect("builder-inited", _stylesheet_first)
+    app.connect("builder-inited", _template_cache)
     app.connect("env-get-outdated", _outdated)
     app.connect("doctree-read", _record_read, priority=900)  # after Sphinx notes dependencies
     app.connect("env-updated", _updated)
