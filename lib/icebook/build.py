@@ -35,6 +35,7 @@ import signal
 import subprocess
 import sys
 import time
+from multiprocessing.connection import wait
 from pathlib import Path
 
 from .errors import BuildError, ParameterError
@@ -332,7 +333,8 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
                     job = waiting.pop(0)
                     running[job.page] = _start(job, out_dir, cell_timeout)
                 _step.now = f"running notebooks ({', '.join(running)})"
-                time.sleep(0.2)
+                # Wake as soon as a page finishes or its worker dies; at least every 0.2 s for the progress line.
+                wait([end for _, _, worker in running.values() for end in worker.ends()], timeout=0.2)
                 for page, (job, (tmp, status, log), worker) in list(running.items()):
                     outcome = worker.result()
                     if outcome is None:

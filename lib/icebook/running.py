@@ -136,6 +136,10 @@ class Worker:
         self.process.start()
         send.close()
 
+    def ends(self) -> list:
+        """What ``multiprocessing.connection.wait`` can wait on: the result arriving, or the process ending."""
+        return [self.receive, self.process.sentinel]
+
     def result(self) -> tuple[bool, object] | None:
         """(True, seconds) or (False, the error) once the page has finished; None while it runs."""
         alive = self.process.is_alive()
