@@ -18,7 +18,8 @@ import vl_convert as vlc
 from markupsafe import Markup
 
 from icebook import book, datacache
-from icebook.chart import FILE_PAYLOAD, Chart, change_sentence, colour_only, figure, ship_files, why_not_a_chart
+from icebook.chart import (FILE_PAYLOAD, Chart, change_sentence, colour_only, figure, note_lines, ship_files,
+                           why_not_a_chart)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
@@ -213,3 +214,17 @@ def test_a_cache_that_cannot_be_written_still_draws_the_picture(tmp_path: Path, 
     made = files(figure(chart()))
     assert any(name.endswith(".svg") and content.startswith(b"<svg") for name, content in made.items())
     assert blocked.read_text() == "a file where the cache folder would go"
+
+
+def test_a_round_figure_read_as_rounded_is_said_to_be_in_the_notes():
+    # ar2020: "for an ICE workforce of 21,000 strong": a round figure with no qualifier word (qualifier 'rounded')
+    fact = book().fact("ar2020-message-ice-workforce")
+    assert fact["qualifier"] == "rounded" and "workforce of 21,000 strong" in fact["quote"]
+    workforce = pd.DataFrame([{"panel": "ICE workforce", "bar": "FY 2020", "value": 21000.0, "printed": "21,000",
+                               "fact": "ar2020-message-ice-workforce", "counts": "employees"}])
+    notes = [Markup(n) for n in note_lines(chart(marks=workforce, axis="Employees"))]
+    said = [n for n in notes if "21,000 is a round figure" in n.striptags()]
+    assert len(said) == 1 and "without a qualifier word" in said[0] and "rounded, not exact" in said[0]
+    assert 'href="fact-index.html#ar2020-message-ice-workforce"' in said[0]  # the figure is traced
+    assert not [n for n in notes if "nearest hundred" in n]  # not the OIG's rounding to the hundred
+    assert not [n for n in note_lines(chart()) if "round figure" in str(n)]

@@ -223,6 +223,13 @@ def note_lines(chart: Chart) -> list[str | Markup]:
         notes.append(Markup("Part of a fiscal year only: {}.").format(Markup("; ").join(_period(p) for p in partial)))
     if (drawn["qualifier"] == "rounded_hundred").any():
         notes.append("Figures marked as rounded are rounded to the nearest hundred by the source.")
+    round_figures = list(drawn.index[drawn["qualifier"] == "rounded"])
+    if round_figures:
+        one = len(round_figures) == 1
+        notes.append(Markup("Our reading: {} {} the source prints without a qualifier word, so the book reads {} as "
+                            "rounded, not exact; drawn at the number printed.").format(
+            Markup(", ").join(fact(f, qualifier=False) for f in round_figures),
+            "is a round figure" if one else "are round figures", "it" if one else "them"))
     if drawn["qualifier"].isin(["more_than", "about", "nearly", "at_least", "up_to", "less_than"]).any():
         notes.append("A figure the source qualifies (“more than”, “about” …) is drawn at the number printed; "
                      "its label keeps the qualifier.")
