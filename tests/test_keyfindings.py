@@ -136,5 +136,5 @@ def test_a_change_of_a_part_series_names_it_by_its_label_with_its_scope():
     data = book()
     gangs = next(m for m in data.measures if m.id == "hsi_gang_arrests")
     text = BeautifulSoup(str(change_sentence(data, gangs, stated_changes(data, gangs))), "html.parser").get_text()
-    assert "HSI gang-related criminal arrests: HSI criminal arrests of MS-13 members, 567 in FY 2017" in text
+    assert "HSI gang-related criminal arrests: HSI MS-13 criminal arrests, 567 in FY 2017" in text
     assert "not another count" not in text
