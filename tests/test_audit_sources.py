@@ -7,7 +7,7 @@ the formulas or the audit that alters a verdict fails here.
 
 import pytest
 
-from icebook import book
+from icebook import book, fmt
 
 
 @pytest.fixture(scope="module")
@@ -58,3 +58,24 @@ def test_every_stated_percentage_and_change_is_audited(data):
     missing = sorted(set(stated) - audited)
     assert not missing, f"percentages with no claim in data/claims.yaml: {missing}"
     assert set(data.audit["verdict"]) <= {"consistent", "inconsistent", "uncheckable"}
+
+
+@pytest.mark.parametrize(("claim", "printed", "shown"), [
+    # ar2020: "32% of ICE's workforce": 6,725 / 21,000 = 32.02%, shown as the claim is printed, to the percent
+    ("ar2020-ma-workforce-veterans-share", "32%", "32%"),
+    # oig2013: "79 percent": 516,900 / 651,000 = 79.40%
+    ("oig2013-custody-transfer-share", "79 percent", "79%"),
+    # oig2013 Appendix B: "84 percent", against the same counts' 79.40%: inconsistent, and it shows
+    ("oig2013-appb-ice-custody-transfer-share", "84 percent", "79%"),
+    # oig2013: "a 20 percent increase": (165,500 - 137,000) / 137,000 = 20.80%, which is 21%, not 20%
+    ("oig2013-detainers-issued-change", "20 percent", "21%"),
+    # oig2013 Appendix A: "27.2 percent", stated to a tenth, restated to a tenth
+    ("oig2013-appa-survey-participation-rate-repeat", "27.2 percent", "27.2%"),
+])
+def test_a_recomputed_figure_is_shown_to_the_precision_of_the_claim_it_checks(data, claim, printed, shown):
+    row = data.audit.loc[claim]
+    assert printed in data.fact(row["fact"])["quote"] and data.fact(row["fact"])["printed"] == printed
+    assert fmt.like_printed(row["recomputed"], row["fact"]) == shown
+    # a consistent claim reads the same as the figure it checks; an inconsistent one differs where it is printed
+    assert (shown == fmt.number(row["stated"], "percent", fmt.printed_decimals(printed))) == (
+        row["verdict"] == "consistent")

@@ -156,6 +156,22 @@ def number(value: float, unit: str, decimals: int = 0) -> str:
     return (MINUS if value < 0 and any(d in "123456789" for d in magnitude) else "") + magnitude
 
 
+PRINTED_NUMBER = re.compile(r"\d[\d,]*(?:\.(\d+))?")
+
+
+def printed_decimals(printed: str) -> int:
+    """How many decimals a source prints a figure with: "27.2 percent" 1, "64%" 0, "five" 0."""
+    found = PRINTED_NUMBER.search(printed)
+    return len(found.group(1) or "") if found else 0
+
+
+def like_printed(value: float, fact_id: str) -> str:
+    """A value computed to check a fact (a claims audit's recomputation), shown to the precision the fact is
+    printed with, so a reader compares like with like: 32.0238 against "32%" is shown "32%"."""
+    row = book().fact(fact_id)
+    return number(value, row["unit"], printed_decimals(row["printed"]))
+
+
 def signed(value: float, unit: str, decimals: int = 0) -> str:
     """A change with its sign always shown: +12.5%, −23.8%, 0%."""
     text = number(value, unit, decimals)
