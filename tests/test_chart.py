@@ -18,8 +18,16 @@ import vl_convert as vlc
 from markupsafe import Markup
 
 from icebook import book, datacache
-from icebook.chart import (FILE_PAYLOAD, Chart, change_sentence, colour_only, figure, note_lines, ship_files,
-                           why_not_a_chart)
+from icebook.chart import (
+    FILE_PAYLOAD,
+    Chart,
+    change_sentence,
+    colour_only,
+    figure,
+    note_lines,
+    ship_files,
+    why_not_a_chart,
+)
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
