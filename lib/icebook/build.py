@@ -656,10 +656,8 @@ def _site(workers: int, cell_timeout: int) -> int:
         print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
               f"{SITE.relative_to(ROOT)}/index.html")
         return 0
-    from .data import book
-
     _step.now = "validating the data"
-    book()  # validate all data before running anything
+    _validate_while_warming()  # all data validated before anything runs
     summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
     built = _jupyter_book(_stage(job_list))
     _check(built)
@@ -670,6 +668,32 @@ def _site(workers: int, cell_timeout: int) -> int:
     print(f"site published: {SITE.relative_to(ROOT)}/index.html "
           f"(open it in a browser, or serve it: python -m http.server -d {SITE.relative_to(ROOT)})")
     return 0
+
+
+def _validate_while_warming() -> None:
+    """Validate the data in a forked child while this process imports what the pages' kernels use (warm.py):
+    the two take about as long, and the machine has a core for each. The child leaves the validated data in
+    the cache (datacache.py), where ``book()`` here finds it; when the child failed, or could not write the
+    cache, ``book()`` validates again here and raises the message a plain validation gives."""
+    from .data import book
+    from .warm import warm
+
+    child = os.fork()
+    if child == 0:
+        code = 1
+        try:
+            book()
+            code = 0
+        finally:
+            os._exit(code)
+    try:
+        warm()
+    except BaseException:
+        os.kill(child, signal.SIGKILL)
+        raise
+    finally:
+        os.waitpid(child, 0)
+    book()
 
 
 def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_timeout: int) -> int:
