@@ -41,10 +41,12 @@ def outputs(tmp_path: Path) -> list[str]:
 
 def test_the_kernel_starts_with_the_builds_imports_done(tmp_path):
     warm()
-    cell = "import sys\nprint('altair' in sys.modules, 'icebook.chart' in sys.modules)"
+    cell = ("import sys\nprint('altair' in sys.modules, 'icebook.chart' in sys.modules, "
+            "'-m ipykernel_launcher -f' in open('/proc/self/cmdline').read())")
     ok, value = run(tmp_path, notebook(tmp_path, cell))
     assert ok, value
-    assert outputs(tmp_path) == ["True True\n"]  # a kernel started afresh would have imported neither yet
+    # A kernel started afresh would have imported neither yet; `ps` shows the kernel as the command it stands for.
+    assert outputs(tmp_path) == ["True True True\n"]
 
 
 def test_the_kernel_forgets_the_builds_data_and_notes_its_own_reads(tmp_path):

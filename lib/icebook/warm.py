@@ -124,8 +124,13 @@ def _kernel(argv: list[str], env: dict[str, str], cwd: str, parent: int) -> None
     """In the forked child: become the kernel ``python -m ipykernel_launcher ARGV`` would start, then exit."""
     code = 1
     try:
+        from setproctitle import setproctitle
+
         from .running import end_with_parent
 
+        # `ps` shows the kernel as the command it stands for. Set before the environment changes: setproctitle
+        # may take over the memory the environment starts in.
+        setproctitle(" ".join([sys.executable, "-m", "ipykernel_launcher", *argv]))
         os.setsid()
         end_with_parent(parent)
         signal.set_wakeup_fd(-1)
@@ -136,7 +141,7 @@ def _kernel(argv: list[str], env: dict[str, str], cwd: str, parent: int) -> None
         os.chdir(cwd)
         os.environ.clear()
         os.environ.update(env)
-        sys.argv = [sys.executable, *argv]
+        sys.argv = [sys.executable, "-m", "ipykernel_launcher", *argv]
         sys.path[0] = cwd  # as `python -m` puts the working folder first
         from . import data
 
