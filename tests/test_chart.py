@@ -236,3 +236,16 @@ def test_a_round_figure_read_as_rounded_is_said_to_be_in_the_notes():
     assert 'href="fact-index.html#ar2020-message-ice-workforce"' in said[0]  # the figure is traced
     assert not [n for n in notes if "nearest hundred" in n]  # not the OIG's rounding to the hundred
     assert not [n for n in note_lines(chart()) if "round figure" in str(n)]
+
+
+def test_figures_the_source_rounds_to_the_hundred_are_named_in_the_notes():
+    # oig2013 Background: "ICE arrested 143,100⁴ aliens", its footnote 4 saying OIG rounded to the nearest hundred
+    fact = book().fact("oig2013-bg-fy2019-arrests-charged-or-convicted")
+    assert fact["qualifier"] == "rounded_hundred" and "143,100" in fact["quote"]
+    arrests = pd.DataFrame([{"panel": "Arrests", "bar": "FY 2019", "value": 143100.0, "printed": "143,100",
+                             "fact": "oig2013-bg-fy2019-arrests-charged-or-convicted", "counts": "aliens"}])
+    said = [Markup(n) for n in note_lines(chart(marks=arrests, axis="Aliens")) if "nearest hundred" in str(n)]
+    # A bar's label shows the figure as printed, unmarked: the note names the figures it speaks of, traced.
+    assert len(said) == 1 and "143,100" in said[0].striptags()
+    assert 'href="fact-index.html#oig2013-bg-fy2019-arrests-charged-or-convicted"' in said[0]
+    assert not [n for n in note_lines(chart()) if "nearest hundred" in str(n)]

@@ -160,7 +160,7 @@ def _layered(chart: Chart, panel: pd.DataFrame) -> alt.LayerChart:
                 axis=alt.Axis(labelExpr="split(datum.label, '\\n')", labelLimit=170, labelPadding=4)),
         x=alt.X("value:Q", title=textwrap.wrap(_axis_title(chart, panel), AXIS_LINE),
                 scale=alt.Scale(domain=[0, top], zero=True, nice=True),
-                axis=alt.Axis(tickCount=4, labelFlush=True, format=",~f")),
+                axis=alt.Axis(tickCount=4, labelFlush=True, format=",~f", labelSeparation=6)),
         tooltip=[alt.Tooltip("bar:N", title="Bar"), alt.Tooltip("printed:N", title="As the source words it"),
                  alt.Tooltip("fact:N", title="Fact")])
     bars = base.mark_bar(fill=alt.ExprRef("barColour"))
@@ -221,8 +221,10 @@ def note_lines(chart: Chart) -> list[str | Markup]:
     partial = sorted(set(drawn.loc[drawn["period_type"] == "partial_fiscal_year", "period"]))
     if partial:
         notes.append(Markup("Part of a fiscal year only: {}.").format(Markup("; ").join(_period(p) for p in partial)))
-    if (drawn["qualifier"] == "rounded_hundred").any():
-        notes.append("Figures marked as rounded are rounded to the nearest hundred by the source.")
+    hundreds = list(drawn.index[drawn["qualifier"] == "rounded_hundred"])
+    if hundreds:  # named: a bar's label shows the figure as printed, with no mark of its rounding
+        notes.append(Markup("Rounded to the nearest hundred by the source: {}.").format(
+            Markup(", ").join(fact(f, qualifier=False) for f in hundreds)))
     round_figures = list(drawn.index[drawn["qualifier"] == "rounded"])
     if round_figures:
         one = len(round_figures) == 1
