@@ -103,3 +103,10 @@ def test_a_placeholder_in_a_tooltip_becomes_the_figure_as_worded(data):
     # sample-arrests's quote prints "1,250" (tests/fixtures/good/facts/sample.csv), with no qualifier
     assert fmt.plain("compare {{sample-arrests}} here") == "compare 1,250 here"
     assert "{{" not in fmt.plain("{{sample-arrests}}")
+
+
+def test_a_quoted_part_of_a_note_is_one_q_element_without_typed_quotation_marks():
+    # The browser puts a <q> in quotation marks; marks typed around it as well would show twice (““…””).
+    shown = str(fmt.quoted_note('The report says HSI "Identified and rescued" victims.'))
+    assert '<q class="source-quote">Identified and rescued</q>' in shown
+    assert "“" not in shown and "”" not in shown

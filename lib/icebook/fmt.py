@@ -242,10 +242,10 @@ def copy_error(text: str) -> Markup:
 
 
 def quoted_note(text: str) -> Markup:
-    """A note in the book's words: each double-quoted part is a source's own words, styled as such, and each
-    ``{{fact-id}}`` a traced number."""
+    """A note in the book's words: each double-quoted part is a source's own words, styled as such (a ``<q>``,
+    which the browser puts in quotation marks), and each ``{{fact-id}}`` a traced number."""
     parts = re.split(r'"([^"]*)"', text)
-    return Markup("").join(Markup('“<q class="source-quote">{}</q>”').format(part) if i % 2 else prose(part)
+    return Markup("").join(Markup('<q class="source-quote">{}</q>').format(part) if i % 2 else prose(part)
                            for i, part in enumerate(parts))
 
 
