@@ -46,6 +46,7 @@ bench: $(SETUP)
 	$(PY) bench/bench_data.py
 	$(PY) bench/bench_build.py
 	$(PY) bench/bench_notebook.py
+	$(PY) bench/bench_preview.py
 
 clean:
 	rm -rf _build

@@ -1,0 +1,68 @@
+"""Benchmark: the live preview, from a saved fact edit to the page reloading. Prints figures; asserts nothing.
+
+On a copy of the project, ``python -m icebook preview`` builds the site and serves it; then one fact's notes
+are edited and saved (as bench_build.py does), three times. Printed for each: the seconds from the save to
+the server reporting a newly published site (``/__preview__``'s version, which the page asks for once a
+second and reloads on), and that figure plus the one-second wait a page can have before it asks (target
+under 5 s).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+
+from bench_build import copy_project, edit_facts
+
+
+def status(port: int) -> dict:
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/__preview__", timeout=5) as response:
+        return json.loads(response.read())
+
+
+def main() -> int:
+    root = copy_project()
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    server = subprocess.Popen([sys.executable, "-m", "icebook", "preview", "--port", "0"], cwd=root, env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        port = None
+        for line in server.stdout:
+            if found := re.search(r"serving http://127\.0\.0\.1:(\d+)/", line):
+                port = int(found[1])
+                break
+        if port is None:
+            raise SystemExit("the preview did not start")
+        for n in range(1, 4):
+            before = status(port)["version"]
+            time.sleep(1)  # let the watcher settle
+
+            def edit(rows: list[dict], n: int = n) -> str:
+                row = next(r for r in rows if r["notes"])
+                row["notes"] += f" Edit {n} for the benchmark."
+                return row["id"]
+
+            start = time.perf_counter()
+            fact = edit_facts(root, edit)
+            while (now := status(port))["version"] == before:
+                if now["error"]:
+                    raise SystemExit(f"the rebuild failed: {now['error']}")
+                time.sleep(0.05)
+            seconds = time.perf_counter() - start
+            print(f"preview, saved edit of {fact}'s notes to the new site published: {seconds:.1f} s; "
+                  f"to the page reloaded, at most {seconds + 1:.1f} s (target < 5 s)")
+    finally:
+        server.terminate()
+        server.wait(30)
+        shutil.rmtree(root, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
