@@ -10,13 +10,8 @@ import pytest
 
 from icebook import checks
 from icebook.checks import BookCounts, check_site
+from test_checks import FACTS, PAGE  # the same small site the plain checks are tested on
 
-PAGE = """<html><head>{head}</head><body><article>
-<h1>Arrests in FY 2020</h1>
-<p>ICE reports <a class="fact" href="facts.html#ar2020-arrests" data-quote="q">103,603</a> arrests.</p>
-{body}</article></body></html>"""
-FACTS = '<html><body><article><div id="ar2020-arrests"><blockquote class="source-quote">103,603</blockquote>' \
-        "</div></article></body></html>"
 FAULTS = ("<p>It also made 4,067 gang arrests, from the five sources.</p>"
           '<p><a href="facts.html#no-such-fact">x</a> <a href="missing.html">y</a></p>'
           '<p><q class="source-quote">words no source prints</q></p>')
