@@ -49,9 +49,9 @@ def changed(before: Records, after: Records, records: dict) -> bool:
     return before.digest(records) != after.digest(records)
 
 
-def test_a_notes_edit_changes_only_the_reads_that_include_that_fact(copy: Path):
+def test_an_edit_changes_only_the_reads_that_include_that_fact(copy: Path):
     before = Records(data.load(copy))
-    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-seizures").update(notes="Edited."))
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-seizures").update(locator="Edited"))
     after = Records(data.load(copy))
     assert changed(before, after, HSI_FACTS) and changed(before, after, ALL_FACTS)
     assert not changed(before, after, ONE_FACT)
@@ -61,7 +61,7 @@ def test_a_notes_edit_changes_only_the_reads_that_include_that_fact(copy: Path):
 
 def test_a_derived_figure_implies_its_input_facts(copy: Path):
     before = Records(data.load(copy))
-    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-arrests").update(notes="Edited."))
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-arrests").update(locator="Edited"))
     after = Records(data.load(copy))
     assert changed(before, after, DERIVED)  # its value is the same; its input's record is not
     assert not changed(before, after, HSI_FACTS)
@@ -87,3 +87,22 @@ def test_a_chapter_runs_the_modules_it_imports_and_the_builds_own():
     assert "diagram" in organisation and "build" in organisation and "data" in organisation
     assert "diagram" not in module_closure(ROOT / "chapters" / "fact-index.ipynb")
     assert "keyfindings" in module_closure(ROOT / "chapters" / "home.ipynb")
+
+
+NOTES_OF_SEIZURES = reads('{"group": "notes", "id": "sample-seizures"}')
+
+
+def test_a_notes_edit_changes_only_the_reads_of_those_notes(copy: Path):
+    """A fact's notes are hashed apart from the rest of it: pages that read the fact but not its notes are
+    current after a notes-only edit; a value edit changes both kinds of read."""
+    before = Records(data.load(copy))
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-seizures").update(notes="Edited."))
+    after = Records(data.load(copy))
+    assert changed(before, after, NOTES_OF_SEIZURES)
+    assert not changed(before, after, HSI_FACTS) and not changed(before, after, ALL_FACTS)
+    assert not changed(before, after, reads('{"group": "notes", "id": "sample-officers"}'))
+
+    edit_facts(copy, lambda rows: next(r for r in rows if r["id"] == "sample-seizures").update(locator="Edited"))
+    edited = Records(data.load(copy))
+    assert changed(after, edited, HSI_FACTS) and changed(after, edited, ALL_FACTS)
+    assert not changed(after, edited, NOTES_OF_SEIZURES)

@@ -67,3 +67,23 @@ def test_facts_where_any_keeps_the_books_order(tmp_path, monkeypatch):
     tracked = tracking.Tracked(data.load(GOOD))
     chosen = tracked.facts_where_any({"metric": "ero_cases"}, {"component": "HSI"}, {"id": {"prefix": "sample-arr"}})
     assert list(chosen.index) == ["sample-arrests", "sample-seizures", "sample-seizure-value", "sample-cases"]
+
+
+def test_a_pages_facts_come_without_notes_which_it_asks_for_by_id(tmp_path, monkeypatch):
+    """Every way a page reads facts leaves out their notes; ``with_notes`` gives them back and logs whose it
+    gave, so the build knows which pages show which facts' notes (lineage.NOTES)."""
+    log = tmp_path / "reads"
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
+    book = data.load(GOOD)
+    tracked = tracking.Tracked(book)
+    shown = [tracked.facts, tracked.facts_of(["sample-seizures"]), tracked.facts_where(component="HSI"),
+             tracked.facts_where_any({"component": "HSI"}), tracked.fact("sample-seizures").to_frame().T]
+    assert all("notes" not in frame.columns for frame in shown)
+    assert "notes" not in log.read_text()
+    noted = tracked.with_notes(tracked.facts_where(component="HSI").iloc[::-1])
+    assert list(noted.index) == ["sample-seizure-value", "sample-seizures"]  # its rows, in its order
+    assert list(noted["notes"]) == list(book.facts.loc[noted.index, "notes"])
+    reads = parse_log(log.read_text().splitlines())
+    assert reads["records"]["notes"] == {"all": False, "ids": ["sample-seizure-value", "sample-seizures"],
+                                         "where": []}
+    assert "notes" in book.facts.columns  # the build's own copy (export, lineage) keeps them

@@ -269,9 +269,9 @@ def _finish(job: Job, tmp: Path, log: Path, key: str, records: Records | None) -
 def _current_records(records: list) -> Records:
     """Today's records, hashed once per build (loading the validated data if no one has yet)."""
     if not records:
-        from .data import book
+        from .data import validated
 
-        records.append(Records(book()._data))
+        records.append(Records(validated()))
     return records[0]
 
 
@@ -456,10 +456,10 @@ def _assemble(jobs: list[Job], src: Path) -> None:
 
 
 def export_downloads(out: Path) -> None:
-    from .data import book
+    from .data import validated
     from .export import export
 
-    export(book(), out)
+    export(validated(), out)
 
 
 def write_bibliography(path: Path) -> None:

@@ -105,6 +105,12 @@ class Book:
         chosen = set().union(*(matches(self.facts, normal_where(where)) for where in selections))
         return self.facts[self.facts.index.isin(chosen)]
 
+    def with_notes(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """These facts (rows of ``facts``, in their order) with their notes column. A page gets facts without
+        their notes and asks for them here, so that an edit to a fact's notes re-runs only the pages that
+        show them (tracking.py, lineage.py)."""
+        return facts.assign(notes=self.facts.loc[facts.index, "notes"].to_numpy())
+
     def fact_ids_where(self, **where: Any) -> list[str]:
         """Only the ids of the facts ``facts_where`` would give (for a count: their contents are not read)."""
         return list(matches(self.facts, normal_where(where)))
@@ -181,6 +187,12 @@ def book() -> Book:
     turn = _kernel_turn()
     stamp = data_stamp(DATA_DIR) if turn is None else _stamp_in_turn(DATA_DIR, turn)
     return _loaded(DATA_DIR, stamp)
+
+
+def validated() -> Book:
+    """The validated data as ``book()`` loads it, without read-tracking and with every field whole (the facts
+    with their notes): for the build itself, which exports and hashes all of it."""
+    return book()._data  # type: ignore[attr-defined]
 
 
 def forget() -> None:

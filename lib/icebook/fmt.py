@@ -41,7 +41,9 @@ def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
         if len(ids) < 2:
             continue
         rows = facts.loc[list(ids)]
-        categories = [_category(note) for note in rows["notes"]]
+        # A page's facts come without their notes: asking for them records that the labels show them.
+        notes = rows["notes"] if "notes" in rows else book().with_notes(rows)["notes"]
+        categories = [_category(note) for note in notes]
         following = [_words_after(q, p) for q, p in zip(rows["quote"], rows["printed"], strict=True)]
         if all(categories) and len(set(categories)) == len(categories):
             parts = categories

@@ -12,7 +12,9 @@ A page run by the build logs what it reads (tracking.py) in ICEBOOK_READS_LOG, o
 The build stores these reads per page in its manifest with a digest of the records they name. A page is
 current when the digest, recomputed on today's data, is the same: a changed or removed record it read
 changes it, and so does a record added to, or moved into or out of, a selection it read (a new fact of
-metric X changes "facts of metric X"). Derived figures imply their input facts. A page that read a field of
+metric X changes "facts of metric X"). Derived figures imply their input facts. A fact's notes are a record
+group of their own (``notes``, same ids): pages get facts without them and ask for them by id, so a page that
+never showed a fact's notes is not re-run when only they change. A page that read a field of
 Book whole rather than through its record accessors read "all" of its record groups (tracking.py).
 """
 
@@ -32,6 +34,7 @@ if TYPE_CHECKING:  # pandas is imported where a frame is read: a build with noth
     import pandas as pd
 
 RECORD_GROUPS = ("facts", "derived", "measures", "findings")
+NOTES = "notes"  # a fact's notes: read only through Book.with_notes, and hashed apart from the rest of the fact
 # Modules every page depends on whether it imports them or not: they run it and post-process its output.
 BUILD_MODULES = ("build", "running", "warm", "params", "paths", "lineage", "tracking")
 ABSENT = "absent"
@@ -105,7 +108,8 @@ class Records:
     def __init__(self, data: Any):
         self.facts, self.derived = data.facts, data.derived
         self.hashes = {
-            "facts": _frame_hashes(data.facts),
+            "facts": _frame_hashes(data.facts.drop(columns=[NOTES])),
+            NOTES: {str(i): _sha(note) for i, note in data.facts[NOTES].items()},
             "derived": _frame_hashes(data.derived),
             "measures": {f"measure:{m.id}": _sha(m.model_dump()) for m in data.measures}
             | {f"metric:{k}": _sha(m.model_dump()) for k, m in data.metrics.items()},

@@ -10,11 +10,14 @@ from typing import Any
 
 import pandas as pd
 
-from .lineage import RECORD_GROUPS, normal_where
+from .lineage import NOTES, RECORD_GROUPS, normal_where
 
 # The record groups a field of Book gives whole, where it is narrower than the groups it is made from: the
 # derived figures are made from facts, but a derived figure implies its own input facts (lineage.py).
 WHOLE = {"derived": ("derived",)}
+# A fact's notes reach a page only through ``with_notes``, which logs them as a record group of their own
+# (lineage.NOTES): the facts a page gets have no notes column, so a page that never asked cannot have shown
+# them, and an edit to notes alone re-runs only the pages that did ask.
 
 
 class Tracked:
@@ -35,6 +38,7 @@ class Tracked:
         self._data = data
         self._groups: dict[str, tuple[str, ...]] = {f.name: f.metadata["reads"] for f in fields(data)}
         self._logged: set[str] = set()
+        self._bare: pd.DataFrame | None = None
 
     def _log(self, line: str) -> None:
         if line in self._logged:
@@ -46,13 +50,22 @@ class Tracked:
                 handle.write(line + "\n")
 
     def _read(self, name: str, whole: bool = True) -> Any:
-        """A field of the data, its groups noted; read whole, every record of its record groups too."""
+        """A field of the data, its groups noted; read whole, every record of its record groups too. The
+        facts come without their notes (``with_notes``)."""
         for group in self._groups[name]:
             self._log(group)
         if whole:
             for group in WHOLE.get(name, set(self._groups[name]) & set(RECORD_GROUPS)):
                 self._log(json.dumps({"group": group, "all": True}))
+        if name == "facts":
+            return self._bare_facts()
         return getattr(self._data, name)
+
+    def _bare_facts(self) -> pd.DataFrame:
+        """The facts without their notes column, made once."""
+        if self._bare is None:
+            self._bare = self._data.facts.drop(columns=[NOTES])
+        return self._bare
 
     def _records(self, field: str, group: str, ids: list[str]) -> None:
         self._read(field, whole=False)
@@ -67,7 +80,7 @@ class Tracked:
 
     def fact(self, fact_id: str) -> pd.Series:
         self._records("facts", "facts", [fact_id])
-        return self._data.fact(fact_id)
+        return self._data.fact(fact_id).drop(NOTES)
 
     def has_fact(self, fact_id: str) -> bool:
         self._records("facts", "facts", [fact_id])
@@ -75,7 +88,11 @@ class Tracked:
 
     def facts_of(self, fact_ids: list[str]) -> pd.DataFrame:
         self._records("facts", "facts", [str(i) for i in fact_ids])
-        return self._data.facts_of(fact_ids)
+        return self._data.facts_of(fact_ids).drop(columns=[NOTES])
+
+    def with_notes(self, facts: pd.DataFrame) -> pd.DataFrame:
+        self._records("facts", NOTES, [str(i) for i in facts.index])
+        return self._data.with_notes(facts)
 
     def _where(self, where: dict[str, Any], content: bool) -> None:
         self._read("facts", whole=False)
@@ -83,12 +100,12 @@ class Tracked:
 
     def facts_where(self, **where: Any) -> pd.DataFrame:
         self._where(where, content=True)
-        return self._data.facts_where(**where)
+        return self._data.facts_where(**where).drop(columns=[NOTES])
 
     def facts_where_any(self, *selections: dict[str, Any]) -> pd.DataFrame:
         for where in selections:
             self._where(where, content=True)
-        return self._data.facts_where_any(*selections)
+        return self._data.facts_where_any(*selections).drop(columns=[NOTES])
 
     def fact_ids_where(self, **where: Any) -> list[str]:
         self._where(where, content=False)
