@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+import yaml
 from pydantic import BaseModel, ConfigDict
 
 from icebook.collect import Collector
 from icebook.errors import DataError
 from icebook.read import check_encodings, check_filled_in, read_records, read_yaml
 from icebook.schema import FILL_IN, Source
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 class Labelled(BaseModel):
@@ -70,3 +75,21 @@ def test_a_byte_order_mark_stops_validation_naming_the_file(tmp_path):
     with pytest.raises(DataError) as caught:
         check_encodings(tmp_path)
     assert [p.file for p in caught.value.problems] == [f"{tmp_path.name}/facts/a.csv"]
+
+
+def test_the_fast_loader_reads_every_data_file_as_the_pure_python_loader_does():
+    """read_yaml parses with libyaml where PyYAML has it; the values must be the ones yaml.safe_load gives,
+    for every YAML file the book's data holds."""
+    files = sorted((ROOT / "data").rglob("*.yaml"))
+    assert files
+    for path in files:
+        assert read_yaml(path, Collector(path.parent)) == yaml.safe_load(path.read_text(encoding="utf-8")), path
+
+
+def test_malformed_yaml_shows_the_offending_line(tmp_path):
+    """The pure loader's message quotes the line (libyaml's does not), so malformed YAML is read again by it."""
+    path = tmp_path / "claims.yaml"
+    path.write_text("- id: a\n  label: [one, two\n- id: b\n")
+    col = Collector(tmp_path)
+    assert read_yaml(path, col) is None
+    assert "label: [one, two" in col.problems[0].message
