@@ -122,7 +122,7 @@ def test_derived_figures_chain_and_a_bad_input_or_formula_is_named():
 def test_the_workforce_s_round_figure_is_approximate_and_so_is_a_share_of_it():
     # ar2020: "an ICE workforce of 21,000 strong" prints no qualifier word, but its note calls it a round figure;
     # a share of it (veterans, "approximately 6,725") is "about" 6,725 / 21,000 = 32.0%, to two digits: 32%
-    workforce = book().fact("ar2020-message-ice-workforce")
+    workforce = book().with_notes(book().facts_of(["ar2020-message-ice-workforce"])).iloc[0]
     assert workforce["qualifier"] == "rounded" and "rounded" in workforce["notes"]
     assert shown("part / whole * 100", "percent", 2, part=(6725, "exact"), whole=(21000, workforce["qualifier"])) \
         == ("about", 32.0, 0)

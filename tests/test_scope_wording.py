@@ -74,4 +74,4 @@ def test_the_register_says_ms13_arrests_sit_under_of_that_number_and_appendix_c_
     appc = entries["appendix-c-counts-offenses"]
     assert any("Arrests by Violation Category" in q["quote"] for q in appc["quotes"])
     assert "offenses, not arrests" in appc["what_it_means"]
-    assert "Of that number" in data.fact("dhs2018-hsi-ms13-arrests")["notes"]
+    assert "Of that number" in data.with_notes(data.facts_of(["dhs2018-hsi-ms13-arrests"]))["notes"].iloc[0]
