@@ -80,7 +80,8 @@ class Tracked:
 
     def fact(self, fact_id: str) -> pd.Series:
         self._records("facts", "facts", [fact_id])
-        return self._data.fact(fact_id).drop(NOTES)
+        facts = self._bare_facts()
+        return facts.loc[fact_id] if fact_id in facts.index else self._data.fact(fact_id)  # the latter raises
 
     def has_fact(self, fact_id: str) -> bool:
         self._records("facts", "facts", [fact_id])
