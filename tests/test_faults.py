@@ -180,6 +180,21 @@ def test_full_disk_is_one_message_and_the_site_stays(project: Path):
     assert site_digest(project) == before
 
 
+def test_a_sphinx_warning_fails_the_build_naming_it_and_the_site_stays(project: Path):
+    """jupyter-book runs in a child forked by the build (sphinx_child.py): its warnings still fail the build,
+    quoted in the message, and the site stays as it was."""
+    before = site_digest(project)
+    page = project / "chapters" / "glossary.md"
+    with Edit(page):
+        page.write_text(page.read_text() + "\nSee {ref}`no-such-label-for-the-test`.\n")
+        result = build(project)
+    assert result.returncode == 1, result.stderr
+    assert "error: jupyter-book build failed (warnings are errors):" in result.stderr
+    assert "WARNING" in result.stderr and "no-such-label-for-the-test" in result.stderr
+    assert "The published site was left as it was." in result.stderr
+    assert site_digest(project) == before
+
+
 def test_damaged_executed_notebook_is_run_again_with_one_line(project: Path):
     notebook = project / "_build" / "executed" / "oversight.ipynb"
     notebook.write_bytes(notebook.read_bytes()[:1000])

@@ -21,7 +21,7 @@ Stages, each reading the one before it:
   changed stops before starting Sphinx.
 
 One build at a time holds ``_build/build.lock`` (lock.py); workers and Sphinx end with
-the build however it ends (running.py); a damaged cache file is treated as absent.
+the build however it ends (running.py, sphinx_child.py); a damaged cache file is treated as absent.
 """
 
 from __future__ import annotations
@@ -53,7 +53,8 @@ from .params import (
     load_jobs,
     parse_cli_value,
 )
-from .running import Cell, CellTimeout, Worker, read_status, subprocess_ends_with_build
+from .running import Cell, CellTimeout, Worker, read_status
+from .sphinx_child import SphinxChild
 
 BUILD = ROOT / "_build"
 EXECUTED = BUILD / "executed"
@@ -470,19 +471,20 @@ def write_bibliography(path: Path) -> None:
     path.write_text(bibliography(book().sources), encoding="utf-8")
 
 
-def _jupyter_book(stage: Path) -> Path:
-    """Build the staged book over the environment the last build kept; ``building`` marks a run under way."""
+def _jupyter_book(stage: Path, sphinx: SphinxChild) -> Path:
+    """Build the staged book over the environment the last build kept; ``building`` marks a run under way.
+    jupyter-book runs in a child that imported it while the pages ran (sphinx_child.py)."""
     out = stage / "out"
-    cmd = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(stage / "src"),
-           "--path-output", str(out), "--builder", "html", "-W", "-n", "--keep-going", "-q"]
+    arguments = ["build", str(stage / "src"), "--path-output", str(out), "--builder", "html", "-W", "-n",
+                 "--keep-going", "-q"]
     _step.now = "building the site with jupyter-book"
     unfinished = stage / "building"
     unfinished.touch()
-    result = subprocess.run(cmd, capture_output=True, text=True, preexec_fn=subprocess_ends_with_build)
-    if result.returncode == 0:
+    code, output = sphinx.run(arguments)
+    if code == 0:
         unfinished.unlink()
     else:
-        log = (result.stdout + result.stderr).strip().splitlines()
+        log = output.strip().splitlines()
         relevant = [line for line in log if "WARNING" in line or "ERROR" in line or "Error" in line]
         raise BuildError("jupyter-book build failed (warnings are errors):\n"
                          + "\n".join(f"  {line}" for line in (relevant or log)[-40:]))
@@ -658,8 +660,12 @@ def _site(workers: int, cell_timeout: int) -> int:
         return 0
     _step.now = "validating the data"
     _validate_while_warming()  # all data validated before anything runs
-    summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
-    built = _jupyter_book(_stage(job_list))
+    sphinx = SphinxChild()  # imports jupyter-book while the pages run
+    try:
+        summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
+        built = _jupyter_book(_stage(job_list), sphinx)
+    finally:
+        sphinx.close()
     _check(built)
     _publish(_site_copy(built, record), record)
     total = time.perf_counter() - start

@@ -28,11 +28,6 @@ def end_with_parent(parent: int) -> None:
         os._exit(1)
 
 
-def subprocess_ends_with_build() -> None:
-    """A ``preexec_fn`` for subprocesses (Sphinx): end them when the build process dies."""
-    end_with_parent(os.getppid())
-
-
 def worker_start(parent: int) -> None:
     """Worker set-up: Ctrl-C is handled by the build alone; SIGTERM (from the build, or from Linux when
     the build dies) ends the worker at once, and its kernel sees its parent gone and ends too.
