@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 import icebook.fmt as fmt
-from icebook import load
+from icebook import book, load
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 
@@ -64,11 +64,17 @@ def test_a_number_the_copy_misprints_is_shown_as_corrected_with_the_misprint_at_
     assert "The copy printed 8.665 cases" in html and "OCR: printed &#34;8.665&#34;" in html
 
 
-def test_facts_sharing_a_metric_are_told_apart_by_category_period_or_mention(data):
+def test_facts_sharing_a_metric_are_told_apart_by_what_distinguishes_them_never_as_mentions(data):
     facts = data.facts.loc[["sample-arrests", "sample-seizures", "sample-seizure-value"]].copy()
     facts["metric"] = ["ero_admin_arrests", "hsi_narcotics_seized", "hsi_narcotics_seized"]
-    assert fmt.distinct_labels(facts) == ["Arrests the office made", "Narcotics seized, in pounds: first mention",
-                                          "Narcotics seized, in pounds: second mention"]
+    # sample.md prints "1.4 million pounds, worth $8.03 billion": two different figures, told apart by where the
+    # copy prints them, not called two "mentions" of one
+    assert fmt.distinct_labels(facts) == ["Arrests the office made",
+                                          "Narcotics seized, in pounds: first of two as the copy prints them",
+                                          "Narcotics seized, in pounds: second of two as the copy prints them"]
+    facts["page"] = ["", "7", "8"]
+    assert fmt.distinct_labels(facts)[1:] == ["Narcotics seized, in pounds: page 7",
+                                              "Narcotics seized, in pounds: page 8"]
     # a list names each figure right after it, up to the comma or "and"
     facts["quote"] = ["", *["Seized 120 rifles, 45 pistols and 3 shotguns."] * 2]
     facts["printed"] = ["", "120", "45"]
@@ -77,6 +83,39 @@ def test_facts_sharing_a_metric_are_told_apart_by_category_period_or_mention(dat
     facts["notes"] = ["", "category: Cocaine. From the table.", "category: Heroin"]
     assert fmt.distinct_labels(facts)[1:] == ["Narcotics seized, in pounds: Cocaine",
                                               "Narcotics seized, in pounds: Heroin"]
+
+
+def test_a_legend_s_figures_are_labelled_by_the_band_the_quote_prints_them_in():
+    # OIG-20-13 Figure 2's legend, as the copy prints it: "150,000 - 200,000 2 States 10,001 - 36,000 5,000 - 10,000
+    # 13 States 23 States and DC < 5,000"
+    data = book()
+    legend = data.facts[data.facts["locator"].str.endswith("Number of Detainers ICE Issued by State")]
+    labels = dict(zip(legend.index, fmt.distinct_labels(legend), strict=True))
+    assert labels["oig2013-fig2-bin1-low"].endswith(': low end of "150,000 - 200,000"')
+    assert labels["oig2013-fig2-bin3-high"].endswith(': high end of "5,000 - 10,000"')
+    assert labels["oig2013-fig2-bin4-high"].endswith(': "< 5,000"')
+    assert labels["oig2013-fig2-bin4-states"].endswith(': "23 States and DC"')
+    for fact_id, label in labels.items():
+        quoted = label.split('"')[1]
+        row = data.facts.loc[fact_id]
+        assert row["printed"] in quoted and quoted in row["quote"] and quoted in data.texts["oig2013"], label
+    assert len(set(labels.values())) == len(labels) and not any("mention" in label for label in labels.values())
+
+
+def test_a_figure_s_bar_labels_are_placed_in_the_order_the_source_text_prints_them():
+    # OIG-17-51 Figure 1: the copy keeps the bar labels (10,156, then 5,337, then 1,872 and 1,720 …) without their
+    # offices, so only their order tells them apart
+    data = book()
+    bars = data.facts[data.facts["locator"].str.endswith("> Figure 1")
+                      & (data.facts["metric"] == "ero_officer_caseload_nondetained")]
+    labels = fmt.distinct_labels(bars)
+    text = data.texts["oig1751"]
+    figure = text.index("Figure 1: Average Number of Cases per Deportation Officer")
+    in_text = sorted(bars.index, key=lambda i: text.index(bars.at[i, "printed"], figure))
+    ordinals = ["first", "second", "third", "fourth"]
+    assert [labels[list(bars.index).index(i)] for i in in_text] == [
+        f"Average caseload of a deportation officer on a non-detained docket: Figure 1, {o} of four as the copy "
+        "prints them" for o in ordinals]
 
 
 def test_a_qualifier_is_shown_in_the_sources_own_word(data):

@@ -32,35 +32,87 @@ def metric_label(metric: str, component: str = "") -> str:
 
 
 def distinct_labels(facts: pd.DataFrame, component: str = "") -> list[str]:
-    """A label per fact saying what it measures; facts sharing a metric are told apart by the category their
-    notes name ("category: Assault"), else by the words the quote puts after the number ("more than 50
-    robberies"), else by their period, else as a range's low and high end, else as the source's first,
-    second … mention."""
+    """A label per fact saying what it measures; facts sharing a metric are told apart by what distinguishes
+    them: the category their notes name ("category: Assault"), else the words the quote puts after the number
+    ("more than 50 robberies"), else their period, else as a range's low and high end, else their page, else
+    the number as the quote prints it, in double quotes, with its range or the words after it ('low end of
+    "150,000 - 200,000"', '"13 States"'), else their place in the copy ("Figure 1, second of four as the copy
+    prints them"). A label's double-quoted part is the source's words (``quoted_note`` shows it as such)."""
     labels = [metric_label(metric, component) for metric in facts["metric"]]
     for _, ids in facts.index.to_series().groupby(facts["metric"].to_numpy()):
         if len(ids) < 2:
             continue
         rows = facts.loc[list(ids)]
-        # A page's facts come without their notes: asking for them records that the labels show them.
-        notes = rows["notes"] if "notes" in rows else book().with_notes(rows)["notes"]
-        categories = [_category(note) for note in notes]
-        following = [_words_after(q, p) for q, p in zip(rows["quote"], rows["printed"], strict=True)]
-        if all(categories) and len(set(categories)) == len(categories):
-            parts = categories
-        elif all(following) and len(set(following)) == len(following):
-            parts = following
-        elif rows["period"].nunique() == len(rows) and rows["period"].all():
-            parts = list(rows["period"])
-        elif set(rows["qualifier"]) == {"range_low", "range_high"} and len(rows) == 2:
-            parts = ["low end of the range" if q == "range_low" else "high end of the range" for q in rows["qualifier"]]
-        else:
-            parts = [f"{ORDINALS[min(n, len(ORDINALS) - 1)]} mention" for n in range(len(rows))]
-        for fact_id, part in zip(ids, parts, strict=True):
+        for fact_id, part in zip(ids, _distinguishing_parts(rows), strict=True):
             labels[facts.index.get_loc(fact_id)] += f": {part}"
     return labels
 
 
+def _distinguishing_parts(rows: pd.DataFrame) -> list[str]:
+    """What tells apart facts of one metric, in the order of ``distinct_labels``'s docstring."""
+    # A page's facts come without their notes: asking for them records that the labels show them.
+    notes = rows["notes"] if "notes" in rows else book().with_notes(rows)["notes"]
+    periods = [period_text(row) for _, row in rows.iterrows()]
+    pages = [f"page {page}" if str(page).strip() else "" for page in rows["page"]]
+    candidates = (
+        [_category(note) for note in notes],
+        [_words_after(q, p) for q, p in zip(rows["quote"], rows["printed"], strict=True)],
+        periods,
+        ["low end of the range" if q == "range_low" else "high end of the range" if q == "range_high" else ""
+         for q in rows["qualifier"]] if len(rows) == 2 else [],
+        pages,
+        [_as_printed(q, p, k) for q, p, k in zip(rows["quote"], rows["printed"], rows["qualifier"], strict=True)],
+    )
+    for parts in candidates:
+        if parts and all(parts) and len(set(parts)) == len(parts):
+            return parts
+    return _places_in_copy(rows)
+
+
 ORDINALS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "later"]
+ORDINAL_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+                 "eleventh", "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth",
+                 "eighteenth", "nineteenth", "twentieth"]
+PLACE = re.compile(r"^(?:Figure|Table|Appendix)\s+\w+")
+OTHER_NUMBER = r"\$?\d[\d,.]*"
+
+
+def _as_printed(quote: str, printed: str, qualifier: str) -> str:
+    """The number as the quote prints it, in double quotes, with what sets it apart there: the range it bounds
+    ('low end of "5,000 - 10,000"'), its sign ('"< 5,000"') or the words after it up to the next number or
+    mark ('"23 States and DC"'); empty where the quote prints it bare."""
+    quote, number = " ".join(quote.split()), rf"(?<![\d,.]){re.escape(printed)}(?![\d,])"
+    if qualifier == "range_low" and (match := re.search(rf"{number}\s*[-–]\s*{OTHER_NUMBER}", quote)):
+        return f'low end of "{match[0].rstrip(".,")}"'
+    if qualifier == "range_high" and (match := re.search(rf"{OTHER_NUMBER}\s*[-–]\s*{number}", quote)):
+        return f'high end of "{match[0]}"'
+    if qualifier == "less_than" and (match := re.search(rf"<\s*{number}", quote)):
+        return f'"{match[0]}"'
+    match = re.search(rf"{number}\s+([A-Za-z][A-Za-z ]*?)(?=\s*(?:\d|[,;.:<(]|$))", quote)
+    return f'"{printed} {match[1]}"' if match else ""
+
+
+def _places_in_copy(rows: pd.DataFrame) -> list[str]:
+    """Each fact's place among its metric's figures, in the order the source text prints them ("Figure 1,
+    second of four as the copy prints them"): for figures nothing else tells apart, such as a chart's bar
+    labels that the copy keeps without their bars."""
+    texts = book().texts
+
+    def position(row) -> tuple[str, int, int]:
+        text, quote = texts.get(row["source"], ""), " ".join(row["quote"].split())
+        found = re.search(rf"(?<![\d,.]){re.escape(row['printed'])}(?![\d,])", quote)
+        return row["source"], text.find(quote), found.start() if found else 0
+
+    order = sorted(range(len(rows)), key=lambda n: position(rows.iloc[n]))
+    places = {rows.index[n]: rank for rank, n in enumerate(order)}
+    shared = {m[0] if (m := PLACE.match(locator.split(" > ")[-1].strip())) else "" for locator in rows["locator"]}
+    where = f"{next(iter(shared))}, " if len(shared) == 1 and "" not in shared else ""
+    count = NUMBER_WORDS[len(rows)] if len(rows) < len(NUMBER_WORDS) else str(len(rows))
+    return [f"{where}{_ordinal(places[i])} of {count} as the copy prints them" for i in rows.index]
+
+
+def _ordinal(n: int) -> str:
+    return ORDINAL_WORDS[n] if n < len(ORDINAL_WORDS) else f"{n + 1}th"
 
 
 LIST_END = re.compile(r"\s*(?:,|;|\.|:|$|\band\b)")
