@@ -63,6 +63,7 @@ SITE = BUILD / "html"
 SITES = BUILD / "sites"
 SITE_RECORD = BUILD / "html.json"
 STAGE = BUILD / "stage"
+STAGED_PAGES = STAGE / "pages"  # each page's staged notebook and chart files, by what they are made from
 BUILD_VERSION = "<!--icebook:build-version-->"  # in every page's footer until the site is published
 ANALYSIS = BUILD / "analysis"
 LOCK = BUILD / "build.lock"
@@ -424,8 +425,6 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     """Write the book's sources into ``src``: its files, the executed pages, vendored scripts, downloads."""
     import yaml
 
-    from .sections import split_file
-
     (src / "chapters" / "pages").mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, src / name)
@@ -433,10 +432,6 @@ def _assemble(jobs: list[Job], src: Path) -> None:
         shutil.copytree(ROOT / name, src / name)
     for page in CHAPTERS.glob("*.md"):
         shutil.copy2(page, src / "chapters" / page.name)
-    for job in jobs:
-        staged = src / "chapters" / "pages" / f"{job.page}.ipynb"
-        shutil.copy2(EXECUTED / f"{job.page}.ipynb", staged)
-        split_file(staged)  # headings a chapter made from data become real sections
     vendor = src / "_static" / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)
     for name, origin in VENDOR.items():
@@ -448,12 +443,47 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     config.setdefault("html", {})["extra_footer"] = f'<p class="build-version">{BUILD_VERSION}</p>'
 
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
-    export_downloads(src / "_static" / "downloads")
+    export_downloads(src / "_static" / "downloads")  # makes the folder afresh: the charts' files go in after
     write_bibliography(src / "references.bib")
-    from .chart import ship_files
+    charts = src / "_static" / "downloads" / "charts"
+    for job in jobs:
+        _stage_page(job.page, src / "chapters" / "pages" / f"{job.page}.ipynb", charts)
+    _prune_staged_pages(jobs)
 
-    for job in jobs:  # each chart's CSV, SVG and PNG travel in its page's notebook
-        ship_files(src / "chapters" / "pages" / f"{job.page}.ipynb", src / "_static" / "downloads" / "charts")
+
+def _staged_key(page: str) -> str:
+    """What a page's staged form is made from: its executed notebook and the code that post-processes it."""
+    lib = ROOT / "lib" / "icebook"
+    return _sha([EXECUTED / f"{page}.ipynb", lib / "sections.py", lib / "chart.py"])
+
+
+def _stage_page(page: str, staged: Path, charts: Path) -> None:
+    """Write a page's staged notebook (its data-made headings as real sections, sections.py) and the files its
+    charts carry (CSV, SVG, PNG, taken out of the notebook into ``charts``; chart.py). Both are kept in
+    ``STAGED_PAGES`` by what they are made from, so a page that did not run again is not processed again."""
+    from .chart import ship_files
+    from .sections import split_file
+
+    kept = STAGED_PAGES / f"{page}-{_staged_key(page)[:16]}"
+    if not kept.exists():
+        made = kept.with_name(kept.name + ".new")
+        shutil.rmtree(made, ignore_errors=True)
+        (made / "charts").mkdir(parents=True)
+        shutil.copy2(EXECUTED / f"{page}.ipynb", made / "page.ipynb")
+        split_file(made / "page.ipynb")
+        ship_files(made / "page.ipynb", made / "charts")
+        made.rename(kept)
+    shutil.copy2(kept / "page.ipynb", staged)
+    if any((kept / "charts").iterdir()):
+        shutil.copytree(kept / "charts", charts, dirs_exist_ok=True)
+
+
+def _prune_staged_pages(jobs: list[Job]) -> None:
+    """Drop the staged forms of pages no job has now."""
+    wanted = {f"{j.page}-{_staged_key(j.page)[:16]}" for j in jobs}
+    for folder in STAGED_PAGES.iterdir():
+        if folder.name not in wanted:
+            shutil.rmtree(folder)
 
 
 def export_downloads(out: Path) -> None:
