@@ -71,11 +71,48 @@ def test_every_stated_percentage_and_change_is_audited(data):
     ("oig2013-detainers-issued-change", "20 percent", "21%"),
     # oig2013 Appendix A: "27.2 percent", stated to a tenth, restated to a tenth
     ("oig2013-appa-survey-participation-rate-repeat", "27.2 percent", "27.2%"),
+    # oig2013 Appendix C, TOTAL row: 168,903 + 320,160 = 489,063, against the body's "489,100 various crimes",
+    # stated to the hundred: shown to the hundred, not as 489,063
+    ("oig2013-appc-total-vs-text", "489,100", "489,100"),
+    # ar2020 infographic: "$1.8 BILLION", against the HSI chapter's $1.8 billion: to the tenth of a billion, as
+    # printed, not "$1.80 billion"
+    ("ar2020-hsi-proceeds-assets-seized-infographic-repeat", "$1.8 BILLION", "$1.8 billion"),
+    # ar2020 Director's message: "$18.8 million", against the HSI chapter's "$18,805,833": to the tenth of a million
+    ("ar2020-message-stolen-promise-funds-repeat", "$18.8 million", "$18.8 million"),
+    # oig1751: caseloads "from about 1,700", against Figure 1's smallest, 1,720: to the hundred (tolerance 50)
+    ("oig1751-caseload-nondetained-low-vs-figure", "1,700", "1,700"),
+    # oig1751: detained caseloads "up to 110", against Figure 1's largest, 104: exact, so it shows the difference
+    ("oig1751-caseload-detained-high-vs-figure", "110", "104"),
 ])
 def test_a_recomputed_figure_is_shown_to_the_precision_of_the_claim_it_checks(data, claim, printed, shown):
     row = data.audit.loc[claim]
     assert printed in data.fact(row["fact"])["quote"] and data.fact(row["fact"])["printed"] == printed
-    assert fmt.like_printed(row["recomputed"], row["fact"]) == shown
+    assert fmt.like_printed(row["recomputed"], row["fact"], row["tolerance"]) == shown
     # a consistent claim reads the same as the figure it checks; an inconsistent one differs where it is printed
-    assert (shown == fmt.number(row["stated"], "percent", fmt.printed_decimals(printed))) == (
+    assert (shown == fmt.like_printed(row["stated"], row["fact"], row["tolerance"])) == (
         row["verdict"] == "consistent")
+
+
+def test_every_recomputed_figure_reads_as_its_claim_exactly_when_the_claim_is_consistent(data):
+    """At the claim's precision a consistent claim and its recomputation read the same, an inconsistent one not."""
+    checked = data.audit[data.audit["recomputed"].notna()]
+    def reads(row, value: str) -> str:
+        return fmt.like_printed(row[value], row["fact"], row["tolerance"])
+
+    differ = [claim for claim, row in checked.iterrows()
+              if (reads(row, "recomputed") == reads(row, "stated")) != (row["verdict"] == "consistent")]
+    assert differ == []
+
+
+@pytest.mark.parametrize(("derived_id", "shown"), [
+    # ar2020 OPR: "adjudicated 25,074 ... (workload increase of 6.5% from FY 2019)": 25,074 / 1.065 = 23,543.7;
+    # 6.5% is 6.45% to 6.55%, so between 23,532.6 and 23,554.7, and "6.5" has two significant digits
+    ("ar2020-opr-sec-adjudications-fy2019-implied", "about 24,000 (implied)"),
+    # oig2013 footnote 9: "6,127 ICE CAP officers", "a 27.2 percent response rate": 1,666.5, good to the three
+    # digits of 27.2
+    ("oig2013-survey-respondents-implied", "about 1,670 (implied)"),
+    # ar2020 HSI: "6,105 pounds of fentanyl, a 65% increase": 3,700, good to the two digits of 65
+    ("ar2020-hsi-fentanyl-seized-fy2019-implied", "about 3,700 (implied)"),
+])
+def test_an_implied_figure_is_shown_to_the_precision_its_rounded_inputs_support(data, derived_id, shown):
+    assert fmt.derived(derived_id).striptags() == shown

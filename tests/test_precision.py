@@ -77,11 +77,11 @@ def test_exact_inputs_keep_the_declared_decimals():
 @pytest.mark.parametrize(("value", "unit", "qualifier", "carried"), [
     (65, "percent", "exact", "rounded_unit"),  # "a 65% increase": 64.5% to 65.5%
     (160, "percent", "exact", "rounded_unit"),  # "a 160% increase"
-    (6.5, "percent", "exact", "exact"),  # "6.5%" is printed to the tenth: read as printed
+    (6.5, "percent", "exact", "rounded_unit"),  # "6.5%" is printed to the tenth: 6.45% to 6.55%
     (65, "percent", "about", "about"),  # a qualifier the source gives is kept
     (6105, "pounds", "exact", "exact"),  # a count is exact as printed
 ])
-def test_a_whole_number_percentage_is_rounded_to_the_unit(value, unit, qualifier, carried):
+def test_a_percentage_is_rounded_to_its_last_printed_digit(value, unit, qualifier, carried):
     assert input_qualifier(value, unit, qualifier) == carried
 
 

@@ -31,9 +31,10 @@ BOUND_DIGITS = 3
 
 
 def input_qualifier(value: float, unit: str, qualifier: str) -> str:
-    """The qualifier a printed figure carries into arithmetic: its own, except that a whole-number percentage
-    printed without one ("a 65% increase") is rounded to the unit (64.5% to 65.5%), so not exact."""
-    if qualifier == "exact" and unit == "percent" and float(value).is_integer():
+    """The qualifier a printed figure carries into arithmetic: its own, except that a percentage printed without
+    one is rounded to the unit of its last printed digit, so not exact: "a 65% increase" is 64.5% to 65.5%,
+    "a 6.5% increase" 6.45% to 6.55%."""
+    if qualifier == "exact" and unit == "percent":
         return "rounded_unit"
     return qualifier
 

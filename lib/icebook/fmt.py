@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from IPython.display import HTML, display
@@ -219,11 +220,29 @@ def printed_decimals(printed: str) -> int:
     return len(found.group(1) or "") if found else 0
 
 
-def like_printed(value: float, fact_id: str) -> str:
-    """A value computed to check a fact (a claims audit's recomputation), shown to the precision the fact is
-    printed with, so a reader compares like with like: 32.0238 against "32%" is shown "32%"."""
+SCALE_WORDS = {"thousand": 3, "million": 6, "billion": 9, "trillion": 12}  # "$1.8 BILLION": 1.8 × 10⁹
+
+
+def like_printed(value: float, fact_id: str, tolerance: float = 0.0) -> str:
+    """A value computed to check a fact (a claims audit's recomputation), shown to the precision of the claim it
+    checks, so a reader compares like with like: to the last digit the fact prints, in its scale word (6,725 ÷
+    21,000 × 100 against "32%" is "32%"; 1,800,000,000 against "$1.8 BILLION" is "$1.8 billion"), and no finer than
+    the rounding the claim states, ``tolerance`` being half its unit (489,063 against "489,100", stated to the
+    hundred with a tolerance of 50, is "489,100")."""
     row = book().fact(fact_id)
-    return number(value, row["unit"], printed_decimals(row["printed"]))
+    printed, unit = row["printed"], row["unit"]
+    scale_word = next((w for w in SCALE_WORDS if re.search(rf"\b{w}\b", printed, re.IGNORECASE)), "")
+    exponent = SCALE_WORDS.get(scale_word, 0) - printed_decimals(printed)  # the printed last digit, as 10^exponent
+    if tolerance > 0:
+        exponent = max(exponent, Decimal(repr(2 * float(tolerance))).adjusted())
+    rounded = Decimal(repr(float(value))).scaleb(-exponent).quantize(Decimal(1), ROUND_HALF_UP).scaleb(exponent)
+    scaled = float(rounded.scaleb(-SCALE_WORDS.get(scale_word, 0)))
+    decimals = max(0, SCALE_WORDS.get(scale_word, 0) - exponent)
+    if not scale_word and unit != "usd":
+        return number(float(rounded), unit, decimals)
+    sign = MINUS if scaled < 0 and any(d in "123456789" for d in f"{abs(scaled):.{decimals}f}") else ""
+    text = f"{'$' if unit == 'usd' else ''}{abs(scaled):,.{decimals}f}"
+    return sign + (f"{text} {scale_word}" if scale_word else text)
 
 
 def signed(value: float, unit: str, decimals: int = 0) -> str:
