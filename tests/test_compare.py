@@ -46,10 +46,10 @@ def test_no_change_is_computed_between_gang_arrests_worded_differently(data):
 def test_a_more_than_baseline_makes_the_change_an_upper_bound(data):
     # dhs2018: "more than 2,300 pounds of fentanyl" (FY 2017); ar2020: "6,105 pounds of fentanyl" (FY 2020).
     # (6,105 - 2,300) / 2,300 = 165.43%; the true base is larger, so the true change is less: "less than",
-    # and a bound is exact as a threshold, so the page shows "less than +166%" (165.43 rounded up at three
-    # significant digits, staying true), not a coarser "+170%".
+    # and "2,300" has two significant digits, so the page shows "less than +170%" (165.43 rounded up at two
+    # significant digits, staying true), not a "+166%" finer than the base.
     fentanyl = baseline_changes(data.facts, _measure(data, "hsi_fentanyl"), [2017, 2020], 2017)
-    assert [(c.bound, c.shown, c.decimals) for c in fentanyl] == [("less than", 166.0, 0)]
+    assert [(c.bound, c.shown, c.decimals) for c in fentanyl] == [("less than", 170.0, 0)]
     assert fentanyl[0].value == pytest.approx(165.43, abs=0.01)
 
 

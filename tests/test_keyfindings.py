@@ -74,15 +74,24 @@ def test_a_changed_status_changes_the_counts():
 
 def test_a_change_keeps_its_bound_wherever_it_is_restated():
     # more than 2,300 pounds of fentanyl (DHS page, FY 2017) to 6,105 (annual report, FY 2020): 6105 / 2300 - 1 =
-    # 165.4%; the base is a lower bound, so the true change is less than that: rounded up to three significant
-    # digits, "less than +166%".
+    # 165.4%; the base is a lower bound, so the true change is less than that; "2,300" has two significant digits,
+    # so the change is shown to two, rounded up: "less than +170%".
     line = text(measure_takeaway(book(), measure("hsi_fentanyl")))
-    assert "less than +166%" in line
-    assert re.search(r"(?<!than )\+166%", line) is None
+    assert "less than +170%" in line
+    assert re.search(r"(?<!than )\+170%", line) is None
     finding = next(f for f in key_findings(book()) if f.href.endswith("#measure-hsi-fentanyl"))
-    assert "less than +166%" in text(finding.sentence)
+    assert "less than +170%" in text(finding.sentence)
     # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word, a true minus sign
     assert "a change of −40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
+
+
+def test_a_change_from_approximate_figures_is_shown_no_finer_than_they_are():
+    # "almost a million pounds" of narcotics (DHS page, FY 2017) to "more than 1.4 million" (annual report,
+    # FY 2020): 1.4 / 1 - 1 = 40%, a lower bound. "a million" has one significant digit, so the change is shown to
+    # the book's minimum of two, whole percent: "more than +40%", not "+40.0%".
+    line = text(measure_takeaway(book(), measure("hsi_narcotics")))
+    assert "a change of more than +40%" in line
+    assert "40.0" not in line
 
 
 def test_measures_without_two_comparable_years_are_named_with_the_reason():

@@ -3,7 +3,7 @@
 import pytest
 
 from icebook import book
-from icebook.derive import BOUND_DIGITS, Precision, carried_precision, displayed, input_qualifier, significant_digits
+from icebook.derive import MIN_DIGITS, Precision, carried_precision, displayed, input_qualifier, significant_digits
 
 
 def shown(formula: str, unit: str, decimals: int, **inputs: tuple[float, str]) -> tuple[str, float, int]:
@@ -40,18 +40,23 @@ def test_a_bound_is_carried_and_rounded_outward_so_it_stays_true():
     # (1,012 - 904) / 904 = 11.95%; a larger true base makes the change smaller, so "less than", rounded up
     assert shown("(new - old) / old * 100", "percent", 1, new=(1012, "exact"), old=(904, "more_than")) == \
         ("less than", 12.0, 1)
-    # "more than 2,700" arrests times an exact 59.0%: 1,593, rounded down to three digits
+    # "more than 2,700" arrests (two significant digits) times an exact 59.0%: 1,593, rounded down to two digits
     assert shown("n * share / 100", "count", 0, n=(2700, "more_than"), share=(59.0, "exact")) == \
-        ("more than", 1590, 0)
+        ("more than", 1500, 0)
 
 
-def test_a_bound_is_shown_from_the_computed_value_not_a_coarse_step():
+def test_a_bound_is_shown_no_finer_than_its_least_precise_input():
     # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017), ar2020 "6,105 pounds" (FY 2020):
     # 6,105 / 2,300 - 1 = 1.654348, so +165.43%; the true base is larger, so the true change is less than that.
-    # The bound is exact as a threshold: rounded up at three significant digits it is 166, not 170.
-    assert BOUND_DIGITS == 3
+    # "2,300" has two significant digits, so the change is shown to two, rounded up so it stays true: 170, not 166.
+    assert MIN_DIGITS == 2
     assert shown("(new - old) / old * 100", "percent", 1, new=(6105, "exact"), old=(2300, "more_than")) == \
-        ("less than", 166.0, 0)
+        ("less than", 170.0, 0)
+    # dhs2018 "almost a million pounds of narcotics" (FY 2017), ar2020 "more than 1.4 million pounds" (FY 2020):
+    # 1.4 million / 1 million - 1 = 40%, a lower bound (smaller true base, larger true later figure). "a million"
+    # has one significant digit, so two are shown, whole percent: "more than 40", never "40.0".
+    assert shown("(new - old) / old * 100", "percent", 1, new=(1400000, "more_than"), old=(1000000, "nearly")) == \
+        ("more than", 40.0, 0)
     # "nearly 1,200 pounds" (a ceiling) times an exact 0.5 = 600, a bound at 600 itself: "less than 600"
     assert shown("n * 0.5", "pounds", 0, n=(1200, "nearly")) == ("less than", 600, 0)
 

@@ -24,10 +24,11 @@ TRUE_AT_MOST = {"nearly", "up_to", "less_than"}  # the true value is at most the
 # the true value is near the figure
 ROUNDED = {"about", "rounded_hundred", "rounded", "rounded_unit", "range_low", "range_high"}
 BOUND_QUALIFIER = {"": "exact", "about": "about", "more than": "more_than", "less than": "less_than"}
-# A bound ("more than 2,300") is exact as a threshold, so a figure computed from bounds alone is a true bound
-# however finely it is shown: it is rounded outward to this many significant digits (165.43 gives "less than
-# 166"), tight, yet no finer than the three or four digits the sources print.
-BOUND_DIGITS = 3
+# A figure computed from an approximate or bounded input is known no better than that input: it is shown to the
+# fewest significant digits among those inputs, and never to fewer than this many. A bound is rounded outward, so
+# it stays true: "more than 2,300" (two digits) against an exact 6,105 gives 165.43%, shown "less than 170"; "almost
+# a million" (one digit) against "more than 1.4 million" gives 40%, shown "more than 40", never "40.0".
+MIN_DIGITS = 2
 
 
 def input_qualifier(value: float, unit: str, qualifier: str) -> str:
@@ -58,9 +59,9 @@ def carried_precision(formula: str, inputs: dict[str, tuple[float, str, int | No
     """The precision of ``formula`` over inputs given as (value, qualifier, significant digits or None).
 
     Any approximate input makes the result approximate. Bounded inputs alone ("more than", "nearly") carry
-    their bound when each pushes the result the same way, shown to ``BOUND_DIGITS``. Rounded inputs ("about",
-    rounded to the hundred, a whole-number percentage), or bounds pushing opposite ways, give "about", good to
-    the fewest significant digits among the approximate inputs (at least two).
+    their bound when each pushes the result the same way. Rounded inputs ("about", rounded to the hundred, a
+    whole-number percentage), or bounds pushing opposite ways, give "about". Either way the result is good to the
+    fewest significant digits among the approximate or bounded inputs (at least ``MIN_DIGITS``).
     """
     approximate = {name: spec for name, spec in inputs.items() if spec[1] != "exact"}
     if not approximate:
@@ -76,9 +77,8 @@ def carried_precision(formula: str, inputs: dict[str, tuple[float, str, int | No
         moved = evaluate(formula, {**values, name: value + step * max(abs(value), 1) * 1e-6})
         ways.add(1 if moved > result else -1 if moved < result else 0)
     bound = {frozenset({1}): "more than", frozenset({-1}): "less than"}.get(frozenset(ways), "about")
-    if bound != "about":
-        return Precision(bound, BOUND_DIGITS)
-    return Precision(bound, max(2, min(spec[2] or significant_digits(spec[0]) for spec in approximate.values())))
+    return Precision(bound, max(MIN_DIGITS, min(spec[2] or significant_digits(spec[0])
+                                                for spec in approximate.values())))
 
 
 def displayed(value: float, precision: Precision, decimals: int, unit: str) -> tuple[float, int]:
