@@ -14,6 +14,7 @@ from icebook.keyfindings import (
     change_sentence,
     key_findings,
     limits,
+    main_messages,
     measure_takeaway,
     no_change_measures,
     recommendation_counts,
@@ -139,11 +140,19 @@ def test_status_label_uses_oigs_two_words(status, expected):
     assert status_label(status) == expected
 
 
-def test_a_change_of_a_part_series_names_it_by_its_label_with_its_scope():
+def test_a_change_of_a_part_series_is_headed_by_that_series_not_by_its_measure():
     # dhs2018 "809 MS-13 arrests, 567 of which were criminal" and ar2020 "337 MS-13 CRIMINAL ARRESTS": the
-    # sentence names the series as the catalog labels it, "criminal" kept, without its long "what it counts" text
+    # sentence is headed by the series it reports, as the catalog labels it ("criminal" kept), so a skimmer does not
+    # read a fall in gang arrests; the measure it belongs to comes second, in the link to its section.
     data = book()
     gangs = next(m for m in data.measures if m.id == "hsi_gang_arrests")
     text = BeautifulSoup(str(change_sentence(data, gangs, stated_changes(data, gangs))), "html.parser").get_text()
-    assert "HSI gang-related criminal arrests: HSI MS-13 criminal arrests, 567 in FY 2017" in text
-    assert "not another count" not in text
+    assert text.startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 in FY 2017")
+    assert "gang-related" not in text and "not another count" not in text
+    finding = next(f for f in key_findings(data) if f.href.endswith("#measure-hsi-gang-arrests"))
+    assert BeautifulSoup(str(finding.sentence), "html.parser").get_text() == text
+    assert finding.section == "HSI MS-13 criminal arrests, under HSI gang-related criminal arrests"
+    # the page's main message names the series first, the measure after it
+    first = BeautifulSoup(str(main_messages(data)[0]), "html.parser").get_text()
+    assert "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)" in first
+    assert "HSI gang-related criminal arrests (−40.6%" not in first

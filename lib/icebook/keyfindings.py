@@ -75,15 +75,18 @@ def _unit_note(measure: Measure) -> str:
     return f" ({measure.unit})" if measure.unit not in ("count", "usd", "percent") else ""
 
 
-def _change_phrase(data, ch: Change, with_counts: bool) -> Markup:
+def series_name(data, measure: Measure, series_id: str) -> str:
+    """What a change reports, as a sentence heads it: the measure's label for its headline series, else the
+    series' own label ("HSI MS-13 criminal arrests"), so that a part is never read as the whole it belongs to."""
+    return measure.label if series_id == measure.series[0].metric else data.metric(series_id).label
+
+
+def _change_phrase(data, ch: Change) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
-    # the series named by its label, which carries the scope its quotes give ("HSI criminal arrests of MS-13
-    # members"); its "what it counts" text explains more than a sentence can carry
-    counts = Markup("{}, ").format(_lower_first(data.metric(series.metric).label)) if with_counts else Markup("")
     sources = {data.fact(ch.base)["source"], data.fact(ch.later)["source"]}
     caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
-    return Markup("{}{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
-        counts, fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
+    return Markup("{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
+        fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
         fact(ch.later), _year(data, ch.later), _source_of(data, ch.later),
         change(ch, href=f"comparison.html#{ch.id}"), caveat)
 
@@ -100,12 +103,14 @@ def stated_changes(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEAR
 
 
 def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
-    """"DHS and ICE reported <measure>: <base> in FY 2017 (…) and <later> in FY 2020 (…), a change of <bounded %>."""
+    """"DHS and ICE reported <what changed>: <base> in FY 2017 (…) and <later> in FY 2020 (…), a change of <%>."
+    Headed by the series each change reports (``series_name``): the measure's label only for its headline series."""
     sources = [data.fact(i)["source"] for c in changes for i in (c.base, c.later)]
-    several = len({c.series for c in changes}) > 1 or measure.series[0].metric != changes[0].series
-    return Markup("{} reported {}{}: {}.").format(
-        _speakers(data, sources), _lower_first(measure.label), _unit_note(measure),
-        Markup("; ").join(_change_phrase(data, c, several) for c in changes))
+    parts = [Markup("{}{}: {}").format(_lower_first(series_name(data, measure, series)), _unit_note(measure),
+                                       Markup("; ").join(_change_phrase(data, c) for c in changes
+                                                         if c.series == series))
+             for series in dict.fromkeys(c.series for c in changes)]
+    return Markup("{} reported {}.").format(_speakers(data, sources), Markup("; and ").join(parts))
 
 
 def measure_facts(data, measure: Measure) -> pd.DataFrame:
@@ -165,14 +170,32 @@ def measure_takeaway(data, measure: Measure, fiscal_years: list[int] = FISCAL_YE
 def _change_findings(data) -> list[KeyFinding]:
     with_change = [(m, stated_changes(data, m)) for m in data.measures]
     with_change = [(m, c) for m, c in with_change if c]
-    findings = [KeyFinding("changes", change_sentence(data, m, c), f"comparison.html#{measure_anchor(m)}", m.label)
-                for m, c in with_change[:MAX_CHANGE_FINDINGS]]
+    findings = [KeyFinding("changes", change_sentence(data, m, c), f"comparison.html#{measure_anchor(m)}",
+                           _section_name(data, m, c)) for m, c in with_change[:MAX_CHANGE_FINDINGS]]
     rest = [m for m, _ in with_change[MAX_CHANGE_FINDINGS:]]
     if rest:
         also = Markup("The comparison page also sets FY {} against later years for {}.").format(
             BASELINE_YEAR, _and([_measure_link(m) for m in rest]))
         findings.append(KeyFinding("changes", also, "comparison.html#coverage", "FY2017–FY2020 in figures"))
     return findings
+
+
+def _changed_series(data, measure: Measure, series_id: str, changes: list[Change]) -> Markup:
+    """"fentanyl seized by HSI (less than +170%)"; a series other than the measure's headline one says where the
+    page shows it: "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)"."""
+    shown = Markup("; ").join(change(c) for c in changes)
+    if series_id == measure.series[0].metric:
+        return Markup("{} ({})").format(_measure_link(measure), shown)
+    return Markup('<a href="comparison.html#{}">{}</a> ({}; under {})').format(
+        measure_anchor(measure), _lower_first(series_name(data, measure, series_id)), shown,
+        _lower_first(measure.label))
+
+
+def _section_name(data, measure: Measure, changes: list[Change]) -> str:
+    """The section a change finding links to: the measure, after the series the finding reports when that is
+    not the measure's headline series ("HSI MS-13 criminal arrests, under HSI gang-related criminal arrests")."""
+    named = [series_name(data, measure, s) for s in dict.fromkeys(c.series for c in changes)]
+    return measure.label if named == [measure.label] else f"{'; '.join(named)}, under {measure.label}"
 
 
 def _measure_link(measure: Measure) -> Markup:
@@ -214,9 +237,10 @@ def main_messages(data, fiscal_years: list[int] = FISCAL_YEARS, baseline_year: i
     if with_change:
         messages.append(Markup("A change from FY {} can be stated for {}; the book keeps the sources' "
                                "qualifiers, so most of these changes are bounds (“less than”, “more than”) or "
-                               "approximate.").format(baseline_year, _and([Markup("{} ({})").format(
-                                   _measure_link(m), Markup("; ").join(change(c) for c in changes))
-                                   for m, changes in with_change])))
+                               "approximate.").format(baseline_year, _and([
+                                   _changed_series(data, m, series, [c for c in changes if c.series == series])
+                                   for m, changes in with_change for series in dict.fromkeys(c.series
+                                                                                            for c in changes)])))
     no_change = _no_change_sentence(data, fiscal_years, baseline_year)
     if no_change:
         messages.append(no_change)
