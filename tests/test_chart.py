@@ -25,6 +25,7 @@ from icebook.chart import (
     colour_only,
     figure,
     note_lines,
+    one_scale_fits,
     ship_files,
     why_not_a_chart,
 )
@@ -180,6 +181,40 @@ def test_a_text_layer_labels_what_colour_shows():
     bars = alt.Chart(FRAME).mark_bar().encode(x="year:N", y="value:Q", color="kind:N")
     labels = alt.Chart(FRAME).mark_text().encode(x="year:N", y="value:Q", text="kind:N")
     assert colour_only((bars + labels).to_dict()) == set()
+
+
+def test_a_panel_shrunk_on_the_chart_s_scale_gets_its_own_scale():
+    # dhs2018 "567 of which were criminal" and ar2020 "337 MS-13 CRIMINAL ARRESTS" beside dhs2018 "4,818 criminal
+    # arrests" and ar2020 "3,671 gang-related criminal arrests": on one scale the MS-13 bars would fill under an
+    # eighth of it (567 / 4,818), so each panel gets its own; ICE's 122,233 detainers placed beside OIG's 165,500
+    # issued read on one scale.
+    def panels(rows):
+        facts = book().facts_of([f for _, f in rows])
+        return pd.DataFrame({"panel": [p for p, _ in rows], "value": [float(facts.at[f, "value"]) for _, f in rows]})
+
+    gangs = panels([("MS-13", "dhs2018-hsi-ms13-criminal-arrests"), ("MS-13", "ar2020-hsi-ms13-arrests"),
+                    ("transnational", "dhs2018-hsi-gang-criminal-arrests"),
+                    ("gang-related", "ar2020-hsi-gang-criminal-arrests")])
+    assert list(gangs["value"]) == [567.0, 337.0, 4818.0, 3671.0]
+    assert one_scale_fits(gangs) is False
+    assert one_scale_fits(gangs[gangs["panel"] != "MS-13"]) is True
+    detainers = panels([("issued", "oig2013-r1-detainers-issued-fy2019"), ("placed", "ar2020-ero-detainers-issued")])
+    assert one_scale_fits(detainers) is True
+
+
+def test_the_comparison_s_ms13_panel_is_headed_by_its_name_on_its_own_scale():
+    page = Path(__file__).parents[1] / "_build" / "html" / "chapters" / "pages" / "comparison.html"
+    if not page.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("no built site (in CI this is a failure, not a skip)")
+        pytest.skip("no built site: run `make book` first")
+    html = page.read_text(encoding="utf-8")
+    ms13 = [v for v in views(html) if "HSI MS-13 criminal arrests (count)" == " ".join(
+        v["layer"][0]["encoding"]["x"]["title"])]
+    assert len(ms13) == 1  # its axis: the series' name and unit, not its "what it counts" text
+    assert ms13[0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 567.0]  # its own scale, not 0–4,818
+    assert '<p class="chart-panel-title">HSI MS-13 criminal arrests</p>' in html
+    assert "Each panel has its own scale" in html
 
 
 def test_each_panel_s_axis_can_carry_its_own_measure_s_word():

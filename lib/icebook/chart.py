@@ -56,6 +56,7 @@ COLOUR_CHANNELS = ("color", "fill", "stroke")
 LABELLED_CHANNELS = ("x", "y", "row", "column", "facet", "shape", "strokeDash", "text")
 MARK_COLUMNS = ("bar", "value", "printed", "fact", "counts")
 DWARF = 10  # a bar more than this many times the next longest leaves the others unreadable
+SHRUNK = 4  # a panel whose longest bar is under 1/SHRUNK of the chart's longest is unreadable on the chart's scale
 INSIDE = 0.5  # a bar at least this share of its scale carries its label inside its end
 LABEL_LINE = 22  # characters per line of a bar's label
 AXIS_LINE = 36  # characters per line of the value axis's title
@@ -130,6 +131,15 @@ def why_not_a_chart(marks: pd.DataFrame) -> str | None:
             return (f"one bar{f' of panel {heading!r}' if heading else ''} dwarfs the others, "
                     "which would be unreadable beside it; use panels or a table")
     return None
+
+
+def one_scale_fits(marks: pd.DataFrame) -> bool:
+    """Whether every panel reads on one scale shared by all: none whose longest bar is under 1/``SHRUNK`` of the
+    chart's longest. Where one is, each panel gets its own scale (``Chart.shared_scale`` False), and the note says
+    so. (Vega-Lite gives concatenated views independent x and y scales by default; a panel's explicit domain is
+    what makes a scale shared here.)"""
+    top = float(marks["value"].astype(float).max())
+    return all(float(panel["value"].astype(float).max()) * SHRUNK >= top for _, panel in _panels(marks))
 
 
 def _wrapped(label: str) -> str:
@@ -277,7 +287,7 @@ def change_sentence(earlier: str, later: str, comparable: str, blocked: str = ""
 
 
 def _picture_spec(chart: Chart, panels: list[tuple[str, dict]], notes: list[str | Markup]) -> dict:
-    """The downloadable picture: every panel (its heading and spec) on one scale as drawn, with its title,
+    """The downloadable picture: every panel (its heading and spec) on its scale as drawn, with its title,
     definition, takeaway, source and notes (:func:`note_lines`) written into it, so the file stands on its own."""
     views, datasets = [], {}
     for heading, spec in panels:
