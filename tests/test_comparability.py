@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from icebook import book
-from icebook.compare import Change, baseline_changes, standing
+from icebook.compare import Change, baseline_changes, none_text, series_pairs, standing
 from icebook.schema import Series
 
 
@@ -83,12 +83,45 @@ def test_on_the_real_data_no_row_is_labelled_comparable_beside_a_change_that_is_
 
 
 @pytest.mark.parametrize("measure_id", ["opla_removal_orders", "opla_removal_orders_criminal"])
-def test_the_dhs_partial_year_caveat_stays_off_the_annual_report_s_row(measure_id):
+def test_the_dhs_partial_year_caveat_reaches_the_annual_report_s_row_only_when_set_against_it(measure_id):
+    # dhs2018 "OPLA has secured over 100,000 removal orders so far this fiscal year, including over 33,000 in cases
+    # involving criminal aliens" (FY 2018, partial) and ar2020 "obtained 157,433 removal orders (including 23,750
+    # for criminal aliens)" (FY 2020): the chart sets the two side by side, so the annual report's row says what
+    # the chart's sentence says of them, caveat included; with no FY 2018 shown, it is set against nothing.
     data = book()
     measure = next(m for m in data.measures if m.id == measure_id)
-    changes = baseline_changes(data.facts, measure, [2017, 2018, 2019, 2020], 2017)
     rows = data.facts[(data.facts["metric"] == measure.series[0].metric) & (data.facts["source"] == "ar2020")]
     assert not rows.empty
-    for _, row in rows.iterrows():
-        assert "so far this fiscal year" not in standing(measure.series[0], row, 2017, changes,
-                                                         data.facts["source"].to_dict()).note
+    for years in ([2017, 2018, 2019, 2020], [2017, 2019, 2020]):
+        changes = baseline_changes(data.facts, measure, years, 2017)
+        pairs = series_pairs(data.facts, measure, years)
+        for _, row in rows.iterrows():
+            where = standing(measure.series[0], row, 2017, changes, data.facts["source"].to_dict(), pairs)
+            if 2018 in years:
+                assert where.label == "comparable with a caveat" and "so far this fiscal year" in where.note
+            else:
+                assert where.label == "nothing to set it against in this series" and where.note == ""
+
+
+def test_no_row_says_nothing_to_set_against_while_its_series_has_a_figure_in_another_year():
+    # The reader review: OPLA's docket, ICE's workforce and the BEST task forces each have a DHS page figure
+    # (FY 2018) and an annual report one (FY 2020) of one series; the chart's sentence set them side by side
+    # while the table said "nothing to set it against". Each row now says what its pair allows, as the chart does.
+    data = book()
+    source_of = data.facts["source"].to_dict()
+    years = [2017, 2018, 2019, 2020]
+    for measure in data.measures:
+        changes = baseline_changes(data.facts, measure, years, 2017)
+        pairs = series_pairs(data.facts, measure, years)
+        for pair in pairs:
+            series = next(s for s in measure.series if s.metric == pair.series)
+            for fact_id in (pair.base, pair.later):
+                where = standing(series, data.fact(fact_id), 2017, changes, source_of, pairs)
+                assert where.label != "nothing to set it against in this series", (measure.id, fact_id)
+                if pair.value is None and not [c for c in changes if fact_id in (c.base, c.later)]:
+                    assert where.label == "not compared: " + none_text(pair), (measure.id, fact_id, where.label)
+    workforce = next(m for m in data.measures if m.id == "ice_workforce")
+    pairs = series_pairs(data.facts, workforce, years)
+    # dhs2018 "With more than 20,000 employees" is undated: the book only infers its period
+    assert [(c.base, c.later, c.blocked) for c in pairs] == [
+        ("dhs2018-ice-workforce", "ar2020-message-ice-workforce", "period not stated")]

@@ -134,6 +134,22 @@ def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[i
     return changes
 
 
+def series_pairs(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int]) -> list[Change]:
+    """Every change between two figures of one comparable series in two of the chosen years, earlier as base,
+    baseline or not: what a chart's sentence sets side by side, so that the table can say the same of them."""
+    pairs = []
+    for series in measure.series:
+        if series.comparable == "no":
+            continue
+        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        own = own.loc[~own.duplicated(["as_of_fiscal_year", "value", "source"])].sort_values("as_of_fiscal_year")
+        for i, (_, base) in enumerate(own.iterrows()):
+            for _, later in own.iloc[i + 1:].iterrows():
+                if later["as_of_fiscal_year"] != base["as_of_fiscal_year"]:
+                    pairs.append(change(base, later, measure.id, series.metric, series.scope_doubt))
+    return pairs
+
+
 COMPARABLE = {"yes": "counts the same thing", "caveat": "comparable with a caveat", "no": "not comparable"}
 
 
@@ -159,14 +175,17 @@ def caveat_applies(series: Series, sources: set[str]) -> bool:
 
 
 def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[Change],
-             sources: dict[str, str]) -> Standing:
-    """The one rule for a figure's comparability and its change (``sources`` maps fact ids to source ids):
+             sources: dict[str, str], pairs: list[Change] = ()) -> Standing:
+    """The one rule for a figure's comparability and its change (``sources`` maps fact ids to source ids;
+    ``pairs`` are ``series_pairs``, the figures a chart sets side by side, baseline or not):
 
     * a series the catalog marks not comparable: "not comparable", with its caveat, and no change;
     * a figure whose every change is blocked (scope in doubt, worded differently, period not stated, bounded
       from both sides): "not compared: <why>", the reason as note, and the change column shows the same "none";
     * a figure with a computed change: "counts the same thing", or "comparable with a caveat" when the series'
       caveat concerns either figure's source;
+    * a figure with no change from the baseline but another figure of its series in another year: the same
+      labels, judged on those pairs, so the table says of two figures what the chart's sentence says of them;
     * a figure with nothing to set against: says so, with the caveat when it concerns the figure's source.
     """
     if series.comparable == "no":
@@ -175,12 +194,13 @@ def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[C
     baseline = row["as_of_fiscal_year"] == baseline_year
     cell = "the baseline" if baseline else "no baseline figure in this series"
     shown = tuple(c for c in mine if c.later == row.name)
-    stated = [c for c in mine if c.value is not None]
-    involved = {sources[i] for c in (stated or mine) for i in (c.base, c.later)} | {row["source"]}
+    judged = mine or tuple(c for c in pairs if row.name in (c.base, c.later))
+    stated = [c for c in judged if c.value is not None]
+    involved = {sources[i] for c in (stated or judged) for i in (c.base, c.later)} | {row["source"]}
     caveat = series.caveat if caveat_applies(series, involved) else ""
-    if mine and not stated:
-        why = sorted({none_text(c) for c in mine})
-        return Standing("not compared: " + "; ".join(why), " ".join(sorted({c.reason for c in mine})), shown, cell)
+    if judged and not stated:
+        why = sorted({none_text(c) for c in judged})
+        return Standing("not compared: " + "; ".join(why), " ".join(sorted({c.reason for c in judged})), shown, cell)
     if stated:
         return Standing(COMPARABLE["caveat" if caveat else "yes"], caveat, shown, cell)
     return Standing("nothing to set it against in this series", caveat, shown, cell)
