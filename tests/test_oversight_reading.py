@@ -74,3 +74,12 @@ def test_a_finding_s_summary_quotes_oig_verbatim_with_its_may(data):
                 assert part in data.texts[report], (finding["id"], part)
     first = next(f for f in data.findings["oig2013"]["findings"] if f["id"] == "oig2013-finding-1")
     assert any(q.startswith("may put officer, detainee, and public safety at risk") for q in _quoted(first["summary"]))
+
+
+def test_the_at_large_finding_keeps_oig_s_sometimes_and_its_as_of_date(data):
+    # OIG-20-13: "ICE sometimes faces challenges apprehending aliens in uncooperative jurisdictions"; "As of
+    # September 30, 2019, the remaining 17,700 remained at-large."
+    first = next(f for f in data.findings["oig2013"]["findings"] if f["id"] == "oig2013-finding-1")
+    assert "sometimes faces challenges apprehending" in first["brief"] and "struggles" not in first["title"]
+    assert "as of September 30, 2019" in first["brief"]
+    assert "sometimes faces challenges apprehending aliens in uncooperative jurisdictions" in data.texts["oig2013"]
