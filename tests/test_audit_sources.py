@@ -116,3 +116,17 @@ def test_every_recomputed_figure_reads_as_its_claim_exactly_when_the_claim_is_co
 ])
 def test_an_implied_figure_is_shown_to_the_precision_its_rounded_inputs_support(data, derived_id, shown):
     assert fmt.derived(derived_id).striptags() == shown
+
+
+def test_a_figure_printed_twice_whose_printings_disagree_is_listed_and_counted_as_inconsistent(data):
+    """The checking page's groups: each claim in one; the figures printed twice that agree ("restated") apart, and
+    one whose two printings disagree with the inconsistent claims, where the headline counts it."""
+    from icebook.audit import audit_groups
+
+    groups = audit_groups(data.audit)
+    assert sorted(i for group in groups.values() for i in group.index) == sorted(data.audit.index)
+    # oig1751: detained caseloads "range from 65 to 110" in the text; Figure 1's largest detained bar is 104
+    assert "oig1751-caseload-detained-high-vs-figure" in groups["inconsistent"].index
+    assert set(groups["restated"]["kind"]) == {"repeat"} and set(groups["restated"]["verdict"]) == {"consistent"}
+    # restated within a stated rounding, not exactly: "$18.8 million" in the message, "$18,805,833" in the chapter
+    assert "ar2020-message-stolen-promise-funds-repeat" in groups["restated"].index

@@ -399,6 +399,42 @@ def test_recommendation_tracker_fits_1280_px_and_stacks_at_390_px(server, browse
         assert badges.count() == page.locator("table.tracker tbody tr").count()
 
 
+# Every column of every table (folds opened) inside the page's column and inside any box that would cut it off
+# (a cell output scrolls sideways, so a table wider than it loses its last columns from view). Returns, in words,
+# each column cut off.
+COLUMNS_CUT_OFF = """() => {
+  document.querySelectorAll('article details').forEach(d => d.open = true);
+  const problems = [], slack = 1;
+  document.querySelectorAll('article table').forEach(table => {
+    let right = table.closest('article').getBoundingClientRect().right;
+    for (let box = table.parentElement; box && box.tagName !== 'ARTICLE'; box = box.parentElement)
+      if (getComputedStyle(box).overflowX !== 'visible') right = Math.min(right, box.getBoundingClientRect().right);
+    const heads = [...table.querySelectorAll('thead th')];
+    const cells = heads.length ? heads : [...(table.querySelector('tr') || {children: []}).children];
+    cells.filter(cell => cell.getBoundingClientRect().right > right + slack).forEach(cell => problems.push(
+      `${table.id || table.className}: column "${cell.textContent.trim()}" cut off (ends at `
+      + `${Math.round(cell.getBoundingClientRect().right)} px, its column at ${Math.round(right)} px)`));
+  });
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("path", [p for p in site_pages() if not p.startswith("search")])
+def test_every_table_column_is_fully_visible_at_1280_px(server, browser, path):
+    """At desktop width a table fits its column: none loses a column (the claims audit's verdict) to the edge."""
+    with Visit(browser, f"{server}/{path}", width=1280) as visit:
+        assert visit.page.evaluate(COLUMNS_CUT_OFF) == [], f"{path} at 1280 px"
+
+
+def test_a_table_column_cut_off_at_1280_px_is_caught(server, browser):
+    url = f"{server}/chapters/pages/planted-cut-off-column.html"
+    planted = (Path(__file__).parent / "fixtures" / "tables" / "cut-off-column.html").read_text()
+    with Visit(browser, url, width=1280, route=(url, planted)) as visit:
+        problems = visit.page.evaluate(COLUMNS_CUT_OFF)
+        assert any(p.startswith('claims-planted: column "Verdict" cut off') for p in problems), problems
+        assert not any('"Claim as stated"' in p for p in problems), problems
+
+
 @pytest.mark.parametrize("path", [p for p in site_pages() if not p.startswith("search")])
 def test_no_data_table_is_wider_than_a_phone_screen(server, browser, path):
     """At 390 px a wide table (the data behind a chart, the claims audit) stacks its rows as labelled cards."""

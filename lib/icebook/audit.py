@@ -63,3 +63,15 @@ def check_listed(claims: list[Claim], facts: pd.DataFrame, texts: dict[str, str]
         for item in claim.listed:
             if source in texts and normalise(item) not in texts[source]:
                 col.add(path, f"listed item {item!r} is not in source {source!r}", record=claim.id, field="listed")
+
+
+AUDIT_GROUPS = ("inconsistent", "consistent", "uncheckable", "restated")
+
+
+def audit_groups(audit: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The audit as the checking page lists it, each claim in one group: the claims checked against their parts by
+    verdict, and apart from them ("restated") the figures a source prints twice whose printings agree, exactly or
+    within the rounding stated. A figure printed twice whose printings disagree is inconsistent with the rest."""
+    restated = (audit["kind"] == "repeat") & (audit["verdict"] == "consistent")
+    groups = {verdict: audit[~restated & (audit["verdict"] == verdict)] for verdict in AUDIT_GROUPS[:3]}
+    return {**groups, "restated": audit[restated]}
