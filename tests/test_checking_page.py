@@ -48,3 +48,8 @@ def test_claims_tables_have_five_columns_with_the_verdict_whole(page):
     for table in page.select("table.claims-table"):
         heads = [th.get_text(strip=True) for th in table.select("thead th")]
         assert heads == ["Claim as stated, and where", "How it is checked", "Recomputed", "Verdict", "Notes"]
+
+
+def test_the_machine_checks_table_names_what_each_check_looks_for_not_the_code_s_detector(page):
+    heads = [th.get_text(strip=True) for th in page.select("table#detectors thead th")]
+    assert heads[0] == "What the check looks for" and not any("Detector" in head for head in heads)
