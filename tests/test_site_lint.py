@@ -26,6 +26,7 @@ CASES = {
     "internal_name": "internal name 'traffic_dui' shown in “traffic_dui + traffic”",
     "candidate_id": "candidate id 'parts-totals-from-137-000-in-fy-2014' shown in “parts-totals",
     "raw_unit_code": "raw unit code 'usd' shown in “· usd · as printed · FY 2020”",
+    "fact_id": "fact id 'oig2013-r3-cases-reviewed' shown in “oig2013-r3-cases-reviewed”",
 }
 SOURCE_TEXTS = {"sample": "ICE was supervising about 2.2 million aliens."}
 

@@ -9,8 +9,9 @@
   qualifier ("about about"), no unfilled placeholder (``{{fact-id}}``, ``{name}``), no ``nan``, ``None``,
   ``<NA>`` or ``undefined``, no ASCII hyphen-minus as a minus sign, no parenthetical doubled
   ("(stated again) (stated again)"); no table row or list item repeated.
-* no internal name shown to a reader: no snake_case name from the data, no detector's candidate id, no raw unit
-  code ("usd"), code included (only the pages written for analysts show commands and names on purpose).
+* no internal name shown to a reader: no snake_case name from the data, no detector's candidate id, no fact id
+  ("oig2013-r3-cases-reviewed", which reads as a year), no raw unit code ("usd"), code included (only the pages
+  written for analysts show commands and names on purpose).
 * counts in prose agree with the data: "the five sources" fails when there are six, and so do a count of
   OIG reports, of ICE's current components or of a report's recommendations, or a range of fiscal years in
   a heading or in the book's own style ("FY2017–FY2020") other than the years the book compares.
@@ -63,6 +64,8 @@ DOUBLED_PARENTHETICAL = re.compile(r"(\([^()]{1,80}\))\s*\1")
 SNAKE_CASE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
 CANDIDATE_ID = re.compile(r"(?<![\w-])(?:" + "|".join(map(re.escape, KINDS)) + r")-[a-z0-9]+(?:-[a-z0-9]+)+")
 RAW_UNIT = re.compile(r"\busd\b")
+# a fact's or derived figure's id, its source's id first ("oig2013-r3-cases-reviewed"): it reads as a year
+FACT_ID = re.compile(r"(?<![\w-])[a-z]+\d{4}-[a-z0-9]+(?:-[a-z0-9]+)*")
 FOR_ANALYSTS = {"methods.html"}  # commands, file names and parameters, shown as code on purpose
 BLOCKS = ["p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary",
           "blockquote", "label"]
@@ -310,7 +313,7 @@ def internal_names(soup: BeautifulSoup) -> list[str]:
     lines = _text(article, "\n", NOT_SHOWN_AS_TEXT).splitlines()
     for line in dict.fromkeys(" ".join(line.split()) for line in lines):
         for pattern, what in ((SNAKE_CASE, "internal name"), (CANDIDATE_ID, "candidate id"),
-                              (RAW_UNIT, "raw unit code")):
+                              (RAW_UNIT, "raw unit code"), (FACT_ID, "fact id")):
             found += [f"{what} {m[0]!r} shown in “{line[:120]}”" for m in pattern.finditer(line)]
     return list(dict.fromkeys(found))
 
