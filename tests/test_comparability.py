@@ -1,6 +1,8 @@
 """One rule decides a figure's comparability label and its change column (compare.standing), so they cannot
 disagree: each case below is the situation a reader review found contradicted on the page."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -125,3 +127,22 @@ def test_no_row_says_nothing_to_set_against_while_its_series_has_a_figure_in_ano
     # dhs2018 "With more than 20,000 employees" is undated: the book only infers its period
     assert [(c.base, c.later, c.blocked) for c in pairs] == [
         ("dhs2018-ice-workforce", "ar2020-message-ice-workforce", "period not stated")]
+
+
+def test_a_caveat_that_names_qualifiers_names_only_qualifier_words():
+    # ar2020 "for an ICE workforce of 21,000 strong": "strong" says how large, not how exact, and the fact is
+    # read as a round figure with no qualifier word; a caveat calling it a rounding word contradicted the note
+    # beside it. Every word a caveat gives in brackets after "rounded" or "approximate" is one of the vocabulary's.
+    data = book()
+    words = {w for text in data.vocabulary.qualifiers.values() for w in re.findall(r'"([^"]+)"', text)}
+    assert {"more than", "almost"} <= words and "strong" not in words
+    named = 0
+    for measure in data.measures:
+        for series in measure.series:
+            for listed in re.findall(r"(?:rounded|approximate) \(([^)]*)\)", series.caveat):
+                for word in re.findall(r'"([^"]+)"', listed):
+                    assert word in words, (measure.id, word)
+                    named += 1
+    assert named >= 2  # narcotics: "almost", "more than"
+    workforce = next(m for m in data.measures if m.id == "ice_workforce").series[0].caveat
+    assert "no qualifier word" in workforce and "strong" in data.fact("ar2020-message-ice-workforce")["quote"]
