@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from icebook import book
-from icebook.compare import Change, baseline_changes, none_text, series_pairs, standing
+from icebook.compare import Change, baseline_changes, none_text, series_pairs, set_apart, standing
 from icebook.schema import Series
 
 
@@ -146,3 +146,16 @@ def test_a_caveat_that_names_qualifiers_names_only_qualifier_words():
     assert named >= 2  # narcotics: "almost", "more than"
     workforce = next(m for m in data.measures if m.id == "ice_workforce").series[0].caveat
     assert "no qualifier word" in workforce and "strong" in data.fact("ar2020-message-ice-workforce")["quote"]
+
+
+def test_a_figure_whose_scope_is_in_doubt_is_set_apart_from_its_series_chart():
+    # oig2013: "In fiscal year 2019, ICE arrested 143,100 aliens who were either charged with or convicted of ...
+    # crimes" (ICE-wide, OIG's wording) beside dhs2018: "ERO administratively arrested more than 127,000 aliens
+    # with criminal convictions or pending criminal charges": the first may not count what the second does, so it
+    # is not drawn under the ERO label; the DHS page's figure, with no doubt of its own, may be.
+    data = book()
+    oig = data.fact("oig2013-bg-fy2019-arrests-charged-or-convicted")
+    assert oig["quote"].startswith("In fiscal year 2019, ICE arrested 143,100")
+    assert "may not count what the DHS page counts" in set_apart(oig)
+    assert set_apart(data.fact("dhs2018-ero-admin-arrests-criminal")) == ""
+    assert set_apart(data.fact("ar2020-hsi-ms13-arrests")) == ""

@@ -255,6 +255,22 @@ def note_lines(chart: Chart) -> list[str | Markup]:
     return notes
 
 
+PARTIAL = "partial year"  # how a bar's label and a chart's sentence mark part of a fiscal year
+
+
+def bar_label(fact_id: str, source_name: str) -> str:
+    """A bar's label: the fiscal year and source, with everything the fact says of its period, so that a part of
+    a year never reads as a whole one ("FY 2018 to August 20, 2018 (partial year), DHS page") and a period the
+    source does not state is not shown as stated ("FY 2018, period not stated, DHS page")."""
+    row = book().fact(fact_id)
+    year = f"FY {int(row['as_of_fiscal_year'])}"
+    if row["period_type"] == "partial_fiscal_year":
+        year = f"{row['period'] or year} ({PARTIAL})"
+    if row["period_basis"] == "inferred":
+        year += ", period not stated"
+    return f"{year}, {source_name}"
+
+
 def _issuer(source_id: str) -> str:
     issuer = book().sources[source_id].issuer
     short = re.search(r"\(([^)]+)\)$", issuer)
@@ -265,9 +281,10 @@ def _when(fact_id: str) -> Markup:
     """When a fact holds, as a phrase that follows a verb: "in FY 2020", "as of August 20, 2018"."""
     row = book().fact(fact_id)
     period = row["period"] or f"FY {int(row['as_of_fiscal_year'])}"
+    partial = f", a {PARTIAL}" if row["period_type"] == "partial_fiscal_year" else ""
     if period.startswith(("as of", "from", "at ")):
-        return _period(period)
-    return ("at the " if period.startswith("close") else "in ") + _period(period)
+        return _period(period) + partial
+    return ("at the " if period.startswith("close") else "in ") + _period(period) + partial
 
 
 def change_sentence(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:

@@ -134,6 +134,13 @@ def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[i
     return changes
 
 
+def set_apart(row: pd.Series) -> str:
+    """Why a figure is kept out of its series' chart, or "": a doubt about what it counts (its ``scope_doubt``:
+    OIG's ICE-wide arrests beside the DHS page's ERO ones). Drawn with the others, it would sit under a label and
+    an axis whose scope it may not share; the page shows it in the table and says why it stands apart."""
+    return str(row.get("scope_doubt") or "")
+
+
 def series_pairs(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int]) -> list[Change]:
     """Every change between two figures of one comparable series in two of the chosen years, earlier as base,
     baseline or not: what a chart's sentence sets side by side, so that the table can say the same of them."""
