@@ -5,7 +5,13 @@ last published) and adds to every page a small script that asks ``/__preview__``
 second for the build's state: when a rebuild has published, the page reloads; when one
 failed, the page shows its message over the last good site, which stays served. Changes
 to ``data/``, ``chapters/``, ``lib/`` and the book's configuration are watched with
-watchfiles; each batch of saved changes runs one ``python -m icebook build``.
+watchfiles; each batch of saved changes runs one build.
+
+The builds are forked from a resident build server (``BuildServer``): a process started with the preview that
+has imported the build, what the pages' kernels use (warm.py) and jupyter-book (sphinx_child.py), and then
+forks one child per rebuild that runs ``icebook build`` as the command would. The child loads the data and
+runs the pages afresh; only the imports are done ahead, about two seconds of each rebuild. An edit under
+``lib/`` or to ``requirements.lock`` could change imported code, so it restarts the server first.
 """
 
 from __future__ import annotations
@@ -13,10 +19,14 @@ from __future__ import annotations
 import functools
 import http.server
 import json
+import os
+import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
+import traceback
 from pathlib import Path
 
 from .build import BOOK_DIRS, BOOK_FILES, SITE
@@ -73,23 +83,114 @@ def _handler(state: State):
     return Handler
 
 
-def rebuild(state: State) -> None:
+RESTARTS_SERVER = ("lib", "requirements.lock")  # changes that can change the code the server imported
+
+
+class BuildServer:
+    """The preview's side of the build server: ``build()`` runs one build in a child the server forks."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen | None = None
+
+    def _start(self) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from icebook.preview import serve_builds; serve_builds({os.getpid()})"],
+            cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+
+    def build(self) -> tuple[int, str]:
+        """Run ``icebook build``; its exit code and output (a server that stopped is started again)."""
+        if self.process is None or self.process.poll() is not None:
+            self._start()
+        assert self.process and self.process.stdin and self.process.stdout
+        try:
+            self.process.stdin.write("build\n")
+            self.process.stdin.flush()
+            answer = self.process.stdout.readline()
+        except BrokenPipeError:
+            answer = ""
+        if not answer:
+            self.close()
+            return 1, "error: the preview's build server stopped; it starts again with the next change"
+        result = json.loads(answer)
+        return result["code"], result["output"]
+
+    def close(self) -> None:
+        """Stop the server (it imported the code as it was: a change under lib/ needs a new one)."""
+        if self.process is not None:
+            if self.process.stdin:
+                self.process.stdin.close()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+            self.process = None
+
+
+def serve_builds(preview: int) -> None:
+    """The build server: import what a build uses, then for each line ``build`` on stdin fork a child that runs
+    the build command, and answer with a line of JSON: its exit code and output. Ends at the end of stdin, and
+    with the preview (Linux ends it if the preview dies)."""
+    import importlib
+
+    from .running import end_with_parent
+    from .sphinx_child import MODULES as SPHINX_MODULES
+    from .warm import MODULES
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the preview's, and the running build's
+    end_with_parent(preview)
+    for name in ["icebook.__main__", "icebook.build", *MODULES, *SPHINX_MODULES]:
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            pass
+    from .__main__ import main
+
+    for line in sys.stdin:
+        if line.strip() != "build":
+            continue
+        handle, log = tempfile.mkstemp(prefix="icebook-preview-build-", suffix=".log")
+        server = os.getpid()
+        child = os.fork()
+        if child == 0:
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.default_int_handler)
+                end_with_parent(server)
+                os.dup2(handle, 1)
+                os.dup2(handle, 2)
+                code = main(["build"])
+            except BaseException:  # what the command would print before exiting 1
+                traceback.print_exc()
+            finally:
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(code)
+        os.close(handle)
+        _, status = os.waitpid(child, 0)
+        output = Path(log).read_text(errors="replace")
+        Path(log).unlink()
+        sys.stdout.write(json.dumps({"code": os.waitstatus_to_exitcode(status), "output": output}) + "\n")
+        sys.stdout.flush()
+
+
+def rebuild(state: State, server: BuildServer) -> None:
     """Run one build; on success the pages reload, on failure they show its message."""
     with state.lock:
         state.building = True
     print("preview: rebuilding …", flush=True)
     start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "icebook", "build"], cwd=ROOT, capture_output=True, text=True)
-    output = (result.stdout + result.stderr).strip()
+    code, output = server.build()
+    output = output.strip()
     with state.lock:
         state.building = False
-        if result.returncode == 0:
+        if code == 0:
             state.version += 1
             state.error = None
         else:
             state.error = output
     print(output, flush=True)
-    verdict = "published" if result.returncode == 0 else "FAILED, the last good site is still served"
+    verdict = "published" if code == 0 else "FAILED, the last good site is still served"
     print(f"preview: rebuild {verdict} ({time.perf_counter() - start:.1f} s)", flush=True)
 
 
@@ -104,8 +205,8 @@ def serve(port: int) -> int:
 
     if not SITE.exists():
         print("preview: no site yet, building it first", flush=True)
-    state = State()
-    rebuild(state)
+    state, builds = State(), BuildServer()
+    rebuild(state, builds)
     server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
                                              functools.partial(_handler(state), directory=str(SITE)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
@@ -116,11 +217,14 @@ def serve(port: int) -> int:
         for changes in watch(*paths, watch_filter=_watched, debounce=400):
             names = sorted({str(Path(p).relative_to(ROOT)) for _, p in changes})
             print(f"preview: changed {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
-            rebuild(state)
+            if any(name.split(os.sep)[0] in RESTARTS_SERVER for name in names):
+                builds.close()
+            rebuild(state, builds)
     except KeyboardInterrupt:
         pass
     finally:
         server.shutdown()
+        builds.close()
     print("preview: stopped", flush=True)
     return 0
 
