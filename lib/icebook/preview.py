@@ -28,32 +28,51 @@ import threading
 import time
 import traceback
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 from .build import BOOK_DIRS, BOOK_FILES, SITE
 from .params import ROOT
 
 WATCHED = ["data", "chapters", "lib", *BOOK_DIRS, *BOOK_FILES, "requirements.lock"]
 STATUS_PATH = "/__preview__"
-RELOADER = b"""<script>(function(){var seen=null;function poll(){fetch("%s").then(function(r){return r.json();})
-.then(function(s){if(seen!==null&&s.version!==seen){location.reload();return;}seen=s.version;
+# The page asks for the build's state and the server answers when it has changed (a long poll: at once the
+# first time, then as soon as a rebuild starts or ends, or after WAIT seconds), so a page reloads the moment
+# its rebuild is published.
+WAIT = 25
+RELOADER = b"""<script>(function(){var seen=null,since=-1;function poll(){fetch("%s?since="+since)
+.then(function(r){return r.json();}).then(function(s){since=s.changes;
+if(seen!==null&&s.version!==seen){location.reload();return;}seen=s.version;
 var box=document.getElementById("icebook-preview");if(s.error){if(!box){box=document.createElement("pre");
 box.id="icebook-preview";box.setAttribute("role","alert");box.style.cssText="position:fixed;bottom:0;left:0;right:0;"
 +"max-height:40vh;overflow:auto;margin:0;padding:1em;background:#fff3f3;color:#5c0000;border-top:3px solid #b00;"
 +"z-index:9999;white-space:pre-wrap";document.body.appendChild(box);}box.textContent="The last rebuild failed; "
-+"this is the last good site.\\n\\n"+s.error;}else if(box){box.remove();}}).catch(function(){})
-.finally(function(){setTimeout(poll,1000);});}poll();})();</script>""" % STATUS_PATH.encode()
++"this is the last good site.\\n\\n"+s.error;}else if(box){box.remove();}setTimeout(poll,50);})
+.catch(function(){setTimeout(poll,1000);});}poll();})();</script>""" % STATUS_PATH.encode()
 
 
 class State:
-    """What the page asks for: how many rebuilds have published, and the last failure's message."""
+    """What the page asks for: how many rebuilds have published, the last failure's message, and a count of
+    changes to either (a rebuild starting or ending), which a waiting request wakes on."""
 
     def __init__(self) -> None:
-        self.version, self.error, self.building = 0, None, False
+        self.version, self.error, self.building, self.changes = 0, None, False, 0
         self.lock = threading.Lock()
+        self.changed = threading.Condition(self.lock)
 
-    def as_json(self) -> bytes:
+    def update(self, **fields: object) -> None:
         with self.lock:
-            return json.dumps({"version": self.version, "error": self.error, "building": self.building}).encode()
+            for name, value in fields.items():
+                setattr(self, name, value)
+            self.changes += 1
+            self.changed.notify_all()
+
+    def as_json(self, since: int | None = None, wait: float = WAIT) -> bytes:
+        """The state, once it differs from change ``since`` (or after ``wait`` seconds)."""
+        with self.lock:
+            if since is not None:
+                self.changed.wait_for(lambda: self.changes != since, timeout=wait)
+            return json.dumps({"version": self.version, "error": self.error, "building": self.building,
+                               "changes": self.changes}).encode()
 
 
 def _handler(state: State):
@@ -63,7 +82,9 @@ def _handler(state: State):
 
         def do_GET(self) -> None:
             if self.path.split("?")[0] == STATUS_PATH:
-                return self._send(state.as_json(), "application/json")
+                since = parse_qs(urlsplit(self.path).query).get("since", [""])[0]
+                return self._send(state.as_json(int(since) if since.lstrip("-").isdigit() else None),
+                                  "application/json")
             path = Path(self.translate_path(self.path))
             if path.is_dir():
                 path = path / "index.html"
@@ -176,19 +197,15 @@ def serve_builds(preview: int) -> None:
 
 def rebuild(state: State, server: BuildServer) -> None:
     """Run one build; on success the pages reload, on failure they show its message."""
-    with state.lock:
-        state.building = True
+    state.update(building=True)
     print("preview: rebuilding …", flush=True)
     start = time.perf_counter()
     code, output = server.build()
     output = output.strip()
-    with state.lock:
-        state.building = False
-        if code == 0:
-            state.version += 1
-            state.error = None
-        else:
-            state.error = output
+    if code == 0:
+        state.update(building=False, version=state.version + 1, error=None)
+    else:
+        state.update(building=False, error=output)
     print(output, flush=True)
     verdict = "published" if code == 0 else "FAILED, the last good site is still served"
     print(f"preview: rebuild {verdict} ({time.perf_counter() - start:.1f} s)", flush=True)
