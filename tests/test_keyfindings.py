@@ -8,6 +8,7 @@ import re
 import nbformat
 import pytest
 from bs4 import BeautifulSoup
+from markupsafe import Markup
 
 from icebook.data import book
 from icebook.keyfindings import (
@@ -18,6 +19,7 @@ from icebook.keyfindings import (
     measure_takeaway,
     no_change_measures,
     recommendation_counts,
+    spelled_out,
     stated_changes,
     status_label,
 )
@@ -156,3 +158,20 @@ def test_a_change_of_a_part_series_is_headed_by_that_series_not_by_its_measure()
     first = BeautifulSoup(str(main_messages(data)[0]), "html.parser").get_text()
     assert "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)" in first
     assert "HSI gang-related criminal arrests (−40.6%" not in first
+
+
+def test_an_abbreviation_in_a_lead_is_written_out_at_first_use_as_its_source_writes_it():
+    # OIG-20-13 writes "Criminal Alien Program (CAP)"; its finding's brief says only "CAP", which a reader of the
+    # home page or the oversight page's lead had not met. ICE and OIG are the book's own names, left alone.
+    data = book()
+    assert "Criminal Alien Program (CAP)" in data.texts["oig2013"]
+    sentences = [text(f.sentence) for f in key_findings(data) if f.question == "oversight"]
+    cap = [s for s in sentences if "CAP" in s]
+    assert cap and "the Criminal Alien Program (CAP)" in cap[0]
+    assert sum(s.count("Criminal Alien Program") for s in sentences) == 1  # written out once, at first use
+    # only text is changed, never a tag's attribute; an abbreviation already written out is left as it is
+    marked = Markup('OIG found that <a title="CAP quote">9</a> CAP works.')
+    assert str(spelled_out(data, "oig2013", marked, {"OIG"})) == (
+        'OIG found that <a title="CAP quote">9</a> the Criminal Alien Program (CAP) works.')
+    done = Markup("OIG found that the Criminal Alien Program (CAP) works.")
+    assert spelled_out(data, "oig2013", done, {"OIG"}) == done

@@ -10,6 +10,7 @@ When the data change, the findings change with them. Every figure is a traced li
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 
@@ -336,8 +337,42 @@ def _report_order(data) -> list[str]:
     return sorted(data.findings, key=lambda r: str(data.sources[r].date or data.sources[r].date_printed))
 
 
+ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
+
+
+def _known_abbreviations(data) -> set[str]:
+    """Abbreviations a reader of the home page has already met written out: the speakers' names (ICE, DHS, OIG,
+    in the book's title and opening) and the components' (the organisation finding writes each out)."""
+    return ({s.speaker for s in data.sources.values()} | {"FY"}
+            | {c.get("abbreviation") for c in data.structure.get("components", [])})
+
+
+def spelled_out(data, report: str, text: Markup, known: set[str]) -> Markup:
+    """``text`` with each abbreviation not in ``known`` written out at its first use as the report's own text
+    writes it out ("CAP" -> "the Criminal Alien Program (CAP)", from OIG-20-13's "Criminal Alien Program (CAP)");
+    one the report never writes out is left as it is. Adds what it wrote out to ``known``; tags are left alone."""
+    parts = re.split(r"(<[^>]*>)", str(text))
+    plain = Markup(text).striptags()
+    for abbr in dict.fromkeys(ABBREVIATION.findall(plain)):
+        if abbr in known or f"({abbr})" in plain:  # met before, or written out here already
+            known.add(abbr)
+            continue
+        name = next((m[1] for m in re.finditer(r"((?:[A-Z][a-z]+ )+)\(" + re.escape(abbr) + r"\)", data.texts[report])
+                     if "".join(word[0] for word in m[1].split()) == abbr), None)
+        if name is None:
+            continue
+        for i, part in enumerate(parts):
+            if not part.startswith("<") and re.search(rf"\b{abbr}\b", part):
+                written = f"the {name.strip()} ({abbr})"
+                parts[i] = re.sub(rf"(\bthe )?\b{abbr}\b", written.replace("\\", r"\\"), part, count=1)
+                known.add(abbr)
+                break
+    return Markup("".join(parts))
+
+
 def _oversight_findings(data) -> list[KeyFinding]:
     findings = []
+    known = _known_abbreviations(data)
     for report in _report_order(data):
         first = next(iter(data.findings[report].get("findings", [])), None)
         if first is None:
@@ -346,7 +381,7 @@ def _oversight_findings(data) -> list[KeyFinding]:
         brief = prose(first["brief"]) if first.get("brief") else Markup("OIG found that {}").format(
             _lower_first(prose(first["title"])))
         findings.append(KeyFinding("oversight", Markup("In {} ({}), {}").format(
-            source.document_number, source.date_printed, _sentence(brief)),
+            source.document_number, source.date_printed, _sentence(spelled_out(data, report, brief, known))),
             f"oversight.html#{first['id']}", f"{source.document_number}: what OIG found"))
     for report in _report_order(data):
         if data.findings[report].get("recommendations"):
