@@ -340,11 +340,11 @@ def _report_order(data) -> list[str]:
 ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 
 
-def _known_abbreviations(data) -> set[str]:
-    """Abbreviations a reader of the home page has already met written out: the speakers' names (ICE, DHS, OIG,
-    in the book's title and opening) and the components' (the organisation finding writes each out)."""
+def _known_abbreviations(data, components: bool) -> set[str]:
+    """Abbreviations a reader has already met written out: the speakers' names (ICE, DHS, OIG, in the book's title
+    and opening) and, on the home page, the components' (its organisation finding writes each out first)."""
     return ({s.speaker for s in data.sources.values()} | {"FY"}
-            | {c.get("abbreviation") for c in data.structure.get("components", [])})
+            | ({c.get("abbreviation") for c in data.structure.get("components", [])} if components else set()))
 
 
 def spelled_out(data, report: str, text: Markup, known: set[str]) -> Markup:
@@ -370,9 +370,9 @@ def spelled_out(data, report: str, text: Markup, known: set[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def _oversight_findings(data) -> list[KeyFinding]:
+def _oversight_findings(data, after_organisation: bool = False) -> list[KeyFinding]:
     findings = []
-    known = _known_abbreviations(data)
+    known = _known_abbreviations(data, components=after_organisation)
     for report in _report_order(data):
         first = next(iter(data.findings[report].get("findings", [])), None)
         if first is None:
@@ -399,7 +399,8 @@ def _sentence(text: Markup) -> Markup:
 
 def key_findings(data) -> list[KeyFinding]:
     """The home page's numbered findings: what changed, how ICE is organised, what OIG found."""
-    return _change_findings(data) + _no_change_finding(data) + _organisation_findings(data) + _oversight_findings(data)
+    return (_change_findings(data) + _no_change_finding(data) + _organisation_findings(data)
+            + _oversight_findings(data, after_organisation=True))
 
 
 def limits(data) -> list[tuple[str, Markup]]:
