@@ -149,3 +149,12 @@ def test_a_quoted_part_of_a_note_is_one_q_element_without_typed_quotation_marks(
     shown = str(fmt.quoted_note('The report says HSI "Identified and rescued" victims.'))
     assert '<q class="source-quote">Identified and rescued</q>' in shown
     assert "“" not in shown and "”" not in shown
+
+
+
+def test_an_implied_figure_is_marked_once_where_the_text_around_it_already_says_implied(data):
+    # 1,250 arrests times "about 40%": "about 500 (implied)", or "about 500" after the words "Implied figure:"
+    assert fmt.derived("sample-at-large-arrests").striptags() == "about 500 (implied)"
+    html = str(fmt.derived("sample-at-large-arrests", marked=False))
+    assert html.startswith('<a class="derived" href="fact-index.html#sample-at-large-arrests"')
+    assert html.endswith(">about 500</a>")

@@ -263,11 +263,12 @@ def _magnitude(value: float, unit: str, decimals: int) -> str:
     return f"{value:,.{decimals}f}"
 
 
-def derived(derived_id: str) -> Markup:
-    """A derived figure, linked to its formula and inputs in the fact index."""
+def derived(derived_id: str, marked: bool = True) -> Markup:
+    """A derived figure, linked to its formula and inputs in the fact index; an implied one marked as such ("an
+    implied 1,234", "about 24,000 (implied)") unless ``marked`` is false, where the text around it says so."""
     row = book().derived_figure(derived_id)
     text = _derived_text(row)
-    implied = row["kind"] == "implied"
+    implied = row["kind"] == "implied" and marked
     hover = f"{row['label']}: {row['formula']} with " + ", ".join(
         f"{k} = {_ref_text(v)}" for k, v in sorted(row["inputs"].items())) + (
         "; shown to the precision its approximate inputs support" if row["bound"] else "")
