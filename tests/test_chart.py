@@ -311,7 +311,7 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
     assert "dhs2018-opla-removal-orders" in drawn  # the views carry the facts they draw
     assert "oig2013-bg-fy2019-arrests-charged-or-convicted" not in drawn
     section = html[html.index('id="measure-ero-admin-arrests"'):html.index('id="measure-ero-removals"')]
-    assert "Set apart, not drawn" in section and "measuring the same thing" in section
+    assert "whose scope is in doubt" in section and "measuring the same thing as the others" in section
     assert "either charged with or convicted of" in section  # the table says what OIG's figure counts, its words
     # a partial year is said on its bar
     labels = {row.get("bar") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}

@@ -145,7 +145,7 @@ def test_a_caveat_that_names_qualifiers_names_only_qualifier_words():
                     named += 1
     assert named >= 2  # narcotics: "almost", "more than"
     workforce = next(m for m in data.measures if m.id == "ice_workforce").series[0].caveat
-    assert "no qualifier word" in workforce and "strong" in data.fact("ar2020-message-ice-workforce")["quote"]
+    assert "not how exact" in workforce and "strong" in data.fact("ar2020-message-ice-workforce")["quote"]
 
 
 def test_a_figure_whose_scope_is_in_doubt_is_set_apart_from_its_series_chart():
