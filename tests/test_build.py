@@ -83,10 +83,13 @@ def test_nothing_changed_runs_no_notebook_and_no_sphinx(project: Path):
 def test_changed_measure_label_reruns_exactly_the_pages_that_read_that_measure(project: Path):
     """The first measure's label (metrics.yaml) is read by the comparison and home pages; the oversight page
     reads every measure (it looks two up by id) and the organisation page the whole catalog (it picks the
-    metrics that say how big a component is). The profiles and the fact index read metrics' labels one by one,
-    and re-run only when one of those changes."""
+    metrics that say how big a component is). Each profile reads every measure too: its key figures are first
+    those the comparison's measures chart. The fact index reads metrics' labels one by one, and re-runs only
+    when one of those changes."""
     pages = list(list_pages(project))
-    rerun = ["comparison", "home", "organisation", "oversight"]
+    profiles = sorted(p for p in pages if p.startswith("profile-"))
+    assert len(profiles) == 7
+    rerun = sorted(["comparison", "home", "organisation", "oversight", *profiles])
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
@@ -96,7 +99,8 @@ def test_changed_measure_label_reruns_exactly_the_pages_that_read_that_measure(p
         assert executed(result) == (len(rerun), len(pages) - len(rerun))
         assert sorted(ran(result)) == rerun
         # Progress, one line per notebook when the output is a log: which notebook, n of m, elapsed.
-        assert re.search(r"notebooks: \d+/4 comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), result.stderr
+        assert re.search(rf"notebooks: \d+/{len(rerun)} comparison \(\d+\.\d s\), \d+ s elapsed", result.stderr), \
+            result.stderr
         assert "re-running home: records it read changed (measures)" in result.stderr
         html = (project / "_build" / "html" / "chapters" / "pages" / "comparison.html").read_text()
         assert "Renamed measure for the test" in html
