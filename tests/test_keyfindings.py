@@ -111,6 +111,7 @@ def test_measures_without_two_comparable_years_are_named_with_the_reason():
 def test_limits_name_partial_years_self_reporting_and_damaged_copies():
     points = dict(limits(book()))
     assert "FY 2018 to August 20, 2018" in text(points["Partial years"])
+    assert text(points["Partial years"]).startswith("Part of a fiscal year, not a whole one: removal orders")
     # the annual report and the DHS page are the agency's own statements; the OIG reports are not
     assert text(points["Self-reported, not audited"]).startswith("ICE annual report: ")
     assert "DHS page: " in text(points["Self-reported, not audited"])

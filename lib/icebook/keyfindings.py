@@ -413,7 +413,7 @@ def limits(data) -> list[tuple[str, Markup]]:
             "shown.").format(_and([_measure_link(m) for m in single]))))
     partial = _partial_years(data)
     if partial:
-        points.append(("Partial years", Markup("{}: part of a fiscal year, not a whole one.").format(
+        points.append(("Partial years", Markup("Part of a fiscal year, not a whole one: {}.").format(
             Markup("; ").join(partial))))
     for own, topic in ((True, "Self-reported, not audited"), (False, "Independent or internal")):
         sources = [src for src in data.sources.values() if src.self_reported is own]
