@@ -6,7 +6,6 @@ import base64
 import csv
 import io
 import json
-import os
 import re
 from pathlib import Path
 
@@ -17,6 +16,7 @@ import pytest
 import vl_convert as vlc
 from markupsafe import Markup
 
+from conftest import built_page
 from icebook import book, datacache
 from icebook.chart import (
     FILE_PAYLOAD,
@@ -204,12 +204,7 @@ def test_a_panel_shrunk_on_the_chart_s_scale_gets_its_own_scale():
 
 
 def test_the_comparison_s_ms13_panel_is_headed_by_its_name_on_its_own_scale():
-    page = Path(__file__).parents[1] / "_build" / "html" / "chapters" / "pages" / "comparison.html"
-    if not page.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("no built site (in CI this is a failure, not a skip)")
-        pytest.skip("no built site: run `make book` first")
-    html = page.read_text(encoding="utf-8")
+    html = built_page("comparison")
     ms13 = [v for v in views(html) if "HSI MS-13 criminal arrests (count)" == " ".join(
         v["layer"][0]["encoding"]["x"]["title"])]
     assert len(ms13) == 1  # its axis: the series' name and unit, not its "what it counts" text
@@ -226,12 +221,7 @@ def test_each_panel_s_axis_can_carry_its_own_measure_s_word():
 
 
 def test_the_comparison_s_detainers_placed_panel_says_placed_on_its_axis():
-    page = Path(__file__).parents[1] / "_build" / "html" / "chapters" / "pages" / "comparison.html"
-    if not page.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("no built site (in CI this is a failure, not a skip)")
-        pytest.skip("no built site: run `make book` first")
-    titles = {" ".join(v["layer"][0]["encoding"]["x"]["title"]) for v in views(page.read_text(encoding="utf-8"))}
+    titles = {" ".join(v["layer"][0]["encoding"]["x"]["title"]) for v in views(built_page("comparison"))}
     placed = [t for t in titles if "placed" in t]
     assert placed and all("issued" not in t for t in placed)
 
@@ -301,12 +291,7 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
 
 
 def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
-    page = Path(__file__).parents[1] / "_build" / "html" / "chapters" / "pages" / "comparison.html"
-    if not page.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("no built site (in CI this is a failure, not a skip)")
-        pytest.skip("no built site: run `make book` first")
-    html = page.read_text(encoding="utf-8")
+    html = built_page("comparison")
     drawn = {row.get("fact") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}
     assert "dhs2018-opla-removal-orders" in drawn  # the views carry the facts they draw
     assert "oig2013-bg-fy2019-arrests-charged-or-convicted" not in drawn

@@ -1,22 +1,17 @@
 """The built checking page as a reader reads it: its headline counts agree with the tables they count, each fold
 says what it holds, and no internal name heads a column."""
 
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import built_page
 from icebook import book
 from icebook.audit import audit_groups
-
-PAGE = Path(__file__).resolve().parents[1] / "_build" / "html" / "chapters" / "pages" / "checking.html"
 
 
 @pytest.fixture(scope="module")
 def page() -> BeautifulSoup:
-    if not PAGE.exists():
-        pytest.skip("no built site: run `make book` first")
-    return BeautifulSoup(PAGE.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(built_page("checking"), "html.parser")
 
 
 def claims_in(page: BeautifulSoup, table_id: str) -> list[str]:

@@ -1,25 +1,16 @@
 """The component profiles lead with the answer: the key figures each component's own reports give, worded as
 their sources word them, with source and period, before the mission text (checked on the built pages)."""
 
-import os
-from pathlib import Path
-
 import pytest
 from bs4 import BeautifulSoup
 
+from conftest import built_page
 from icebook import book
 from icebook.params import chapter_spec
 
-PAGES = Path(__file__).parents[1] / "_build" / "html" / "chapters" / "pages"
-
 
 def _page(component: str) -> BeautifulSoup:
-    page = PAGES / f"profile-{component.lower()}.html"
-    if not page.exists():
-        if os.environ.get("CI") == "true":
-            pytest.fail("no built site (in CI this is a failure, not a skip)")
-        pytest.skip("no built site: run `make book` first")
-    return BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return BeautifulSoup(built_page(f"profile-{component.lower()}"), "html.parser")
 
 
 @pytest.mark.parametrize("component", chapter_spec("profiles")["values"]["component"])
