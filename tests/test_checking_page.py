@@ -48,3 +48,18 @@ def test_claims_tables_have_five_columns_with_the_verdict_whole(page):
 def test_the_machine_checks_table_names_what_each_check_looks_for_not_the_code_s_detector(page):
     heads = [th.get_text(strip=True) for th in page.select("table#detectors thead th")]
     assert heads[0] == "What the check looks for" and not any("Detector" in head for head in heads)
+
+
+def test_the_page_opens_with_what_a_reader_citing_the_sources_should_know(page):
+    """Before any count of how the checking was done: each claim the sources' own figures contradict, linked to
+    its working, and each disagreement between sources, linked to its passages side by side."""
+    data = book()
+    lead = page.select_one("article div.main-messages")
+    article = str(page.select_one("article"))
+    assert lead is not None and article.index("main-messages") < article.index('class="book-count"')
+    links = [a["href"] for a in lead.select("a") if a.get_text() in ("The working", "The passages side by side")]
+    inconsistent = audit_groups(data.audit)["inconsistent"]
+    disagreements = [e["id"] for e in data.register if e["kind"] == "disagreement"]
+    assert links == [f"#claim-{c}" for c in inconsistent.index] + [f"#register-{r}" for r in disagreements]
+    text = lead.get_text(" ", strip=True)
+    assert "110" in text and "104" in text  # OIG-17-51's "up to 110" against Figure 1's largest label
