@@ -158,3 +158,16 @@ def test_an_implied_figure_is_marked_once_where_the_text_around_it_already_says_
     html = str(fmt.derived("sample-at-large-arrests", marked=False))
     assert html.startswith('<a class="derived" href="fact-index.html#sample-at-large-arrests"')
     assert html.endswith(">about 500</a>")
+
+
+def test_a_citation_says_what_the_book_reads_that_the_quote_does_not():
+    """A copy error and a round figure read as rounded are the book's readings, not the quote's words: a
+    citation that copies the quote says them, so the cited figure and the quoted one can be told apart."""
+    citation = fmt.citation
+    misprinted = citation("oig2013-r1-detainers-declined-fy2014")
+    assert misprinted.startswith("8,665 ") and "from 8.665 to" in misprinted  # the quote as the copy prints it
+    assert 'Copy error: printed "8.665"' in misprinted and "{{" not in misprinted
+    workforce = citation("ar2020-message-ice-workforce")
+    assert "an ICE workforce of 21,000 strong" in workforce
+    assert "the book reads the figure as a round one" in workforce
+    assert "reads the figure" not in citation("oig2013-r1-detainers-declined-fy2019")  # printed "16,400": as stated

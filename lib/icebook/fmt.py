@@ -399,5 +399,11 @@ def citation(fact_id: str) -> str:
     where = row["locator"] + (f", page {row['page']}" if row["page"] else "")
     number = f", {source.document_number}" if source.document_number else ""
     period = row["period"] or row["period_type"].replace("_", " ")
+    reading = []  # what the book reads in the quote that the quote itself does not say
+    if row["qualifier"] == "rounded" and not row["source_qualifier"]:
+        reading.append("The source prints no qualifier word; the book reads the figure as a round one.")
+    if row["ocr_correction"]:
+        reading.append(f"Copy error: {plain(row['ocr_correction'])}.")
     return (f"{fact_text(fact_id)} ({metric_label(row['metric'])}, {period}). "
-            f"{source.title}. {source.issuer}, {source.date_printed}{number}. {where}. “{row['quote']}”")
+            f"{source.title}. {source.issuer}, {source.date_printed}{number}. {where}. “{row['quote']}”"
+            + "".join(f" ({note})" for note in reading))
