@@ -189,14 +189,15 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
 
 
 def stated_again(fact_ids: Sequence[str]) -> Markup:
-    """One marker after a figure that its source prints more than once, linking to each further statement:
-    " (stated again)", or " (stated again: second time, third time)"; empty for a figure printed once."""
+    """One marker after a figure that its source prints more than once, linking to each further printing:
+    " (printed again in the source)", or " (printed again in the source: second time, third time)"; empty for a
+    figure printed once."""
     if not fact_ids:
         return Markup("")
     if len(fact_ids) == 1:
-        links = Markup('<a href="{}">stated again</a>').format(fact_href(fact_ids[0]))
+        links = Markup('<a href="{}">printed again in the source</a>').format(fact_href(fact_ids[0]))
     else:
-        links = Markup("stated again: ") + Markup(", ").join(
+        links = Markup("printed again in the source: ") + Markup(", ").join(
             Markup('<a href="{}">{} time</a>').format(fact_href(i), ORDINALS[min(n, len(ORDINALS) - 1)])
             for n, i in enumerate(fact_ids, start=1))
     return Markup(" <small>({})</small>").format(links)
