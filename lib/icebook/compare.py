@@ -187,6 +187,8 @@ def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[C
     ``pairs`` are ``series_pairs``, the figures a chart sets side by side, baseline or not):
 
     * a series the catalog marks not comparable: "not comparable", with its caveat, and no change;
+    * the baseline figure whose every change is blocked: "the baseline", with a doubt of its own if it has one
+      (never the doubt of a later figure, which that figure's row gives);
     * a figure whose every change is blocked (scope in doubt, worded differently, period not stated, bounded
       from both sides): "not compared: <why>", the reason as note, and the change column shows the same "none";
     * a figure with a computed change: "counts the same thing", or "comparable with a caveat" when the series'
@@ -205,6 +207,11 @@ def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[C
     stated = [c for c in judged if c.value is not None]
     involved = {sources[i] for c in (stated or judged) for i in (c.base, c.later)} | {row["source"]}
     caveat = series.caveat if caveat_applies(series, involved) else ""
+    if judged and not stated and baseline:
+        # the baseline is what later figures are set against; why one of them is not compared is said on its own
+        # row, and this row says only what concerns this figure: that it is the baseline, and any doubt of its own
+        own = _blocked(row, pd.Series(dtype=object), series.scope_doubt)[1]
+        return Standing("the baseline", own, shown, cell)
     if judged and not stated:
         why = sorted({none_text(c) for c in judged})
         return Standing("not compared: " + "; ".join(why), " ".join(sorted({c.reason for c in judged})), shown, cell)
