@@ -154,6 +154,22 @@ def test_a_takeaway_is_made_from_the_facts_not_typed():
     assert sentence.count('class="fact"') == 2
 
 
+@pytest.mark.parametrize("earlier,later", [("dhs2018-opla-docket-cases", "ar2020-opla-docket-cases"),
+                                            ("dhs2018-ice-workforce", "ar2020-message-ice-workforce"),
+                                            ("dhs2018-hsi-best-teams", "ar2020-hsi-best-task-forces")])
+def test_a_figure_given_as_of_the_page_s_date_is_not_then_said_to_have_no_period(earlier, later):
+    # The DHS page is dated "August 20, 2018" and gives its docket, workforce and BEST figures with no period; the
+    # sentence said "as of August 20, 2018" and then "no change is computed between the two: period not stated".
+    page = book().sources["dhs2018"].date_printed
+    assert page == "August 20, 2018" and book().fact(earlier)["period"] == f"as of {page}"
+    said = Markup(change_sentence(earlier, later, "yes", blocked="period not stated")).striptags()
+    assert f"no change is computed: DHS gives its figure as of the page's date ({page}) without saying what " \
+           "period it covers" in said
+    assert "period not stated" not in said
+    if book().fact(later)["period_basis"] == "inferred":  # the annual report's 74 BEST task forces: no period either
+        assert "ICE does not say what period its figure of 74 covers (the book reads it as FY 2020)" in said
+
+
 def test_the_build_moves_a_charts_files_out_of_its_notebook(tmp_path):
     html = figure(chart())
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(outputs=[

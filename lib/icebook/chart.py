@@ -287,11 +287,35 @@ def _when(fact_id: str) -> Markup:
     return ("at the " if period.startswith("close") else "in ") + _period(period) + partial
 
 
+DOCUMENT_WORD = {"press_release": "page", "annual_report": "report"}  # what a source's kind is called in prose
+
+
+def _unstated_periods(*fact_ids: str) -> Markup:
+    """Why no change is set between two figures whose period a source does not state, without contradicting the
+    "as of" the sentence gives them: "no change is computed: DHS gives its figure as of the page's date (August 20,
+    2018) without saying what period it covers"; the date is the source's, the period the book's reading."""
+    parts = []
+    for fact_id in fact_ids:
+        row = book().fact(fact_id)
+        if row["period_basis"] != "inferred":
+            continue
+        source = book().sources[row["source"]]
+        who = _issuer(row["source"])
+        if source.date_printed and row["period"].startswith("as of") and source.date_printed in row["period"]:
+            parts.append(Markup("{} gives its figure as of the {}'s date ({}) without saying what period it covers")
+                         .format(who, DOCUMENT_WORD.get(source.kind, "document"), _period(source.date_printed)))
+        else:
+            parts.append(Markup("{} does not say what period its figure of {} covers (the book reads it as {})")
+                         .format(who, fact(fact_id), _period(row["period"])))
+    return Markup("no change is computed: {}").format(Markup("; and ").join(parts))
+
+
 def change_sentence(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
     """A takeaway made from two facts of one series: who reported what, when, and whether the two
     count the same thing (``comparable`` is the metrics catalog's yes or caveat), or why no change is set
     between them (``blocked``: "scope in doubt", …)."""
-    same = f"no change is computed between the two: {blocked}" if blocked else {
+    same = _unstated_periods(earlier, later) if blocked == "period not stated" else \
+        f"no change is computed between the two: {blocked}" if blocked else {
         "yes": "the two count the same thing",
         "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
     first, last = book().fact(earlier), book().fact(later)
