@@ -10,8 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
+from icebook.compare import Change
 from icebook.data import book
 from icebook.keyfindings import (
+    change_in_words,
     change_sentence,
     key_findings,
     limits,
@@ -77,24 +79,41 @@ def test_a_changed_status_changes_the_counts():
 
 def test_a_change_keeps_its_bound_wherever_it_is_restated():
     # more than 2,300 pounds of fentanyl (DHS page, FY 2017) to 6,105 (annual report, FY 2020): 6105 / 2300 - 1 =
-    # 165.4%; the base is a lower bound, so the true change is less than that; "2,300" has two significant digits,
-    # so the change is shown to two, rounded up: "less than +170%".
+    # 165.4%; the base is a lower bound, so the true change is at most that; "2,300" has two significant digits,
+    # so the change is shown to two, rounded up (a ceiling never understated): "at most a rise of 170%".
+    base, later = book().fact("dhs2018-hsi-fentanyl-seized"), book().fact("ar2020-hsi-fentanyl-seized")
+    assert "more than 2,300 pounds of fentanyl" in base["quote"] and "6,105" in later["quote"]
+    ceiling = (6105 - 2300) / 2300 * 100
+    fentanyl = stated_changes(book(), measure("hsi_fentanyl"))[0]
+    assert ceiling <= fentanyl.shown < ceiling + 10  # the true ceiling, rounded up at two digits, not beyond
     line = text(measure_takeaway(book(), measure("hsi_fentanyl")))
-    assert "less than +170%" in line
-    assert re.search(r"(?<!than )\+170%", line) is None
+    assert "; the book computes at most a rise of 170%." in line
+    assert "less than +170%" not in line and "a change of" not in line
     finding = next(f for f in key_findings(book()) if f.href.endswith("#measure-hsi-fentanyl"))
-    assert "less than +170%" in text(finding.sentence)
-    # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word, a true minus sign
-    assert "a change of −40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
+    assert text(finding.sentence).startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 "
+                                             "in FY 2017 (DHS page) and 6,105 in FY 2020 (ICE annual report); the "
+                                             "book computes at most a rise of 170%")
+    # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word
+    assert "the book computes a fall of 40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
 
 
 def test_a_change_from_approximate_figures_is_shown_no_finer_than_they_are():
     # "almost a million pounds" of narcotics (DHS page, FY 2017) to "more than 1.4 million" (annual report,
     # FY 2020): 1.4 / 1 - 1 = 40%, a lower bound. "a million" has one significant digit, so the change is shown to
-    # the book's minimum of two, whole percent: "more than +40%", not "+40.0%".
+    # the book's minimum of two, whole percent, rounded down: "a rise of more than 40%", not "40.0%".
     line = text(measure_takeaway(book(), measure("hsi_narcotics")))
-    assert "a change of more than +40%" in line
+    assert "the book computes a rise of more than 40%" in line
     assert "40.0" not in line
+
+
+@pytest.mark.parametrize("shown,bound,said", [
+    (170.0, "less than", "at most a rise of 170%"), (40.0, "more than", "a rise of more than 40%"),
+    (-40.6, "", "a fall of 40.6%"), (-12.0, "less than", "a fall of more than 12%"),
+    (-12.0, "more than", "at most a fall of 12%"), (25.0, "about", "a rise of about 25%")])
+def test_a_bounded_change_says_which_way_its_bound_goes(shown, bound, said):
+    ch = Change(id="c", measure="m", series="s", base="b", later="l", value=shown, bound=bound, reason="",
+                shown=shown, decimals=1 if shown == -40.6 else 0)
+    assert change_in_words(ch) == said
 
 
 def test_measures_without_two_comparable_years_are_named_with_the_reason():

@@ -364,13 +364,13 @@ def show(html: Markup) -> None:
     display(HTML(str(html)))
 
 
-def change(ch, href: str = "") -> Markup:
+def change(ch, href: str = "", text: str = "") -> Markup:
     """A change from the baseline (an ``icebook.compare.Change``), linked to where a page shows its working
-    (``href``; by default this page's own table of changes)."""
+    (``href``; by default this page's own table of changes); ``text`` words it otherwise ("at most a rise of 170%")."""
     href = href or f"#{ch.id}"
     if ch.value is None:
         return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {none_text(ch)}")
-    text = f"{ch.bound} {signed(ch.shown, 'percent', ch.decimals)}".strip()
+    text = text or f"{ch.bound} {signed(ch.shown, 'percent', ch.decimals)}".strip()
     reason = plain(ch.reason)
     hover = f"{FORMULA} with base = {_ref_text(ch.base)}, later = {_ref_text(ch.later)}; {reason}"
     return Markup('<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(href, hover, hover, text)

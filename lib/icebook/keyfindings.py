@@ -18,7 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from .compare import Change, baseline_changes, caveat_applies
-from .fmt import book_count, change, fact, prose
+from .fmt import book_count, change, fact, number, prose
 from .params import default_value
 from .schema import Measure
 
@@ -86,10 +86,24 @@ def _change_phrase(data, ch: Change) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
     sources = {data.fact(ch.base)["source"], data.fact(ch.later)["source"]}
     caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
-    return Markup("{} in FY {} ({}) and {} in FY {} ({}), a change of {}{}").format(
+    return Markup("{} in FY {} ({}) and {} in FY {} ({}); the book computes {}{}").format(
         fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
         fact(ch.later), _year(data, ch.later), _source_of(data, ch.later),
-        change(ch, href=f"comparison.html#{ch.id}"), caveat)
+        change(ch, href=f"comparison.html#{ch.id}", text=change_in_words(ch)), caveat)
+
+
+def change_in_words(ch: Change) -> str:
+    """A computed change as a reader says it, its bound's direction in words: "a fall of 40.6%", "a rise of more
+    than 40%" (a floor), "at most a rise of 170%" (a ceiling: the true change may be smaller, even a fall). The
+    figure is the one ``compare.change`` shows, already rounded outward, so the bound stays true."""
+    size = number(abs(ch.shown), "percent", ch.decimals)
+    if ch.shown == 0:
+        return {"": "no change", "about": "about no change"}.get(ch.bound, f"a change of {ch.bound} {size}")
+    way = "rise" if ch.shown > 0 else "fall"
+    if ch.bound in ("", "about"):
+        return f"a {way} of {ch.bound} {size}".replace("  ", " ")
+    widens = (ch.bound == "more than") == (ch.shown > 0)  # the bound points away from zero: the change is larger
+    return f"a {way} of more than {size}" if widens else f"at most a {way} of {size}"
 
 
 def _measure(data, measure_id: str) -> Measure:
@@ -104,7 +118,8 @@ def stated_changes(data, measure: Measure, fiscal_years: list[int] = FISCAL_YEAR
 
 
 def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
-    """"DHS and ICE reported <what changed>: <base> in FY 2017 (…) and <later> in FY 2020 (…), a change of <%>."
+    """"DHS and ICE reported <what changed>: <base> in FY 2017 (…) and <later> in FY 2020 (…); the book computes
+    <a rise or fall of %>": the figures the agencies', the change the book's own."
     Headed by the series each change reports (``series_name``): the measure's label only for its headline series."""
     sources = [data.fact(i)["source"] for c in changes for i in (c.base, c.later)]
     parts = [Markup("{}{}: {}").format(_lower_first(series_name(data, measure, series)), _unit_note(measure),
