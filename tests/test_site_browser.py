@@ -449,6 +449,22 @@ def test_no_data_table_is_wider_than_a_phone_screen(server, browser, path):
         assert too_wide == [], f"{path} at 390 px: {too_wide}"
 
 
+def test_nothing_in_the_key_findings_is_wider_than_a_phone_screen(server, browser):
+    """At 390 px every finding, its traced figures and its "See …" link wrap inside the screen (the reader review:
+    a link that would not wrap ended 574 px across, and the box scrolled sideways)."""
+    with Visit(browser, f"{server}/chapters/pages/home.html", width=390) as visit:
+        outside = visit.page.evaluate("""() => {
+            const viewport = document.documentElement.clientWidth;
+            const box = document.querySelector('ol.key-findings');
+            if (!box) return ['no key findings list'];
+            return [box, ...box.querySelectorAll('*')].flatMap(e => [...e.getClientRects()]
+                .filter(r => r.width && (r.right > viewport + 1 || r.left < -1))
+                .map(r => `${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 40)}": `
+                          + `${Math.round(r.left)}–${Math.round(r.right)} px`));
+        }""")
+        assert outside == [], f"key findings at 390 px, outside the screen 0–390 px: {outside}"
+
+
 def test_each_source_of_the_fact_index_is_in_the_contents_sidebar(server, browser):
     from icebook import load
 
