@@ -148,7 +148,7 @@ def comparable_years(data, measure: Measure, fiscal_years: list[int] = FISCAL_YE
 
 NO_CHANGE = {  # why the sources show no change for a measure, as the home page groups them
     "none": "no figure that may be compared in the years shown",
-    "single": "figures that count the same thing for one fiscal year only",
+    "single": "each count for one fiscal year only",
     "no_baseline": "no figure for the baseline year to set later ones against",
     "bounded": "figures whose qualifiers bound any change from both sides",
     "blocked": "figures whose scope, wording or period differ, so no change is stated",
