@@ -425,6 +425,8 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     """Write the book's sources into ``src``: its files, the executed pages, vendored scripts, downloads."""
     import yaml
 
+    from . import yamlio
+
     (src / "chapters" / "pages").mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, src / name)
@@ -438,7 +440,7 @@ def _assemble(jobs: list[Job], src: Path) -> None:
         if not (ROOT / origin).exists():
             raise BuildError(f"{origin} is missing: run `make setup` (npm ci) to install the Vega scripts")
         shutil.copy2(ROOT / origin, vendor / name)
-    config = yaml.safe_load((ROOT / "_config.yml").read_text())
+    config = yamlio.load((ROOT / "_config.yml").read_text())
     # Filled in when the site is published, so a new data version does not make Sphinx write every page.
     config.setdefault("html", {})["extra_footer"] = f'<p class="build-version">{BUILD_VERSION}</p>'
 

@@ -9,8 +9,7 @@ import re
 import shutil
 from pathlib import Path
 
-import yaml
-
+from . import yamlio
 from .errors import ParameterError
 from .params import DATA_GROUPS, PARAMS_FILE, load_jobs
 from .paths import DATA_DIR, ROOT
@@ -53,7 +52,7 @@ def add_source(text_file: Path, source_id: str, data_dir: Path = DATA_DIR) -> li
     except UnicodeDecodeError as error:
         raise ParameterError(f"{text_file}: not UTF-8 text ({error}); convert it before adding it") from error
     registry = data_dir / "sources.yaml"
-    known = yaml.safe_load(registry.read_text(encoding="utf-8")) or []
+    known = yamlio.load(registry.read_text(encoding="utf-8")) or []
     if any(isinstance(s, dict) and s.get("id") == source_id for s in known):
         raise ParameterError(f"{registry}: a source with id {source_id!r} is already registered")
     copy, facts = data_dir / "sources" / text_file.name, data_dir / "facts" / f"{source_id}.csv"

@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 
+from . import yamlio
 from .errors import BuildError, ParameterError
 from .paths import CHAPTERS, DATA_DIR, ROOT
 
@@ -51,7 +52,7 @@ class Job:
 
 def _allowed(kind: str) -> list:
     """The values a parameter of this kind may take, read from the data's vocabulary and facts."""
-    vocab = yaml.safe_load((DATA_DIR / "vocabulary.yaml").read_text())
+    vocab = yamlio.load((DATA_DIR / "vocabulary.yaml").read_text())
     if kind == "component":
         return [c for c in vocab["components"] if c not in {"ICE", "external", "OI", "DRO"}]
     if kind == "fiscal_year":
@@ -130,7 +131,7 @@ def parse_cli_value(chapter: str, name: str, spec: dict | None, text: str) -> An
 def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None = None) -> list[Job]:
     """Every page of the book as a job, with parameters checked; fan-out chapters give one job per value."""
     try:
-        config = yaml.safe_load(params_file.read_text())
+        config = yamlio.load(params_file.read_text())
     except yaml.YAMLError as error:
         raise ParameterError(f"{params_file}: malformed YAML: {error}") from error
     jobs = []
@@ -169,14 +170,14 @@ def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None
 
 def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
     """The per-cell time limit set in chapters/params.yml (``cell_timeout``, seconds), or the default."""
-    value = (yaml.safe_load(params_file.read_text()) or {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    value = (yamlio.load(params_file.read_text()) or {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not {value!r}")
     return value
 
 
 def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:
-    config = yaml.safe_load(params_file.read_text())
+    config = yamlio.load(params_file.read_text())
     if chapter not in config["chapters"]:
         raise ParameterError(f"no chapter {chapter!r}; chapters: {sorted(config['chapters'])}")
     return config["chapters"][chapter]

@@ -9,7 +9,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from . import schema
+from . import schema, yamlio
 from .collect import Collector, text_problem
 from .errors import DataError
 from .versions import data_files
@@ -39,19 +39,9 @@ def check_encodings(data_dir: Path) -> None:
         raise DataError(col.problems)
 
 
-# PyYAML's binding to libyaml reads the data's YAML about twelve times as fast as its pure-Python loader (a
-# second of every validation). Both take the same YAML to the same values; on malformed YAML the pure loader
-# runs again for its message, which shows the offending line.
-FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
 def read_yaml(path: Path, col: Collector) -> Any:
     try:
-        text = path.read_text(encoding="utf-8")
-        try:
-            return yaml.load(text, Loader=FAST_LOADER)
-        except yaml.YAMLError:
-            return yaml.safe_load(text)
+        return yamlio.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         col.add(path, "file is missing")
     except yaml.YAMLError as error:
