@@ -37,3 +37,16 @@ def test_the_key_figures_keep_the_source_s_qualifier_and_period():
     # ar2020, HSI "FY 2020 at a Glance", first item: "Arrested 31,915 criminal violators." (a compared figure)
     first = _page("HSI").select_one(".key-figures li a.fact")
     assert first["href"].endswith("#ar2020-hsi-criminal-arrests")
+
+
+def test_a_series_the_book_never_compares_is_not_put_forward_as_a_key_figure():
+    # dhs2018: "809 MS-13 arrests, 567 of which were criminal and 242 administrative": the 809 counts both kinds,
+    # a series the book compares with nothing (metrics.yaml, comparable: "no"); the 567 criminal ones are compared
+    # with the annual report's 337 and lead instead
+    box = _page("HSI").select_one(".key-figures")
+    linked = [a["href"].split("#")[1] for a in box.select("a.fact")]
+    assert "dhs2018-hsi-ms13-arrests" not in linked
+    assert {"dhs2018-hsi-ms13-criminal-arrests", "ar2020-hsi-ms13-arrests"} <= set(linked)
+    never = {s.metric for m in book().measures for s in m.series if s.comparable == "no"}
+    shown = {book().fact(i)["metric"] for i in linked}
+    assert not shown & never
