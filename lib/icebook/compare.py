@@ -201,7 +201,7 @@ def standing(series: Series, row: pd.Series, baseline_year: int, changes: list[C
         return Standing(COMPARABLE["no"], series.caveat, (), "not comparable")
     mine = tuple(c for c in changes if row.name in (c.base, c.later))
     baseline = row["as_of_fiscal_year"] == baseline_year
-    cell = "the baseline" if baseline else "no baseline figure in this series"
+    cell = "the baseline" if baseline else f"no FY {baseline_year} figure of this series to set it against"
     shown = tuple(c for c in mine if c.later == row.name)
     judged = mine or tuple(c for c in pairs if row.name in (c.base, c.later))
     stated = [c for c in judged if c.value is not None]
