@@ -178,9 +178,12 @@ def measure_takeaway(data, measure: Measure, fiscal_years: list[int] = FISCAL_YE
     if changes:
         return change_sentence(data, measure, changes)
     reason, years = why_no_change(data, measure, fiscal_years, baseline_year)
-    return Markup("No change from FY {} can be shown: the sources give {}{}.").format(
+    # each series has one year: where the years are several, so are the series, and a series is one thing counted
+    apart = ", and the figures of different years count different things" if reason == "single" and " and " in years \
+        else ""
+    return Markup("No change from FY {} can be shown: the sources give {}{}{}.").format(
         baseline_year, NO_CHANGE[reason].replace("the baseline year", f"FY {baseline_year}"),
-        f" ({years})" if years else "")
+        f" ({years})" if years else "", apart)
 
 
 def _change_findings(data) -> list[KeyFinding]:
