@@ -57,7 +57,8 @@ def test_the_page_opens_with_what_a_reader_citing_the_sources_should_know(page):
     lead = page.select_one("article div.main-messages")
     article = str(page.select_one("article"))
     assert lead is not None and article.index("main-messages") < article.index('class="book-count"')
-    links = [a["href"] for a in lead.select("a") if a.get_text() in ("How the book checked it", "The passages side by side")]
+    named = ("How the book checked it", "The passages side by side")
+    links = [a["href"] for a in lead.select("a") if a.get_text() in named]
     inconsistent = audit_groups(data.audit)["inconsistent"]
     disagreements = [e["id"] for e in data.register if e["kind"] == "disagreement"]
     assert links == [f"#claim-{c}" for c in inconsistent.index] + [f"#register-{r}" for r in disagreements]
