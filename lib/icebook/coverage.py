@@ -15,6 +15,7 @@ vague quantities ("thousands of") are not numbers here.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,8 +46,10 @@ class Uncovered:
     context: str
 
 
-def _spans(patterns: list[re.Pattern], text: str) -> list[tuple[int, int]]:
-    return [m.span() for pattern in patterns for m in pattern.finditer(text)]
+@functools.lru_cache(maxsize=16)
+def _spans(patterns: tuple[re.Pattern, ...], text: str) -> tuple[tuple[int, int], ...]:
+    """Where the patterns match (kept while the text and rules stay the same, as ``detect.sweep`` is)."""
+    return tuple(m.span() for pattern in patterns for m in pattern.finditer(text))
 
 
 def _quote_spans(text: str, quotes: dict[str, set[str]]) -> list[tuple[int, int, frozenset[str]]]:
@@ -68,7 +71,7 @@ def _uncovered_in(source: str, text: str, quotes: dict[str, set[str]], rules: li
     tokens = [(m.start(), m.start() + len(token), token) for m in NUMBER.finditer(text) for token in [_token(m)]]
     starts = [start for start, _, _ in tokens]
     covered: set[int] = set()
-    spans = [(a, b, None) for a, b in _spans([STRUCTURAL_NUMBER, *rules], text)] + _quote_spans(text, quotes)
+    spans = [(a, b, None) for a, b in _spans((STRUCTURAL_NUMBER, *rules), text)] + _quote_spans(text, quotes)
     for a, b, printed in spans:
         for i in range(bisect.bisect_left(starts, a), bisect.bisect_right(starts, b)):
             _, end, number = tokens[i]

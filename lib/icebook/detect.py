@@ -643,14 +643,21 @@ DETECTORS: dict[str, Callable[..., Iterable[Candidate]]] = {
 
 def sweep(raw: dict[str, str]) -> list[Candidate]:
     """Every candidate every detector finds in the source texts (source id -> text as printed), once each."""
-    texts = {source: passages(source, text) for source, text in sorted(raw.items())}
+    return list(_sweep(tuple(sorted(raw.items()))))
+
+
+@functools.lru_cache(maxsize=2)
+def _sweep(raw: tuple[tuple[str, str], ...]) -> tuple[Candidate, ...]:
+    """The sweep of these texts, kept while they stay the same: the sources hardly ever change, and the preview's
+    build server sweeps them once before it forks its builds (preview.py)."""
+    texts = {source: passages(source, text) for source, text in raw}
     found: dict[str, Candidate] = {}
     for detector in DETECTORS.values():
         for candidate in detector(texts):
             found.setdefault(candidate.id, candidate)
-    for candidate in terms(texts, raw):
+    for candidate in terms(texts, dict(raw)):
         found.setdefault(candidate.id, candidate)
-    return sorted(found.values(), key=lambda c: (list(KINDS).index(c.kind), c.id))
+    return tuple(sorted(found.values(), key=lambda c: (list(KINDS).index(c.kind), c.id)))
 
 
 COLUMNS = ["id", "kind", "subject", "detail", "verdict", "reason", "register",

@@ -21,6 +21,7 @@ Book whole rather than through its record accessors read "all" of its record gro
 from __future__ import annotations
 
 import ast
+import functools
 import hashlib
 import json
 from collections.abc import Iterable, Mapping
@@ -142,12 +143,14 @@ class Records:
         return out
 
 
-def _imports(source: str, package: str = "icebook") -> set[str]:
-    """The icebook modules a piece of code imports (at any depth, so a function's own import counts)."""
+@functools.lru_cache(maxsize=256)
+def _imports(source: str, package: str = "icebook") -> frozenset[str]:
+    """The icebook modules a piece of code imports (at any depth, so a function's own import counts); kept by
+    its text, as every page's lineage reads the same modules."""
     try:
         tree = ast.parse(source)
     except SyntaxError:
-        return set()
+        return frozenset()
     found: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -163,7 +166,7 @@ def _imports(source: str, package: str = "icebook") -> set[str]:
             else:
                 found.add("__init__")
                 found |= {a.name for a in node.names}  # from icebook import fmt: a module, or a name of __init__
-    return found
+    return frozenset(found)
 
 
 def module_closure(notebook: Path, lib: Path = ROOT / "lib" / "icebook") -> list[str]:
@@ -172,7 +175,8 @@ def module_closure(notebook: Path, lib: Path = ROOT / "lib" / "icebook") -> list
     every page; their own imports are not followed, as the page does not run them)."""
     cells = json.loads(notebook.read_bytes())["cells"]
     code = "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "code")
-    todo = _imports("\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!"))))
+    code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
+    todo = set(_imports(code))
     seen: set[str] = set()
     while todo:
         name = todo.pop()
