@@ -39,6 +39,7 @@ class Tracked:
         self._groups: dict[str, tuple[str, ...]] = {f.name: f.metadata["reads"] for f in fields(data)}
         self._logged: set[str] = set()
         self._bare: pd.DataFrame | None = None
+        self._rows: dict[str, pd.Series] = {}
 
     def _log(self, line: str) -> None:
         if line in self._logged:
@@ -79,9 +80,16 @@ class Tracked:
         return self._read(name)
 
     def fact(self, fact_id: str) -> pd.Series:
+        """One fact's row (without its notes). Pages ask for the same fact many times (each link to it, each
+        citation), so each row is taken from the frame once; the caller gets its own copy."""
         self._records("facts", "facts", [fact_id])
-        facts = self._bare_facts()
-        return facts.loc[fact_id] if fact_id in facts.index else self._data.fact(fact_id)  # the latter raises
+        row = self._rows.get(fact_id)
+        if row is None:
+            facts = self._bare_facts()
+            if fact_id not in facts.index:
+                return self._data.fact(fact_id)  # raises, naming the fact
+            row = self._rows[fact_id] = facts.loc[fact_id]
+        return row.copy()
 
     def has_fact(self, fact_id: str) -> bool:
         self._records("facts", "facts", [fact_id])
