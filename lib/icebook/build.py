@@ -712,25 +712,35 @@ def _validate_while_warming() -> None:
     """Validate the data in a forked child while this process imports what the pages' kernels use (warm.py):
     the two take about as long, and the machine has a core for each. The child leaves the validated data in
     the cache (datacache.py), where ``book()`` here finds it; when the child failed, or could not write the
-    cache, ``book()`` validates again here and raises the message a plain validation gives."""
-    from .data import book
-    from .warm import warm
+    cache, ``book()`` validates again here and raises the message a plain validation gives. The fork comes
+    first, so that the two processes import what they need (pandas, for both) at the same time."""
+    warmed = sys.modules.get(f"{__package__}.warm")
+    if warmed is not None and warmed.warmed():  # nothing to do alongside (a preview's build): validate here
+        from .data import book
 
+        book()
+        return
     child = os.fork()
     if child == 0:
         code = 1
         try:
+            from .data import book
+
             book()
             code = 0
         finally:
             os._exit(code)
     try:
+        from .warm import warm
+
         warm()
     except BaseException:
         os.kill(child, signal.SIGKILL)
         raise
     finally:
         os.waitpid(child, 0)
+    from .data import book
+
     book()
 
 
