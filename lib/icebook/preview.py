@@ -165,7 +165,11 @@ def serve_builds(preview: int) -> None:
             importlib.import_module(name)
         except ImportError:
             pass
+    _prepare()
     from .__main__ import main
+    from .running import settle
+
+    settle()
 
     for line in sys.stdin:
         if line.strip() != "build":
@@ -193,6 +197,27 @@ def serve_builds(preview: int) -> None:
         Path(log).unlink()
         sys.stdout.write(json.dumps({"code": os.waitstatus_to_exitcode(status), "output": output}) + "\n")
         sys.stdout.flush()
+
+
+def _prepare() -> None:
+    """Work out, once, what every build works out again from the sources and the code alone, and keeps for
+    the process (the detectors' sweep and the coverage spans of the source texts, each chapter's module
+    imports, nbformat's validator): the builds forked from here start with it. Each is kept by the inputs it
+    was made from, so a build with other inputs works its own out. Data that do not validate are the first
+    build's to report."""
+    import nbformat
+
+    from .data import load
+    from .lineage import module_closure
+    from .params import CHAPTERS
+
+    try:
+        load()
+    except Exception:  # noqa: BLE001, S110 - the build validates again and reports the problem
+        pass
+    for notebook in sorted(CHAPTERS.glob("*.ipynb")):
+        module_closure(notebook)
+    nbformat.validate(nbformat.v4.new_notebook())
 
 
 def rebuild(state: State, server: BuildServer) -> None:

@@ -23,7 +23,7 @@ import tempfile
 import traceback
 from pathlib import Path
 
-from .running import end_with_parent
+from .running import end_with_parent, settle
 
 # What a jupyter-book build of this book imports, the heaviest first; one missing from the list is imported
 # when the build needs it, as the command would.
@@ -63,6 +63,7 @@ class SphinxChild:
                     importlib.import_module(name)
                 except ImportError:
                     pass
+            settle()  # what it imported is not garbage: Sphinx's collections need not walk it
             with os.fdopen(read, "rb") as pipe:
                 told = pipe.read(1)
                 arguments = pipe.read().decode().split("\0") if told == GO else []
