@@ -209,3 +209,14 @@ def test_checking_page_has_a_heading_for_each_kind_of_detector():
     headings = ["".join(cell["source"]).removeprefix("### ") for cell in notebook["cells"]
                 if cell["cell_type"] == "markdown" and cell["id"].startswith("checking-kind-")]
     assert headings == list(KINDS.values())
+
+
+def test_the_sweep_is_kept_by_its_texts_and_each_caller_gets_a_list_of_its_own():
+    """A sweep of the same texts is worked out once per process (the preview's build server sweeps before it
+    forks its builds); a change to a text is a new sweep, and a caller's changes to its list reach no one."""
+    planted = (DETECT / "same_number_planted.md").read_text(encoding="utf-8")
+    first = sweep({"a": planted})
+    first.clear()
+    again = sweep({"a": planted})
+    assert again and [c.id for c in again] == [c.id for c in sweep({"a": planted})]
+    assert sweep({"a": (DETECT / "same_number_near_miss.md").read_text(encoding="utf-8")}) == []

@@ -87,3 +87,16 @@ def test_a_pages_facts_come_without_notes_which_it_asks_for_by_id(tmp_path, monk
     assert reads["records"]["notes"] == {"all": False, "ids": ["sample-seizure-value", "sample-seizures"],
                                          "where": []}
     assert "notes" in book.facts.columns  # the build's own copy (export, lineage) keeps them
+
+
+def test_each_call_for_a_fact_gets_its_own_copy_of_the_row(tmp_path, monkeypatch):
+    """Rows are taken from the frame once per fact and handed out as copies: a page that changes the row it was
+    given changes nothing another call sees."""
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(tmp_path / "reads"))
+    book = data.load(GOOD)
+    tracked = tracking.Tracked(book)
+    row = tracked.fact("sample-seizures")
+    printed = row["printed"]
+    row["printed"] = "changed by a page"
+    assert tracked.fact("sample-seizures")["printed"] == printed == book.facts.loc["sample-seizures", "printed"]
+    assert tracked.fact("sample-seizures") is not tracked.fact("sample-seizures")

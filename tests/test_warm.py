@@ -4,16 +4,19 @@ stops, and no kernel outlives its page."""
 
 from __future__ import annotations
 
+import asyncio
 import sys
 import time
 from pathlib import Path
+from queue import Empty
+from types import SimpleNamespace
 
 import nbformat
 import psutil
 import pytest
 
 from icebook.running import CellTimeout, Worker
-from icebook.warm import forkable, warm
+from icebook.warm import ForkingKernelManager, PromptKernelClient, forkable, warm
 
 
 def notebook(tmp_path: Path, *cells: str) -> Path:
@@ -74,3 +77,82 @@ def test_a_cell_past_its_limit_stops_and_its_kernel_ends(tmp_path):
 ])
 def test_only_this_interpreters_ipykernel_is_forked(cmd, expected):
     assert forkable(cmd) is expected
+
+
+def test_warm_freezes_what_it_imported_so_forked_children_do_not_walk_it():
+    import gc
+
+    warm()
+    assert gc.get_freeze_count() > 100_000  # the modules, classes and functions of pandas, Altair, IPython …
+
+
+# --- the client is ready when the kernel is (PromptKernelClient) --------------------------------------------
+
+
+class FakeKernel:
+    """The channels of a kernel as PromptKernelClient reads them: each kernel_info request gets its reply on
+    shell; IOPub carries what ``iopub`` says for that request (a list of messages, or nothing: not connected)."""
+
+    def __init__(self, iopub: list, alive: bool = True):
+        self.iopub_plan, self.alive, self.requests, self.handled = list(iopub), alive, [], None
+        self.shell, self.io = asyncio.Queue(), asyncio.Queue()
+        self.shell_channel = SimpleNamespace(get_msg=self._get(self.shell))
+        self.iopub_channel = SimpleNamespace(get_msg=self._get(self.io))
+
+    @staticmethod
+    def _get(queue: asyncio.Queue):
+        async def get_msg(timeout: float):
+            try:
+                return await asyncio.wait_for(queue.get(), timeout)
+            except TimeoutError:
+                raise Empty from None
+        return get_msg
+
+    def kernel_info(self) -> str:
+        request = f"request-{len(self.requests)}"
+        self.requests.append(request)
+        if self.alive:
+            self.shell.put_nowait({"msg_type": "kernel_info_reply", "parent_header": {"msg_id": request}})
+            for message in (self.iopub_plan.pop(0) if self.iopub_plan else [])(request):
+                self.io.put_nowait(message)
+        return request
+
+    async def _async_is_alive(self) -> bool:
+        return self.alive
+
+    def _handle_kernel_info_reply(self, reply: dict) -> None:
+        self.handled = reply
+
+    _idle_after = PromptKernelClient._idle_after
+
+
+def status(state: str, parent: str) -> dict:
+    return {"msg_type": "status", "content": {"execution_state": state}, "parent_header": {"msg_id": parent}}
+
+
+def ready(kernel: FakeKernel, timeout: float = 10) -> None:
+    asyncio.run(PromptKernelClient.wait_for_ready(kernel, timeout))  # type: ignore[arg-type]
+
+
+def test_the_client_is_ready_at_the_idle_that_ends_its_info_request():
+    kernel = FakeKernel([lambda r: [status("starting", ""), status("idle", "someone-else"), status("busy", r),
+                                    status("idle", r)]])
+    start = time.monotonic()
+    ready(kernel)
+    assert kernel.requests == ["request-0"] and kernel.handled["parent_header"]["msg_id"] == "request-0"
+    assert time.monotonic() - start < 0.15  # it did not wait for IOPub to fall silent (0.2 s)
+
+
+def test_a_silent_iopub_is_not_connected_yet_so_the_client_asks_again():
+    kernel = FakeKernel([lambda r: [], lambda r: [status("busy", r), status("idle", r)]])
+    ready(kernel)
+    assert kernel.requests == ["request-0", "request-1"] and kernel.handled["parent_header"]["msg_id"] == "request-1"
+
+
+def test_a_dead_kernel_is_reported_not_waited_for():
+    with pytest.raises(RuntimeError, match="died"):
+        ready(FakeKernel([], alive=False))
+
+
+def test_the_pages_kernels_get_the_prompt_client():
+    assert isinstance(ForkingKernelManager().client(), PromptKernelClient)
