@@ -317,3 +317,21 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
     # a partial year is said on its bar
     labels = {row.get("bar") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}
     assert "FY 2018 to August 20, 2018 (partial year), DHS page" in labels
+
+
+def test_a_font_installed_is_a_new_picture_not_one_kept_from_before(tmp_path, monkeypatch):
+    """The pictures' text is set in the fonts installed, so they are part of the cache key: pictures kept before
+    Chromium's set-up brought fonts-liberation were not the ones a build would draw after it."""
+    from icebook import chart
+
+    monkeypatch.setattr(chart, "FONT_DIRS", [tmp_path])
+    names: list[str] = []
+    monkeypatch.setattr(chart, "kept", lambda name, make: names.append(name) or b"")
+    chart.fonts_installed.cache_clear()
+    chart.pictures({"mark": "bar"})
+    (tmp_path / "truetype").mkdir()
+    (tmp_path / "truetype" / "NewSans.ttf").write_bytes(b"a font")
+    chart.fonts_installed.cache_clear()
+    chart.pictures({"mark": "bar"})
+    chart.fonts_installed.cache_clear()
+    assert len(names) == 4 and names[0] != names[2] and names[1] != names[3]

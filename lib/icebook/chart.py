@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -412,11 +413,30 @@ def _schema_checked(chart: Chart, specs: dict[str, dict], digest: str) -> None:
     kept(f"chart-specs-valid/{key[:24]}", check)
 
 
+# Where the drawing library looks for the fonts it sets a chart's text in (fontdb's places on Linux).
+FONT_DIRS = [Path("/usr/share/fonts"), Path("/usr/local/share/fonts"), Path.home() / ".fonts",
+             Path.home() / ".local" / "share" / "fonts"]
+
+
+@functools.lru_cache(maxsize=1)
+def fonts_installed() -> str:
+    """A hash of the font files the drawing library can find (their paths, sizes and modification times): the
+    pictures' text is set in them, so installing a font (Chromium's set-up brings some) changes the pictures."""
+    digest = hashlib.sha256()
+    for folder in FONT_DIRS:
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+            if path.is_file():
+                stat = path.stat()
+                digest.update(f"{path}\0{stat.st_size}\0{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
+
+
 def pictures(picture: dict) -> tuple[bytes, bytes]:
     """The chart's static SVG and PNG. Drawing them is a page's costliest step, so each is kept in the build's
-    cache under a hash of its spec and the drawing library's versions: a page re-run with the same chart
-    draws nothing."""
-    key = hashlib.sha256(json.dumps([picture, VL_VERSION, vlc.__version__], sort_keys=True).encode()).hexdigest()
+    cache under a hash of its spec, the drawing library's versions and the fonts installed: a page re-run with
+    the same chart draws nothing."""
+    key = hashlib.sha256(json.dumps([picture, VL_VERSION, vlc.__version__, fonts_installed()],
+                                    sort_keys=True).encode()).hexdigest()
     return (kept(f"charts/{key[:24]}.svg", lambda: vlc.vegalite_to_svg(picture, vl_version=VL_VERSION).encode()),
             kept(f"charts/{key[:24]}.png", lambda: vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2)))
 
