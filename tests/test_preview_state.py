@@ -3,6 +3,7 @@ learns of a new site the moment it is published, not at its next poll."""
 
 from __future__ import annotations
 
+import http.server
 import json
 import threading
 import time
@@ -30,3 +31,19 @@ def test_a_request_for_an_older_state_is_answered_at_once_and_a_quiet_one_after_
     start = time.monotonic()
     assert json.loads(state.as_json(since=1, wait=0.2))["changes"] == 1  # nothing new: answered after the wait
     assert time.monotonic() - start >= 0.2
+
+
+def test_a_dropped_connection_is_not_reported_but_other_errors_are(capsys):
+    from icebook.preview import _Server
+
+    server = _Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
+    try:
+        for error in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset"), ValueError("a bug")):
+            try:
+                raise error
+            except Exception:  # noqa: BLE001 - as socketserver calls handle_error, inside the except
+                server.handle_error(None, ("127.0.0.1", 1))
+    finally:
+        server.server_close()
+    err = capsys.readouterr().err
+    assert "ValueError: a bug" in err and "BrokenPipeError" not in err and "ConnectionResetError" not in err

@@ -748,7 +748,7 @@ def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_ti
     """Re-run one chapter with other parameters into its own folder; the site is not touched."""
     overrides = {chapter: _parse_overrides(chapter, pairs)}
     job_list = [j for j in load_jobs(overrides=overrides) if j.chapter == chapter]
-    from .analysis import write_page
+    from .analysis import run_note, write_page
     from .data import book
 
     _step.now = "validating the data"
@@ -758,8 +758,7 @@ def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_ti
     for job in job_list:
         print(f"{job.page}: {target / (job.page + '.ipynb')} with {job.parameters}")
         _step.now = f"writing the analyst page of {job.page}"
-        page, table = write_page(target / f"{job.page}.ipynb", f"Chapter {chapter!r}, page {job.page!r}, run with "
-                                 f"{job.parameters} (analyst run, not the published book)",
+        page, table = write_page(target / f"{job.page}.ipynb", run_note(chapter, job.page, job.parameters),
                                  SITE / "chapters" / "pages", scripts, ROOT / "_static" / "icebook.css")
         print(f"  page to open in a browser: {page}\n  every figure it shows, with fact ids: {table}")
     print(f"notebooks: {summary['executed']} executed ({summary['seconds']:.1f} s); "

@@ -104,6 +104,17 @@ def _handler(state: State):
     return Handler
 
 
+class _Server(http.server.ThreadingHTTPServer):
+    """The preview's HTTP server: a browser that drops a request (a favicon it gave up on, a page reloaded
+    mid-answer) is nothing to report; the terminal is for the builds' messages."""
+
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's signature
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 RESTARTS_SERVER = ("lib", "requirements.lock")  # changes that can change the code the server imported
 
 
@@ -249,8 +260,7 @@ def serve(port: int) -> int:
         print("preview: no site yet, building it first", flush=True)
     state, builds = State(), BuildServer()
     rebuild(state, builds)
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port),
-                                             functools.partial(_handler(state), directory=str(SITE)))
+    server = _Server(("127.0.0.1", port), functools.partial(_handler(state), directory=str(SITE)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"preview: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop); "
           f"watching {', '.join(WATCHED)}", flush=True)
