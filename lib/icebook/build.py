@@ -512,7 +512,9 @@ def _jupyter_book(stage: Path, sphinx: SphinxChild) -> Path:
     _step.now = "building the site with jupyter-book"
     unfinished = stage / "building"
     unfinished.touch()
-    code, output = sphinx.run(arguments)
+    sphinx.start(arguments)
+    _ready_checks()  # on the core Sphinx leaves free
+    code, output = sphinx.wait()
     if code == 0:
         unfinished.unlink()
     else:
@@ -545,6 +547,15 @@ def _site_copy(built: Path, record: dict) -> Path:
         shutil.rmtree(new_site)
     shutil.copytree(built, new_site, copy_function=copy)
     return new_site
+
+
+def _ready_checks() -> None:
+    """Import the site checks (a fifth of a second: BeautifulSoup, lxml and their patterns) and work out the
+    counts they compare the pages with, while Sphinx builds the site the checks will read."""
+    from .checks import book_counts
+    from .data import book
+
+    book_counts(book())
 
 
 def _check(built: Path) -> None:

@@ -81,9 +81,17 @@ class SphinxChild:
 
     def run(self, arguments: list[str]) -> tuple[int, str]:
         """Run ``jupyter-book`` with these arguments in the child; its exit code and output."""
+        self.start(arguments)
+        return self.wait()
+
+    def start(self, arguments: list[str]) -> None:
+        """Tell the child to run ``jupyter-book`` with these arguments; ``wait`` for the outcome."""
         os.write(self._go, GO + "\0".join(arguments).encode())
         os.close(self._go)
         self._go = -1
+
+    def wait(self) -> tuple[int, str]:
+        """The exit code and output of the run ``start`` began, once it has ended."""
         _, status = os.waitpid(self.pid, 0)
         self.pid = 0
         code = os.waitstatus_to_exitcode(status)
