@@ -49,3 +49,24 @@ def test_a_damaged_entry_is_loaded_afresh_and_an_unwritable_cache_is_skipped(tmp
     (tmp_path / "cache").write_text("a file where the cache folder should be")
     assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
     assert loads == ["data"] * 3
+
+
+def test_an_object_is_made_once_per_inputs_and_a_damaged_entry_is_made_again(tmp_path: Path, monkeypatch):
+    """``kept_object`` (the detectors' sweep, the coverage spans): made for new inputs, read back for the same,
+    and made again when its entry is damaged."""
+    monkeypatch.setattr(datacache, "CACHE", tmp_path / "cache")
+    made: list[int] = []
+
+    def make() -> dict:
+        made.append(1)
+        return {"candidates": ("a", "b")}
+
+    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert len(made) == 1
+    (entry,) = (tmp_path / "cache" / "sweeps").iterdir()
+    entry.write_bytes(b"not a pickle")
+    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert len(made) == 2  # the damaged entry made again
+    datacache.kept_object("sweeps", b"texts v2", make)
+    assert len(made) == 3  # other inputs, another entry

@@ -156,3 +156,16 @@ def test_a_dead_kernel_is_reported_not_waited_for():
 
 def test_the_pages_kernels_get_the_prompt_client():
     assert isinstance(ForkingKernelManager().client(), PromptKernelClient)
+
+
+@pytest.mark.parametrize(("chapter", "draws"), [("fact-index", False), ("oversight", True)])
+def test_the_charting_library_is_imported_only_for_pages_that_draw(chapter, draws):
+    """Altair and the renderer take a third of a second to import: a rebuild of pages without charts skips them."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    code = (f"import sys; from pathlib import Path; import icebook.warm as w; "
+            f"w.warm([Path({str(root / 'chapters' / (chapter + '.ipynb'))!r})]); "
+            "print('altair' in sys.modules, 'icebook.chart' in sys.modules, 'icebook.fmt' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == [str(draws), str(draws), "True"]

@@ -327,7 +327,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
         from .warm import warm
 
         _step.now = "importing what the pages' kernels use"
-        warm()  # once here, not once per page: each page's kernel is forked from this process (warm.py)
+        warm([job.notebook for job in todo])  # once here, not per page: each kernel is forked from here (warm.py)
         bar, waiting, running = _Progress(len(todo), cell_timeout), list(todo), {}
         try:
             while waiting or running:
@@ -744,7 +744,7 @@ def _validate_while_warming() -> None:
     try:
         from .warm import warm
 
-        warm()
+        warm([])  # what every page's kernel imports; what only some pages draw with waits for run_jobs
     except BaseException:
         os.kill(child, signal.SIGKILL)
         raise

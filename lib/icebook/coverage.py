@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import bisect
 import functools
+import json
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -48,8 +49,13 @@ class Uncovered:
 
 @functools.lru_cache(maxsize=16)
 def _spans(patterns: tuple[re.Pattern, ...], text: str) -> tuple[tuple[int, int], ...]:
-    """Where the patterns match (kept while the text and rules stay the same, as ``detect.sweep`` is)."""
-    return tuple(m.span() for pattern in patterns for m in pattern.finditer(text))
+    """Where the patterns match (kept while the text and rules stay the same, for the process and in the build's
+    cache, as ``detect.sweep`` is)."""
+    from .datacache import kept_object
+
+    inputs = json.dumps([[p.pattern, p.flags] for p in patterns]).encode() + b"\0" + text.encode()
+    return kept_object("spans", inputs,
+                       lambda: tuple(m.span() for pattern in patterns for m in pattern.finditer(text)))
 
 
 def _quote_spans(text: str, quotes: dict[str, set[str]]) -> list[tuple[int, int, frozenset[str]]]:

@@ -87,3 +87,23 @@ def kept(name: str, make: Callable[[], bytes]) -> bytes:
         with contextlib.suppress(OSError):
             tmp.unlink()
     return content
+
+
+def kept_object(kind: str, inputs: bytes, make: Callable[[], Any]) -> Any:
+    """``make()``, kept pickled under ``_build/cache/KIND/`` by a hash of ``inputs``, which must be everything
+    it depends on (the code that makes it included); an entry that cannot be read is made again."""
+    name = f"{kind}/{hashlib.sha256(platform.python_version().encode() + inputs).hexdigest()[:24]}.pickle"
+    made: list = []
+
+    def pickled() -> bytes:
+        made.append(make())
+        return pickle.dumps(made[0], protocol=pickle.HIGHEST_PROTOCOL)
+
+    content = kept(name, pickled)
+    if made:
+        return made[0]
+    try:
+        return pickle.loads(content)
+    except Exception:  # noqa: BLE001 - a damaged entry is made again and replaced
+        (CACHE / name).unlink(missing_ok=True)
+        return pickle.loads(kept(name, pickled))

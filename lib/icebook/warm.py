@@ -27,6 +27,7 @@ import subprocess
 import sys
 import time
 import uuid
+from pathlib import Path
 from queue import Empty
 from typing import Any
 
@@ -44,12 +45,23 @@ MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager
            "icebook.diagram", "icebook.audit", "icebook.coverage", "icebook.prose", "icebook.analysis"]
 
 
-def warm() -> None:
-    """Import what every page's kernel would import, so forked kernels start with it done."""
+# Imported only for pages whose code can run these icebook modules (lineage.module_closure): Altair and the chart
+# renderer take a third of a second to import, and a rebuild of pages without charts does not wait for them.
+DRAWING = {"chart": ["altair", "vl_convert", "icebook.chart"], "diagram": ["icebook.diagram"]}
+
+
+def warm(pages: list[Path] | None = None) -> None:
+    """Import what the kernels of these pages (chapter notebooks; by default every page) would import, so forked
+    kernels start with it done."""
     import importlib
 
+    from .lineage import module_closure
+
+    drawn = set(DRAWING) if pages is None else {m for page in pages for m in module_closure(page)} & set(DRAWING)
+    skipped = {name for module, names in DRAWING.items() if module not in drawn for name in names}
     for name in MODULES:
-        importlib.import_module(name)
+        if name not in skipped:
+            importlib.import_module(name)
     import nbformat
 
     nbformat.validate(nbformat.v4.new_notebook())  # builds the notebook validator once, not once per page
