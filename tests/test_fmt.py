@@ -171,3 +171,13 @@ def test_a_citation_says_what_the_book_reads_that_the_quote_does_not():
     assert "an ICE workforce of 21,000 strong" in workforce
     assert "the book reads the figure as a round one" in workforce
     assert "reads the figure" not in citation("oig2013-r1-detainers-declined-fy2019")  # printed "16,400": as stated
+
+
+def test_a_note_dates_the_figures_of_years_a_page_leaves_out():
+    """A note written for every year the book shows, printed in a re-run of other years: each figure of a year
+    left out carries its year, so it is not read as one of the years shown (checked against the data: the DHS
+    page's 518 human trafficking victims are FY 2017's)."""
+    assert book().fact("dhs2018-hsi-trafficking-victims")["as_of_fiscal_year"] == 2017
+    note = "The DHS page says {{dhs2018-hsi-trafficking-victims}} victims; {{no-such-fact}} stays as written."
+    assert fmt.dated(note, [2018, 2019, 2020]) == note.replace("victims}}", "victims}} (FY 2017)")
+    assert fmt.dated(note, [2017, 2018, 2019, 2020]) == note

@@ -157,7 +157,7 @@ def run_note(chapter: str, page: str, parameters: dict) -> str:
     return (f"Analyst run, not the published book: chapter “{chapter}” (page {page}) run with {given}. The "
             "figures, tables and charts follow these parameters. Text the chapter does not compute from them is the "
             "published chapter's: its title, and the notes written in the data about each measure, which may name "
-            "figures of years this run leaves out (hover over a figure for the sentence it comes from).")
+            "figures of years this run leaves out, each followed by its year.")
 
 
 def write_page(notebook: Path, title: str, site_pages: Path, vendor: dict[str, Path],

@@ -292,6 +292,21 @@ def prose(template: str) -> Markup:
     return out
 
 
+def dated(template: str, years: Iterable[int]) -> str:
+    """Text with ``{{fact-id}}`` placeholders, each fact of a fiscal year not among ``years`` followed by its year
+    ("{{id}} (FY 2017)"): a note written in the data for every year the book shows may name a figure of a year a
+    re-run with other years leaves out, and must not pass it off as one of the years shown."""
+    shown = {int(y) for y in years}
+
+    def one(match: re.Match) -> str:
+        if not book().has_fact(match[1]):
+            return match[0]
+        year = book().fact(match[1])["as_of_fiscal_year"]
+        return match[0] if pd.isna(year) or int(year) in shown else f"{match[0]} (FY {int(year)})"
+
+    return FACT_REF.sub(one, template)
+
+
 def plain(template: str) -> str:
     """Text with ``{{fact-id}}`` placeholders as plain text (for a tooltip): each placeholder becomes the
     figure as the page words it."""
