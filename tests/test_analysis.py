@@ -49,7 +49,7 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
     book = data.load(GOOD)
     base, later = list(book.facts.index[:2])
     html = (f'<a class="fact" href="fact-index.html#{base}">1</a> '
-            f'<a class="derived" href="#change-{base}-{later}">less than +58%</a>')
+            f'<a class="derived" href="#change-{base}-{later}" data-facts="{base} {later}">less than +58%</a>')
     rows = analysis.figures(BeautifulSoup(html, "html.parser"), book)
     assert [r["kind"] for r in rows] == ["fact", "change"]
     change = rows[1]
@@ -62,3 +62,14 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
         writer.writeheader()
         writer.writerows(rows)  # every row fits the table's columns
     assert len(list(csv.DictReader(out.open()))) == 2
+
+
+def test_a_change_link_names_its_two_facts_for_the_figure_table():
+    """The page's own change links (fmt.change) say which two facts they compare; figures() reads them there."""
+    from icebook.compare import Change
+    from icebook.fmt import change
+
+    blocked = Change(id="change-a-b", measure="m", series="s", base="a", later="b", value=None, bound="",
+                     reason="", blocked="period not stated")
+    link = BeautifulSoup(str(change(blocked)), "html.parser").a
+    assert link["data-facts"] == "a b" and link["href"] == "#change-a-b"

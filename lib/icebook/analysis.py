@@ -100,15 +100,6 @@ def _relink(soup, pages: str, own: str) -> None:
             link["href"] = f"{pages}/{href}"
 
 
-def _change_inputs(change_id: str, facts: pd.DataFrame) -> tuple[str, str] | None:
-    """The base and later fact of a change's id ("change-BASE-LATER", compare.change), or None."""
-    body = change_id.removeprefix("change-")
-    for i, char in enumerate(body):
-        if char == "-" and body[:i] in facts.index and body[i + 1:] in facts.index:
-            return body[:i], body[i + 1:]
-    return None
-
-
 def figures(soup, data) -> list[dict]:
     """Every traced figure on the page, once each, in the order it first appears: facts, derived figures, and
     the changes the page computes (each with its two facts, and as the page words it, bound and all)."""
@@ -130,8 +121,9 @@ def figures(soup, data) -> list[dict]:
             row = data.derived_figure(figure_id)
             extra = {"kind": "derived", "qualifier": "", "source": "", "locator": row["formula"],
                      "fiscal_year": row["fiscal_year"], "period": ""}
-        elif figure_id.startswith("change-") and (pair := _change_inputs(figure_id, data.facts)):
-            base, later = (data.fact(i) for i in pair)
+        elif link.get("data-facts"):  # a change the page computes (fmt.change): its base and later fact
+            pair = link["data-facts"].split()
+            later = data.fact(pair[1])
             rows[figure_id] = {"id": figure_id, "kind": "change", "shown": shown, "times_shown": 1, "value": "",
                                "unit": "percent", "qualifier": "as shown", "fiscal_year": later["fiscal_year"]
                                if not pd.isna(later["fiscal_year"]) else "", "period": "",

@@ -78,32 +78,30 @@ def kept(name: str, make: Callable[[], bytes]) -> bytes:
     except OSError:
         pass
     content = make()
+    _write_whole(entry, content)
+    return content
+
+
+def _write_whole(entry: Path, content: bytes) -> None:
+    """Write an entry whole or not at all (a reader never sees half of one); skipped if it cannot be written."""
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(content)
-        tmp.replace(entry)  # whole or not at all: a reader never sees half an entry
+        tmp.replace(entry)
     except OSError:
         with contextlib.suppress(OSError):
             tmp.unlink()
-    return content
 
 
 def kept_object(kind: str, inputs: bytes, make: Callable[[], Any]) -> Any:
     """``make()``, kept pickled under ``_build/cache/KIND/`` by a hash of ``inputs``, which must be everything
-    it depends on (the code that makes it included); an entry that cannot be read is made again."""
-    name = f"{kind}/{hashlib.sha256(platform.python_version().encode() + inputs).hexdigest()[:24]}.pickle"
-    made: list = []
-
-    def pickled() -> bytes:
-        made.append(make())
-        return pickle.dumps(made[0], protocol=pickle.HIGHEST_PROTOCOL)
-
-    content = kept(name, pickled)
-    if made:
-        return made[0]
+    it depends on (the code that makes it included); an entry that is missing or cannot be read is made again."""
+    entry = CACHE / kind / f"{hashlib.sha256(platform.python_version().encode() + inputs).hexdigest()[:24]}.pickle"
     try:
-        return pickle.loads(content)
-    except Exception:  # noqa: BLE001 - a damaged entry is made again and replaced
-        (CACHE / name).unlink(missing_ok=True)
-        return pickle.loads(kept(name, pickled))
+        return pickle.loads(entry.read_bytes())
+    except Exception:  # noqa: BLE001, S110 - missing or damaged: made again and replaced
+        pass
+    value = make()
+    _write_whole(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return value

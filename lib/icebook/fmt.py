@@ -292,17 +292,22 @@ def prose(template: str) -> Markup:
     return out
 
 
+def year_left_out(fact_id: str, years: Iterable[int]) -> int | None:
+    """The fiscal year of a fact when it is not among ``years`` (a page of other years); None for a fact of one
+    of them, one tied to no year, or an id that is not a fact."""
+    if not book().has_fact(fact_id):
+        return None
+    year = book().fact(fact_id)["as_of_fiscal_year"]
+    return None if pd.isna(year) or int(year) in {int(y) for y in years} else int(year)
+
+
 def dated(template: str, years: Iterable[int]) -> str:
     """Text with ``{{fact-id}}`` placeholders, each fact of a fiscal year not among ``years`` followed by its year
     ("{{id}} (FY 2017)"): a note written in the data for every year the book shows may name a figure of a year a
     re-run with other years leaves out, and must not pass it off as one of the years shown."""
-    shown = {int(y) for y in years}
-
     def one(match: re.Match) -> str:
-        if not book().has_fact(match[1]):
-            return match[0]
-        year = book().fact(match[1])["as_of_fiscal_year"]
-        return match[0] if pd.isna(year) or int(year) in shown else f"{match[0]} (FY {int(year)})"
+        year = year_left_out(match[1], years)
+        return match[0] if year is None else f"{match[0]} (FY {year})"
 
     return FACT_REF.sub(one, template)
 
@@ -383,12 +388,15 @@ def change(ch, href: str = "", text: str = "") -> Markup:
     """A change from the baseline (an ``icebook.compare.Change``), linked to where a page shows its working
     (``href``; by default this page's own table of changes); ``text`` words it otherwise ("at most a rise of 170%")."""
     href = href or f"#{ch.id}"
+    facts = f"{ch.base} {ch.later}"  # the two facts compared, for an analyst's table of the page's figures
     if ch.value is None:
-        return Markup('<a class="derived" href="{}">{}</a>').format(href, f"none: {none_text(ch)}")
+        return Markup('<a class="derived" href="{}" data-facts="{}">{}</a>').format(href, facts,
+                                                                                  f"none: {none_text(ch)}")
     text = text or f"{ch.bound} {signed(ch.shown, 'percent', ch.decimals)}".strip()
     reason = plain(ch.reason)
     hover = f"{FORMULA} with base = {_ref_text(ch.base)}, later = {_ref_text(ch.later)}; {reason}"
-    return Markup('<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>').format(href, hover, hover, text)
+    return Markup('<a class="derived" href="{}" data-facts="{}" data-quote="{}" title="{}">{}</a>').format(
+        href, facts, hover, hover, text)
 
 
 

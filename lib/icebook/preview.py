@@ -167,20 +167,18 @@ def serve_builds(preview: int) -> None:
 
     from .running import end_with_parent
     from .sphinx_child import MODULES as SPHINX_MODULES
-    from .warm import MODULES
+    from .warm import warm
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the preview's, and the running build's
     end_with_parent(preview)
-    for name in ["icebook.__main__", "icebook.build", *MODULES, *SPHINX_MODULES]:
+    for name in ["icebook.__main__", "icebook.build", *SPHINX_MODULES]:
         try:
             importlib.import_module(name)
         except ImportError:
             pass
     _prepare()
+    warm()  # every page's imports and the notebook validator, then what is held frozen before the forks
     from .__main__ import main
-    from .running import settle
-
-    settle()
 
     for line in sys.stdin:
         if line.strip() != "build":
@@ -213,11 +211,8 @@ def serve_builds(preview: int) -> None:
 def _prepare() -> None:
     """Work out, once, what every build works out again from the sources and the code alone, and keeps for
     the process (the detectors' sweep and the coverage spans of the source texts, each chapter's module
-    imports, nbformat's validator): the builds forked from here start with it. Each is kept by the inputs it
-    was made from, so a build with other inputs works its own out. Data that do not validate are the first
-    build's to report."""
-    import nbformat
-
+    imports): the builds forked from here start with it. Each is kept by the inputs it was made from, so a
+    build with other inputs works its own out. Data that do not validate are the first build's to report."""
     from .data import load
     from .lineage import module_closure
     from .params import CHAPTERS
@@ -228,7 +223,6 @@ def _prepare() -> None:
         pass
     for notebook in sorted(CHAPTERS.glob("*.ipynb")):
         module_closure(notebook)
-    nbformat.validate(nbformat.v4.new_notebook())
 
 
 def rebuild(state: State, server: BuildServer) -> None:
