@@ -21,6 +21,8 @@ import nbformat
 import pytest
 import yaml
 
+from icebook.facts import FIELD_LIMIT
+
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
@@ -359,9 +361,9 @@ def _plant_cp1252(project: Path) -> list[str]:
 
 def _plant_oversize_field(project: Path) -> list[str]:
     path = sorted((project / "data" / "facts").glob("*.csv"))[0]
-    _rewrite_first_fact(project, lambda row: row.__setitem__(14, "x" * (csv.field_size_limit() + 1)))
+    _rewrite_first_fact(project, lambda row: row.__setitem__(14, "x" * (FIELD_LIMIT + 1)))
     return [f"1 problem(s) in the data:\n  - data/facts/{path.name}, row 2: unreadable CSV: a field is longer "
-            "than the reader's limit"]
+            f"than the limit of {FIELD_LIMIT:,} characters"]
 
 
 BAD_INPUTS = {  # name -> (what to plant, exit code)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
@@ -11,7 +10,14 @@ import pandas as pd
 import pytest
 
 from icebook.collect import Collector
-from icebook.facts import FACT_COLUMNS, as_of_fiscal_year, fiscal_year_of, read_fact_files, source_qualifiers
+from icebook.facts import (
+    FACT_COLUMNS,
+    FIELD_LIMIT,
+    as_of_fiscal_year,
+    fiscal_year_of,
+    read_fact_files,
+    source_qualifiers,
+)
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 
@@ -56,7 +62,7 @@ def test_rows_keep_their_file_and_line_and_a_bad_header_is_named(tmp_path):
 def test_a_table_that_cannot_be_read_gives_no_rows(tmp_path):
     (tmp_path / "facts").mkdir()
     header = ",".join(FACT_COLUMNS)
-    (tmp_path / "facts" / "open.csv").write_text(f'{header}\nx,"{"y" * (csv.field_size_limit() + 1)}\n')
+    (tmp_path / "facts" / "open.csv").write_text(f'{header}\nx,"{"y" * (FIELD_LIMIT + 1)}\n')
     col = Collector(tmp_path)
     assert read_fact_files(tmp_path, col) is None
     assert [p.row for p in col.problems] == [2]

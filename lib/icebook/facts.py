@@ -7,6 +7,8 @@ import datetime as dt
 import io
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +38,27 @@ SHARE_MAXIMUM = 100.0
 ID_RE = re.compile(ID)
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
+# The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
+# limit (which other libraries change for the whole process) says. A longer field is almost always a quote left open.
+FIELD_LIMIT = 1_000_000
+
+
+@contextmanager
+def field_limit() -> Iterator[None]:
+    """Read CSV with the book's FIELD_LIMIT, and put the csv module's global limit back as it was afterwards."""
+    before = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _unreadable(error: csv.Error) -> str:
+    """What a csv.Error means for the person who wrote the table."""
+    if "field limit" in str(error):
+        return f"unreadable CSV: a field is longer than the limit of {FIELD_LIMIT:,} characters; is a quote left open?"
+    return f"unreadable CSV: {error}"
+
 
 def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
     """Every row of every fact table, with the file and line it came from; None when a table cannot be read at
@@ -52,10 +75,10 @@ def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
             continue
         reader = csv.reader(io.StringIO(text))
         try:
-            rows = list(reader)
+            with field_limit():
+                rows = list(reader)
         except csv.Error as error:
-            col.add(path, f"unreadable CSV: a field is longer than the reader's limit of {csv.field_size_limit()} "
-                    f"characters ({error}); is a quote left open?", row=reader.line_num)
+            col.add(path, _unreadable(error), row=reader.line_num)
             readable = False
             continue
         if not rows:
