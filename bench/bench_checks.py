@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from icebook.checks import book_counts, check_site
-from icebook.data import book
+from icebook.data.loader import book
+from icebook.site.checks import book_counts, check_site
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_FACT_PAGES = ["home", "comparison", "profile-ero", "checking", "fact-index"]

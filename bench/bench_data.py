@@ -14,8 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from icebook.data import DATA_DIR, load
-from icebook.facts import FACT_COLUMNS
+from icebook.data.facts import FACT_COLUMNS
+from icebook.data.loader import DATA_DIR, load
 
 
 def timed(data_dir: Path) -> tuple[float, int]:

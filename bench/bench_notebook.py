@@ -3,7 +3,7 @@
 1. a Python start, and a kernel start (jupyter_client, until the kernel answers);
 2. in a fresh process: importing pandas, altair, the chapters' icebook modules, then loading and
    validating the data (``load()``), and getting it as a page does (``book()``, from the cache of
-   validated data, datacache.py);
+   validated data, core/cache.py);
 3. each chapter run as the build runs it (papermill in a worker, the build's engine): its wall time,
    split into the time before its first cell (kernel start, papermill set-up), the set-up cell
    (imports and ``book()``), the chart cells, the other cells, and what is left (papermill saving,
@@ -27,8 +27,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from icebook.params import CHAPTERS, load_jobs  # noqa: E402
-from icebook.running import execute  # noqa: E402
+from icebook.build.params import CHAPTERS, load_jobs  # noqa: E402
+from icebook.build.running import execute  # noqa: E402
 
 IMPORTS = """
 import time
@@ -37,9 +37,9 @@ import pandas
 marks.append(("import pandas", time.perf_counter()))
 import altair
 marks.append(("import altair", time.perf_counter()))
-import icebook.chart, icebook.fmt, icebook.keyfindings, icebook.sections
+import icebook.pages.chart, icebook.fmt, icebook.keyfindings, icebook.sections
 marks.append(("import icebook (chart, fmt, keyfindings, sections)", time.perf_counter()))
-from icebook.data import DATA_DIR, book, load
+from icebook.data.loader import DATA_DIR, book, load
 load(DATA_DIR)
 marks.append(("load and validate the data: load()", time.perf_counter()))
 book()

@@ -1,4 +1,4 @@
-"""The analyst's page (analysis.py) from a made-up executed chapter: the headings a chapter makes from data and
+"""The analyst's page (build/analyst.py) from a made-up executed chapter: the headings a chapter makes from data and
 its MyST targets become HTML headings and anchors, a link to the page itself stays on it, the run says what it
 is in words, and the figure table lists the changes the page computes with their two facts."""
 
@@ -10,8 +10,9 @@ from pathlib import Path
 import nbformat
 from bs4 import BeautifulSoup
 
-from icebook import analysis, data
-from icebook.sections import MIME
+from icebook.build import analyst as analysis
+from icebook.data import loader as data
+from icebook.pages.sections import MIME
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 
@@ -66,8 +67,8 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
 
 def test_a_change_link_names_its_two_facts_for_the_figure_table():
     """The page's own change links (fmt.change) say which two facts they compare; figures() reads them there."""
-    from icebook.compare import Change
-    from icebook.fmt import change
+    from icebook.data.compare import Change
+    from icebook.pages.fmt import change
 
     blocked = Change(id="change-a-b", measure="m", series="s", base="a", later="b", value=None, bound="",
                      reason="", blocked="period not stated")

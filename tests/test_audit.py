@@ -54,9 +54,9 @@ def test_a_count_that_its_listed_items_do_not_give_is_inconsistent(tmp_path):
 
 
 def test_a_count_claim_must_list_what_it_counts_and_each_item_must_stand_in_the_source():
-    from icebook.audit import check_listed
-    from icebook.collect import Collector
-    from icebook.schema import Claim
+    from icebook.data.audit import check_listed
+    from icebook.data.collect import Collector
+    from icebook.data.schema import Claim
 
     facts = pd.DataFrame({"source": ["s"]}, index=["s-officers"])
     claims = [Claim(id="s-none", fact="s-officers", kind="count", rounding="exact", tolerance=0),

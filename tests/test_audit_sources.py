@@ -7,7 +7,8 @@ the formulas or the audit that alters a verdict fails here.
 
 import pytest
 
-from icebook import book, fmt
+from icebook import book
+from icebook.pages import fmt
 
 
 @pytest.fixture(scope="module")
@@ -121,7 +122,7 @@ def test_an_implied_figure_is_shown_to_the_precision_its_rounded_inputs_support(
 def test_a_figure_printed_twice_whose_printings_disagree_is_listed_and_counted_as_inconsistent(data):
     """The checking page's groups: each claim in one; the figures printed twice that agree ("restated") apart, and
     one whose two printings disagree with the inconsistent claims, where the headline counts it."""
-    from icebook.audit import audit_groups
+    from icebook.data.audit import audit_groups
 
     groups = audit_groups(data.audit)
     assert sorted(i for group in groups.values() for i in group.index) == sorted(data.audit.index)

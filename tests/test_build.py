@@ -21,7 +21,7 @@ import nbformat
 import pytest
 import yaml
 
-from icebook.facts import FIELD_LIMIT
+from icebook.data.facts import FIELD_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
@@ -296,7 +296,8 @@ def _plant_untraced_number(project: Path) -> list[str]:
 
 def _plant_unknown_parameter(project: Path) -> list[str]:
     params = project / "chapters" / "params.yml"
-    params.write_text(params.read_text().replace("baseline_year: {", "baseline_yaer: {"))
+    before, _, after = params.read_text().rpartition("baseline_year: {")  # the comparison's, the last declared
+    params.write_text(f"{before}baseline_yaer: {{{after}")
     return ["chapter 'comparison': parameter(s) ['baseline_yaer'] declared in params.yml are not in "
             "comparison.ipynb's parameters cell, which takes ['baseline_year', 'fiscal_years']"]
 
@@ -314,7 +315,7 @@ def _plant_hanging_cell(project: Path) -> list[str]:
     _append_cell(notebook, nbformat.v4.new_code_cell("import time\n\ntime.sleep(600)"))
     params = project / "chapters" / "params.yml"
     params.write_text(re.sub(r"(?m)^cell_timeout: \d+$", "cell_timeout: 6", params.read_text()))
-    cell = f"cell [{len(code) + 1}] `import time`"
+    cell = f"cell [{len(code) + 2}] `import time`"  # after the cells before it and papermill's injected parameters
     return [f"still running: page 'home', {cell}",
             f"chapter 'home' (page 'home', chapters/home.ipynb) stopped: {cell} ran past the time limit of 6 s "
             "per cell; raise it with --cell-timeout SECONDS or cell_timeout in chapters/params.yml"]

@@ -8,9 +8,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from icebook.catalog import check_catalog_use, check_scope, load_catalog, spelled_out
-from icebook.collect import Collector
-from icebook.schema import Measure, Metric
+from icebook.data.catalog import check_catalog_use, check_scope, load_catalog, spelled_out
+from icebook.data.collect import Collector
+from icebook.data.schema import Measure, Metric
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 DATA = Path("/project/data")

@@ -17,8 +17,9 @@ import vl_convert as vlc
 from markupsafe import Markup
 
 from conftest import built_page
-from icebook import book, datacache
-from icebook.chart import (
+from icebook import book
+from icebook.core import cache as datacache
+from icebook.pages.chart import (
     FILE_PAYLOAD,
     Chart,
     bar_label,
@@ -322,7 +323,7 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
 def test_a_font_installed_is_a_new_picture_not_one_kept_from_before(tmp_path, monkeypatch):
     """The pictures' text is set in the fonts installed, so they are part of the cache key: pictures kept before
     Chromium's set-up brought fonts-liberation were not the ones a build would draw after it."""
-    from icebook import chart
+    from icebook.pages import chart
 
     monkeypatch.setattr(chart, "FONT_DIRS", [tmp_path])
     names: list[str] = []

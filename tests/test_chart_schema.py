@@ -8,9 +8,9 @@ import altair as alt
 import pytest
 from markupsafe import Markup
 
-from icebook import chart as charts
-from icebook import datacache
-from icebook.chart import PICTURE_WIDTH, Chart, figure
+from icebook.core import cache as datacache
+from icebook.pages import chart as charts
+from icebook.pages.chart import PICTURE_WIDTH, Chart, figure
 from test_chart import chart, marks, views
 
 

@@ -1,4 +1,4 @@
-from icebook.chart import title_over_panels
+from icebook.pages.chart import title_over_panels
 
 
 def test_a_title_over_panels_uses_each_panel_s_own_word():

@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from conftest import built_page
 from icebook import book
-from icebook.audit import audit_groups
+from icebook.data.audit import audit_groups
 
 
 @pytest.fixture(scope="module")

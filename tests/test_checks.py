@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from icebook.checks import check_site
+from icebook.site.checks import check_site
 
 PAGE = """<html><head>{head}</head><body><article>
 <h1>Arrests in FY 2020</h1>

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from icebook import checks
-from icebook.checks import BookCounts, check_site
+from icebook.site import checks
+from icebook.site.checks import BookCounts, check_site
 from test_checks import FACTS, PAGE  # the same small site the plain checks are tested on
 
 FAULTS = ("<p>It also made 4,067 gang arrests, from the five sources.</p>"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook.collect import Collector, text_problem, where_quote_stops
+from icebook.data.collect import Collector, text_problem, where_quote_stops
 
 DATA = Path("/project/data")
 TABLE = DATA / "facts" / "sample.csv"

@@ -7,8 +7,8 @@ import pandas as pd
 import pytest
 
 from icebook import book
-from icebook.compare import Change, baseline_changes, none_text, series_pairs, set_apart, standing
-from icebook.schema import Series
+from icebook.data.compare import Change, baseline_changes, none_text, series_pairs, set_apart, standing
+from icebook.data.schema import Series
 
 
 def _row(fact_id: str, source: str, year: int) -> pd.Series:

@@ -3,8 +3,8 @@
 import pytest
 
 from icebook import book
-from icebook.compare import baseline_changes
-from icebook.schema import Series
+from icebook.data.compare import baseline_changes
+from icebook.data.schema import Series
 
 
 @pytest.fixture(scope="module")
@@ -94,7 +94,7 @@ def test_no_baseline_figure_no_change(data):
 
 
 def test_a_blocked_change_is_shown_with_its_reason_and_no_figure(data):
-    from icebook.fmt import change, change_reason
+    from icebook.pages.fmt import change, change_reason
     blocked = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2019], 2017)[0]
     assert str(change(blocked)).endswith(">none: scope in doubt</a>")
     reason = str(change_reason(blocked))

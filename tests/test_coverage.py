@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from icebook.collect import Collector
-from icebook.coverage import check_coverage
-from icebook.schema import Source
+from icebook.data.collect import Collector
+from icebook.data.coverage import check_coverage
+from icebook.data.schema import Source
 
 SOURCES = {"s": Source.model_construct(id="s", file="s.md")}
 TEXTS = {"s": "ICE made 1,250 arrests. See room 12."}

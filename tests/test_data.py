@@ -5,7 +5,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from icebook import data
+from icebook.data import loader as data
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from icebook import DataError, load
-from icebook.facts import FIELD_LIMIT
-from icebook.versions import data_files
+from icebook.core.versions import data_files
+from icebook.data.facts import FIELD_LIMIT
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOOD = FIXTURES / "good"

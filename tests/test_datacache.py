@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook import datacache
+from icebook.core import cache as datacache
 
 
 @pytest.fixture

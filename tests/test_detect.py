@@ -17,8 +17,8 @@ import pytest
 import yaml
 
 from icebook import DataError, load
-from icebook.data import DATA_DIR
-from icebook.detect import KINDS, passages, sweep
+from icebook.data.detect import KINDS, passages, sweep
+from icebook.data.loader import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from icebook.collect import Collector
-from icebook.documents import load_findings, load_structure
+from icebook.data.collect import Collector
+from icebook.data.documents import load_findings, load_structure
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

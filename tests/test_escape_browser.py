@@ -19,10 +19,10 @@ import pytest
 from markupsafe import Markup
 
 import test_site_browser
-from icebook import fmt
-from icebook.chart import Chart, figure
-from icebook.data import book
-from icebook.escape import html_attribute, html_text, json_in_script
+from icebook.data.loader import book
+from icebook.pages import fmt
+from icebook.pages.chart import Chart, figure
+from icebook.pages.escape import html_attribute, html_text, json_in_script
 
 pytestmark = pytest.mark.browser
 browser = test_site_browser.browser

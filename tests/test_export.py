@@ -8,9 +8,9 @@ import frictionless
 import pytest
 
 from icebook import load
-from icebook.collect import Collector
-from icebook.export import export
-from icebook.facts import FACT_COLUMNS, FIELD_LIMIT, read_fact_files
+from icebook.data.collect import Collector
+from icebook.data.export import export
+from icebook.data.facts import FACT_COLUMNS, FIELD_LIMIT, read_fact_files
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
-from icebook.collect import Collector
-from icebook.facts import (
+from icebook.data.collect import Collector
+from icebook.data.facts import (
     FACT_COLUMNS,
     FIELD_LIMIT,
     as_of_fiscal_year,

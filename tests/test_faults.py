@@ -245,7 +245,7 @@ def _check_analyst_page(project: Path, notebook: Path, stdout: str) -> None:
     with one row per figure shown, each row the fact's own value from data/."""
     from bs4 import BeautifulSoup
 
-    from icebook.data import load
+    from icebook.data.loader import load
 
     page, table = notebook.with_suffix(".html"), notebook.with_name(notebook.stem + ".figures.csv")
     assert f"page to open in a browser: {page}" in stdout and f"every figure it shows, with fact ids: {table}" in stdout

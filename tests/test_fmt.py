@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-import icebook.fmt as fmt
+import icebook.pages.fmt as fmt
 from icebook import book, load
 
 GOOD = Path(__file__).parent / "fixtures" / "good"

@@ -10,9 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 from markupsafe import Markup
 
-from icebook.compare import Change
-from icebook.data import book
-from icebook.keyfindings import (
+from icebook.build.params import default_value
+from icebook.data.compare import Change
+from icebook.data.loader import book
+from icebook.pages.keyfindings import (
     change_in_words,
     change_sentence,
     key_findings,
@@ -25,7 +26,10 @@ from icebook.keyfindings import (
     stated_changes,
     status_label,
 )
-from icebook.sections import MIME, split_cells
+from icebook.pages.sections import MIME, split_cells
+
+# The years the published comparison sets side by side (chapters/params.yml), as the home page passes them.
+YEARS = (default_value("comparison", "fiscal_years"), default_value("comparison", "baseline_year"))
 
 
 def text(markup) -> str:
@@ -37,7 +41,7 @@ def measure(measure_id: str):
 
 
 def test_key_findings_answer_the_three_questions_each_linking_to_its_section():
-    findings = key_findings(book())
+    findings = key_findings(book(), *YEARS)
     assert 6 <= len(findings) <= 12
     assert {f.question for f in findings} == {"changes", "organisation", "oversight"}
     for finding in findings:
@@ -58,7 +62,7 @@ def test_recommendation_counts_are_those_the_reports_print():
 
 
 def test_each_reports_recommendations_read_as_one_sentence_that_stops_at_the_reports_date():
-    oversight = [text(f.sentence) for f in key_findings(book()) if "#recommendations-" in f.href]
+    oversight = [text(f.sentence) for f in key_findings(book(), *YEARS) if "#recommendations-" in f.href]
     # OIG-17-51: "ICE concurred with all five recommendations" ... "we consider all five recommendations resolved
     # and open"; OIG-20-13: "ICE concurred with our four recommendations" ... "We consider two recommendations
     # resolved and open and two recommendations unresolved and open."
@@ -84,24 +88,24 @@ def test_a_change_keeps_its_bound_wherever_it_is_restated():
     base, later = book().fact("dhs2018-hsi-fentanyl-seized"), book().fact("ar2020-hsi-fentanyl-seized")
     assert "more than 2,300 pounds of fentanyl" in base["quote"] and "6,105" in later["quote"]
     ceiling = (6105 - 2300) / 2300 * 100
-    fentanyl = stated_changes(book(), measure("hsi_fentanyl"))[0]
+    fentanyl = stated_changes(book(), measure("hsi_fentanyl"), *YEARS)[0]
     assert ceiling <= fentanyl.shown < ceiling + 10  # the true ceiling, rounded up at two digits, not beyond
-    line = text(measure_takeaway(book(), measure("hsi_fentanyl")))
+    line = text(measure_takeaway(book(), measure("hsi_fentanyl"), *YEARS))
     assert "; the book computes at most a rise of 170%." in line
     assert "less than +170%" not in line and "a change of" not in line
-    finding = next(f for f in key_findings(book()) if f.href.endswith("#measure-hsi-fentanyl"))
+    finding = next(f for f in key_findings(book(), *YEARS) if f.href.endswith("#measure-hsi-fentanyl"))
     assert text(finding.sentence).startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 "
                                              "in FY 2017 (DHS page) and 6,105 in FY 2020 (ICE annual report); the "
                                              "book computes at most a rise of 170%")
     # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word
-    assert "the book computes a fall of 40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests")))
+    assert "the book computes a fall of 40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests"), *YEARS))
 
 
 def test_a_change_from_approximate_figures_is_shown_no_finer_than_they_are():
     # "almost a million pounds" of narcotics (DHS page, FY 2017) to "more than 1.4 million" (annual report,
     # FY 2020): 1.4 / 1 - 1 = 40%, a lower bound. "a million" has one significant digit, so the change is shown to
     # the book's minimum of two, whole percent, rounded down: "a rise of more than 40%", not "40.0%".
-    line = text(measure_takeaway(book(), measure("hsi_narcotics")))
+    line = text(measure_takeaway(book(), measure("hsi_narcotics"), *YEARS))
     assert "the book computes a rise of more than 40%" in line
     assert "40.0" not in line
 
@@ -117,18 +121,18 @@ def test_a_bounded_change_says_which_way_its_bound_goes(shown, bound, said):
 
 
 def test_measures_without_two_comparable_years_are_named_with_the_reason():
-    grouped = {reason: [m.id for m in ms] for reason, ms in no_change_measures(book()).items()}
+    grouped = {reason: [m.id for m in ms] for reason, ms in no_change_measures(book(), *YEARS).items()}
     # removals: only the FY 2020 annual report gives a count of removals
     assert "ero_removals" in grouped["single"]
     # OPLA's docket: the DHS page (FY 2018) and the annual report (FY 2020), no FY 2017 figure
     assert "opla_docket" in grouped["no_baseline"]
     assert "hsi_fentanyl" not in sum(grouped.values(), [])
-    line = text(measure_takeaway(book(), measure("opla_docket")))
+    line = text(measure_takeaway(book(), measure("opla_docket"), *YEARS))
     assert line.startswith("No change from FY 2017 can be shown") and "FY 2018 and FY 2020" in line
 
 
 def test_limits_name_partial_years_self_reporting_and_damaged_copies():
-    points = dict(limits(book()))
+    points = dict(limits(book(), *YEARS))
     assert "FY 2018 to August 20, 2018" in text(points["Partial years"])
     assert text(points["Partial years"]).startswith("Part of a fiscal year, not a whole one: removal orders")
     # the annual report and the DHS page are the agency's own statements; the OIG reports are not
@@ -168,14 +172,15 @@ def test_a_change_of_a_part_series_is_headed_by_that_series_not_by_its_measure()
     # read a fall in gang arrests; the measure it belongs to comes second, in the link to its section.
     data = book()
     gangs = next(m for m in data.measures if m.id == "hsi_gang_arrests")
-    text = BeautifulSoup(str(change_sentence(data, gangs, stated_changes(data, gangs))), "html.parser").get_text()
+    changes = stated_changes(data, gangs, *YEARS)
+    text = BeautifulSoup(str(change_sentence(data, gangs, changes)), "html.parser").get_text()
     assert text.startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 in FY 2017")
     assert "gang-related" not in text and "not another count" not in text
-    finding = next(f for f in key_findings(data) if f.href.endswith("#measure-hsi-gang-arrests"))
+    finding = next(f for f in key_findings(data, *YEARS) if f.href.endswith("#measure-hsi-gang-arrests"))
     assert BeautifulSoup(str(finding.sentence), "html.parser").get_text() == text
     assert finding.section == "HSI MS-13 criminal arrests, under HSI gang-related criminal arrests"
     # the page's main message names the series first, the measure after it
-    first = BeautifulSoup(str(main_messages(data)[0]), "html.parser").get_text()
+    first = BeautifulSoup(str(main_messages(data, *YEARS)[0]), "html.parser").get_text()
     assert "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)" in first
     assert "HSI gang-related criminal arrests (−40.6%" not in first
 
@@ -185,7 +190,7 @@ def test_an_abbreviation_in_a_lead_is_written_out_at_first_use_as_its_source_wri
     # home page or the oversight page's lead had not met. ICE and OIG are the book's own names, left alone.
     data = book()
     assert "Criminal Alien Program (CAP)" in data.texts["oig2013"]
-    sentences = [text(f.sentence) for f in key_findings(data) if f.question == "oversight"]
+    sentences = [text(f.sentence) for f in key_findings(data, *YEARS) if f.question == "oversight"]
     cap = [s for s in sentences if "CAP" in s]
     assert cap and "the Criminal Alien Program (CAP)" in cap[0]
     assert sum(s.count("Criminal Alien Program") for s in sentences) == 1  # written out once, at first use

@@ -4,7 +4,7 @@ periods marked. Expected values are read off the quoted sentences."""
 import pytest
 
 from icebook import book
-from icebook.catalog import spelled_out
+from icebook.data.catalog import spelled_out
 
 
 @pytest.fixture(scope="module")

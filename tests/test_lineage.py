@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from icebook import data
-from icebook.lineage import Records, module_closure, parse_log
+from icebook.build.lineage import Records, module_closure, parse_log
+from icebook.data import loader as data
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 ROOT = Path(__file__).resolve().parents[1]
@@ -84,9 +84,9 @@ def test_an_added_fact_changes_the_selections_it_falls_into(copy: Path):
 
 def test_a_chapter_runs_the_modules_it_imports_and_the_builds_own():
     organisation = module_closure(ROOT / "chapters" / "organisation.ipynb")
-    assert "diagram" in organisation and "build" in organisation and "data" in organisation
-    assert "diagram" not in module_closure(ROOT / "chapters" / "fact-index.ipynb")
-    assert "keyfindings" in module_closure(ROOT / "chapters" / "home.ipynb")
+    assert {"icebook.pages.diagram", "icebook.build.command", "icebook.data.loader"} <= set(organisation)
+    assert "icebook.pages.diagram" not in module_closure(ROOT / "chapters" / "fact-index.ipynb")
+    assert "icebook.pages.keyfindings" in module_closure(ROOT / "chapters" / "home.ipynb")
 
 
 NOTES_OF_SEIZURES = reads('{"group": "notes", "id": "sample-seizures"}')

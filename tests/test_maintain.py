@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from icebook.errors import ParameterError
-from icebook.maintain import add_source, impact_of_file
+from icebook.core.errors import ParameterError
+from icebook.tools.maintain import add_source, impact_of_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
 NEW_TEXT = FIXTURES / "sixth_source" / "ero-removals-summary.md"
@@ -78,7 +78,7 @@ def test_impact_of_the_registry_names_the_bibliography_and_every_page():
 
 def test_impact_of_a_fact_names_the_data_that_uses_it_and_the_pages_that_link_to_it(tmp_path: Path):
     from icebook import load
-    from icebook.maintain import impact_of_fact
+    from icebook.tools.maintain import impact_of_fact
 
     data = load()
     claim, fact_id = next((c, ref) for c in data.claims for ref in c.inputs.values() if ref in data.facts.index)

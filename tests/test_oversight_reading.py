@@ -5,8 +5,9 @@ import re
 
 import pytest
 
-from icebook import book, fmt
-from icebook.prose import FACT_REF
+from icebook import book
+from icebook.data.prose import FACT_REF
+from icebook.pages import fmt
 
 
 @pytest.fixture(scope="module")

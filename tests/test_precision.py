@@ -3,7 +3,7 @@
 import pytest
 
 from icebook import book
-from icebook.derive import MIN_DIGITS, Precision, carried_precision, displayed, input_qualifier, significant_digits
+from icebook.data.derive import MIN_DIGITS, Precision, carried_precision, displayed, input_qualifier, significant_digits
 
 
 def shown(formula: str, unit: str, decimals: int, **inputs: tuple[float, str]) -> tuple[str, float, int]:
@@ -107,9 +107,9 @@ def test_derived_figures_chain_and_a_bad_input_or_formula_is_named():
 
     import pandas as pd
 
-    from icebook.collect import Collector
-    from icebook.derive import derive_figures
-    from icebook.schema import Derived
+    from icebook.data.collect import Collector
+    from icebook.data.derive import derive_figures
+    from icebook.data.schema import Derived
 
     facts = pd.DataFrame({"value": [1250.0, 40.0], "unit": ["count", "percent"], "qualifier": ["exact", "exact"]},
                          index=["s-arrests", "s-share"])

@@ -8,7 +8,7 @@ import json
 import threading
 import time
 
-from icebook.preview import State
+from icebook.tools.preview import State
 
 
 def test_a_request_for_the_state_it_has_waits_for_the_next_change():
@@ -34,7 +34,7 @@ def test_a_request_for_an_older_state_is_answered_at_once_and_a_quiet_one_after_
 
 
 def test_a_dropped_connection_is_not_reported_but_other_errors_are(capsys):
-    from icebook.preview import _Server
+    from icebook.tools.preview import _Server
 
     server = _Server(("127.0.0.1", 0), http.server.BaseHTTPRequestHandler)
     try:

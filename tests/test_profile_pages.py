@@ -6,7 +6,7 @@ from bs4 import BeautifulSoup
 
 from conftest import built_page
 from icebook import book
-from icebook.params import chapter_spec
+from icebook.build.params import chapter_spec
 
 
 def _page(component: str) -> BeautifulSoup:

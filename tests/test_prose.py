@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from icebook.collect import Collector
-from icebook.prose import check_prose, check_refs, check_text
-from icebook.schema import Findings
+from icebook.data.collect import Collector
+from icebook.data.prose import check_prose, check_refs, check_text
+from icebook.data.schema import Findings
 
 DATA = Path("/project/data")
 FINDINGS = DATA / "findings" / "r.yaml"

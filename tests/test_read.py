@@ -8,10 +8,10 @@ import pytest
 import yaml
 from pydantic import BaseModel, ConfigDict
 
-from icebook.collect import Collector
-from icebook.errors import DataError
-from icebook.read import check_encodings, check_filled_in, read_records, read_yaml
-from icebook.schema import FILL_IN, Source
+from icebook.core.errors import DataError
+from icebook.data.collect import Collector
+from icebook.data.read import check_encodings, check_filled_in, read_records, read_yaml
+from icebook.data.schema import FILL_IN, Source
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -4,8 +4,9 @@ state read as the book's reading, not as the source's statement."""
 import pandas as pd
 import pytest
 
-from icebook import book, fmt
-from icebook.compare import Change
+from icebook import book
+from icebook.data.compare import Change
+from icebook.pages import fmt
 
 
 @pytest.mark.parametrize(("value", "unit", "decimals", "text"), [

@@ -6,8 +6,8 @@ import hashlib
 import shutil
 from pathlib import Path
 
-from icebook.collect import Collector
-from icebook.registry import load_sources
+from icebook.data.collect import Collector
+from icebook.data.registry import load_sources
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

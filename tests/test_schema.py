@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from icebook import data, export, facts, params, schema
+from icebook.build import params
+from icebook.data import export, facts, schema
+from icebook.data import loader as data
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -62,10 +64,11 @@ def test_allowed_fiscal_years_come_from_the_vocabulary():
 
 
 def test_one_module_defines_the_project_root_and_icebook_root_overrides_it(tmp_path):
-    others = [p.name for p in (ROOT / "lib" / "icebook").glob("*.py")
-              if p.name != "paths.py" and "parents[2]" in p.read_text(encoding="utf-8")]
+    others = [p.name for p in (ROOT / "lib" / "icebook").rglob("*.py")
+              if p.name != "paths.py" and "parents[3]" in p.read_text(encoding="utf-8")]
     assert others == []
-    code = "from icebook import paths, params, versions; print(paths.ROOT, params.ROOT, versions.DATA_DIR)"
+    code = ("from icebook.core import paths, versions; from icebook.build import params; "
+            "print(paths.ROOT, params.ROOT, versions.DATA_DIR)")
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "ICEBOOK_ROOT": str(tmp_path)},
                          capture_output=True, text=True, check=True).stdout.split()
     assert out == [str(tmp_path), str(tmp_path), str(tmp_path / "data")]

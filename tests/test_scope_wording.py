@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from icebook import book, fmt
+from icebook import book
+from icebook.pages import fmt
 
 
 @pytest.fixture(scope="module")

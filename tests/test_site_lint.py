@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from icebook.checks import check_site
+from icebook.site.checks import check_site
 
 FAULTS = Path(__file__).parent / "fixtures" / "site_faults"
 

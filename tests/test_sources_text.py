@@ -7,7 +7,7 @@ from pathlib import Path
 from pybtex.database import parse_string
 
 from icebook import load
-from icebook.bibliography import ShortNameLabels, bibliography
+from icebook.sphinx.bibliography import ShortNameLabels, bibliography
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

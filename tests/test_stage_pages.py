@@ -11,7 +11,9 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from icebook import build, chart, sections
+from icebook.build import command as build
+from icebook.core import modules
+from icebook.pages import sections
 
 
 def executed_page(path: Path, text: str) -> None:
@@ -26,13 +28,13 @@ def executed_page(path: Path, text: str) -> None:
 
 @pytest.fixture
 def staging(tmp_path: Path, monkeypatch) -> dict:
-    """A project root in tmp_path with the executed page, the stage and a copy of the page-processing code."""
+    """A project root in tmp_path with the executed page, the stage and a copy of the package, whose files the
+    staged key is made from (core.modules.LIB)."""
     monkeypatch.setattr(build, "ROOT", tmp_path)
     monkeypatch.setattr(build, "EXECUTED", tmp_path / "executed")
     monkeypatch.setattr(build, "STAGED_PAGES", tmp_path / "stage" / "pages")
-    (tmp_path / "lib" / "icebook").mkdir(parents=True)
-    for module in (sections, chart):
-        shutil.copy2(module.__file__, tmp_path / "lib" / "icebook")
+    shutil.copytree(modules.LIB, tmp_path / "lib" / "icebook", ignore=shutil.ignore_patterns("__pycache__"))
+    monkeypatch.setattr(modules, "LIB", tmp_path / "lib" / "icebook")
     (tmp_path / "executed").mkdir()
     (tmp_path / "stage" / "pages").mkdir(parents=True)
     calls = []
@@ -65,6 +67,6 @@ def test_a_change_to_the_code_that_processes_pages_processes_them_again(staging:
     root, calls = staging["root"], staging["calls"]
     executed_page(root / "executed" / "page.ipynb", "first")
     stage(root, 1)
-    with (root / "lib" / "icebook" / "chart.py").open("a") as code:
+    with (root / "lib" / "icebook" / "pages" / "chart.py").open("a") as code:
         code.write("\n# edited\n")
     assert stage(root, 2)[1] == b"first" and len(calls) == 2

@@ -10,8 +10,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from icebook import book
-from icebook.checks import BookCounts, book_counts, check_site, stale_counts
-from icebook.params import chapter_spec
+from icebook.build.params import chapter_spec
+from icebook.site.checks import BookCounts, book_counts, check_site, stale_counts
 
 FAULTS = Path(__file__).parent / "fixtures" / "stale_counts"
 AGREE = BookCounts(sources=5, reports=2, components=7, recommendations={"OIG-17-51": 5, "OIG-20-13": 4},
@@ -62,7 +62,7 @@ def test_counts_that_count_something_else_or_quote_a_source_pass():
 
 def test_the_counts_are_the_data_s():
     data = book()
-    counts = book_counts(data)
+    counts = book_counts(data, chapter_spec("comparison")["parameters"]["fiscal_years"]["default"])
     assert counts.sources == len(data.sources) and counts.reports == len(data.findings)
     # OIG-17-51 lists five recommendations, OIG-20-13 four ("We made four recommendations", its Highlights)
     assert counts.recommendations == {"OIG-17-51": 5, "OIG-20-13": 4}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from icebook.text import NumberFormatError, normalise, parse_printed, unstructured_numbers
+from icebook.core.text import NumberFormatError, normalise, parse_printed, unstructured_numbers
 
 
 @pytest.mark.parametrize("printed, value, unit", [

@@ -7,8 +7,9 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from icebook import data, tracking
-from icebook.lineage import parse_log
+from icebook.build.lineage import parse_log
+from icebook.data import loader as data
+from icebook.data import tracking
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

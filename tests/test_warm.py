@@ -15,8 +15,8 @@ import nbformat
 import psutil
 import pytest
 
-from icebook.running import CellTimeout, Worker
-from icebook.warm import ForkingKernelManager, PromptKernelClient, forkable, warm
+from icebook.build.running import CellTimeout, Worker
+from icebook.build.warm import ForkingKernelManager, PromptKernelClient, forkable, warm
 
 
 def notebook(tmp_path: Path, *cells: str) -> Path:
@@ -44,7 +44,7 @@ def outputs(tmp_path: Path) -> list[str]:
 
 def test_the_kernel_starts_with_the_builds_imports_done(tmp_path):
     warm()
-    cell = ("import sys\nprint('altair' in sys.modules, 'icebook.chart' in sys.modules, "
+    cell = ("import sys\nprint('altair' in sys.modules, 'icebook.pages.chart' in sys.modules, "
             "'-m ipykernel_launcher -f' in open('/proc/self/cmdline').read())")
     ok, value = run(tmp_path, notebook(tmp_path, cell))
     assert ok, value
@@ -53,7 +53,7 @@ def test_the_kernel_starts_with_the_builds_imports_done(tmp_path):
 
 
 def test_the_kernel_forgets_the_builds_data_and_notes_its_own_reads(tmp_path):
-    from icebook.data import book
+    from icebook.data.loader import book
 
     assert not book().facts.empty  # the build has read the facts (noted in its own record of reads)
     ok, value = run(tmp_path, notebook(tmp_path, "from icebook import book\nlen(book().facts)"))
@@ -164,8 +164,8 @@ def test_the_charting_library_is_imported_only_for_pages_that_draw(chapter, draw
     import subprocess
 
     root = Path(__file__).resolve().parents[1]
-    code = (f"import sys; from pathlib import Path; import icebook.warm as w; "
+    code = (f"import sys; from pathlib import Path; import icebook.build.warm as w; "
             f"w.warm([Path({str(root / 'chapters' / (chapter + '.ipynb'))!r})]); "
-            "print('altair' in sys.modules, 'icebook.chart' in sys.modules, 'icebook.fmt' in sys.modules)")
+            "print('altair' in sys.modules, 'icebook.pages.chart' in sys.modules, 'icebook.pages.fmt' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == [str(draws), str(draws), "True"]

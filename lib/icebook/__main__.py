@@ -7,12 +7,11 @@ import sys
 import time
 from pathlib import Path
 
-from .errors import DataError, ParameterError
-from .lock import BuildBusy
+from icebook.core.errors import EXIT_CODES, exit_code
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from .data import load
+    from icebook.data.loader import load
 
     start = time.perf_counter()
     data = load(args.data)
@@ -23,8 +22,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _export(args: argparse.Namespace) -> int:
-    from .data import load
-    from .export import export
+    from icebook.data.export import export
+    from icebook.data.loader import load
 
     out = export(load(args.data), Path(args.out))
     print(f"wrote the data package to {out}")
@@ -32,25 +31,25 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from .build import build
+    from icebook.build.command import run
 
-    return build(only=args.only, params=args.param, out=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout)
+    return run(only=args.only, params=args.param, out=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout)
 
 
 def _preview(args: argparse.Namespace) -> int:
-    from .preview import serve
+    from icebook.tools.preview import serve
 
     return serve(args.port)
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from .build import rollback
+    from icebook.build.command import rollback
 
     return rollback()
 
 
 def _add_source(args: argparse.Namespace) -> int:
-    from .maintain import add_source
+    from icebook.tools.maintain import add_source
 
     for path in add_source(args.file, args.id, args.data):
         print(f"wrote {path}")
@@ -61,7 +60,7 @@ def _add_source(args: argparse.Namespace) -> int:
 
 
 def _impact(args: argparse.Namespace) -> int:
-    from .maintain import impact_of_fact, impact_of_file
+    from icebook.tools.maintain import impact_of_fact, impact_of_file
 
     target = Path(args.target)
     lines = impact_of_file(target) if target.exists() or "/" in args.target else impact_of_fact(args.target)
@@ -70,7 +69,7 @@ def _impact(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from .versions import DATA_DIR
+    from icebook.core.versions import DATA_DIR
 
     parser = argparse.ArgumentParser(prog="icebook", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -108,15 +107,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except DataError as error:
+    except tuple(EXIT_CODES) as error:
         print(f"error: {error}", file=sys.stderr)
-        return 1
-    except ParameterError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 2
-    except BuildBusy as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 3
+        return exit_code(error) or 1
 
 
 if __name__ == "__main__":

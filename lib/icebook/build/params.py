@@ -1,0 +1,180 @@
+"""Chapter parameters: the published sets in chapters/params.yml, checked before anything runs.
+
+papermill only warns on a parameter a notebook does not declare; here an unknown
+parameter, a wrong type or a value outside the allowed set is an error that
+names the chapter, the parameter and what is allowed.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from icebook.core import yamlio
+from icebook.core.errors import BuildError, ParameterError
+from icebook.core.paths import CHAPTERS, DATA_DIR, ROOT
+from icebook.data.groups import DATA_GROUPS
+
+__all__ = ["CHAPTERS", "PARAMS_FILE", "ROOT", "Job", "chapter_spec", "load_jobs"]
+
+PARAMS_FILE = CHAPTERS / "params.yml"
+DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run; chapters/params.yml's cell_timeout or --cell-timeout
+
+
+@dataclass(frozen=True)
+class Job:
+    """One page to make: a template notebook run with one checked parameter set."""
+
+    chapter: str
+    page: str
+    notebook: Path
+    parameters: dict[str, Any]
+    reads: tuple[str, ...]
+
+
+def _allowed(kind: str) -> list:
+    """The values a parameter of this kind may take, read from the data's vocabulary and facts."""
+    vocab = yamlio.load((DATA_DIR / "vocabulary.yaml").read_text())
+    if kind == "component":
+        return [c for c in vocab["components"] if c not in {"ICE", "external", "OI", "DRO"}]
+    if kind == "fiscal_year":
+        return list(range(vocab["fiscal_years"]["first"], vocab["fiscal_years"]["last"] + 1))
+    raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {kind!r}")
+
+
+def notebook_parameters(notebook: Path) -> set[str]:
+    """The names assigned in a notebook's cell tagged `parameters` (papermill injects after it)."""
+    try:
+        cells = json.loads(notebook.read_bytes())["cells"]
+    except (ValueError, KeyError, TypeError) as error:  # ValueError: bad JSON or not UTF-8
+        raise BuildError(f"{notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook} is not "
+                         f"a readable notebook ({type(error).__name__}: {error}); restore it with git or "
+                         "fix its JSON") from None
+    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    if cell is None:
+        return set()
+    tree = ast.parse("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    return {target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
+            for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+            if isinstance(target, ast.Name)}
+
+
+def check_value(chapter: str, name: str, spec: dict, value: Any) -> Any:
+    """Check one parameter value against its declared type and allowed values; return it."""
+    kind, many = spec["type"], spec.get("many", False)
+    values = value if many else [value]
+    where = f"chapter {chapter!r}, parameter {name!r}"
+    if many and not isinstance(value, list):
+        raise ParameterError(f"{where}: expected a list, got {value!r}")
+    allowed = _allowed(kind)
+    for item in values:
+        expected = int if kind == "fiscal_year" else str
+        if not isinstance(item, expected) or isinstance(item, bool):
+            raise ParameterError(f"{where}: {item!r} is not a {expected.__name__}; allowed: {allowed}")
+        if item not in allowed:
+            raise ParameterError(f"{where}: {item!r} is not allowed; allowed values: {allowed}")
+    if many and not values:
+        raise ParameterError(f"{where}: needs at least one value; allowed values: {allowed}")
+    return value
+
+
+def check_parameters(chapter: str, declared: dict[str, dict], given: dict[str, Any]) -> dict[str, Any]:
+    """Check a whole parameter set: no unknown names, every value valid; fill defaults."""
+    unknown = sorted(set(given) - set(declared))
+    if unknown:
+        raise ParameterError(f"chapter {chapter!r}: unknown parameter(s) {unknown}; "
+                             f"this chapter takes {sorted(declared)}")
+    checked = {}
+    for name, spec in declared.items():
+        value = given.get(name, spec.get("default"))
+        checked[name] = check_value(chapter, name, spec, value)
+    for rule in ("baseline_in",):
+        for name, spec in declared.items():
+            if rule in spec and checked[name] not in checked[spec[rule]]:
+                raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {checked[name]!r} "
+                                     f"must be one of {spec[rule]} {checked[spec[rule]]}")
+    return checked
+
+
+def parse_cli_value(chapter: str, name: str, spec: dict | None, text: str) -> Any:
+    """Read ``-p name=value`` from the command line by the parameter's declared type."""
+    if spec is None:
+        return text  # reported as unknown by check_parameters
+    items = [t.strip() for t in text.split(",")] if spec.get("many") else [text.strip()]
+    if spec["type"] == "fiscal_year":
+        try:
+            items = [int(t) for t in items]
+        except ValueError as error:
+            raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {text!r} is not a "
+                                 f"fiscal year; allowed values: {_allowed('fiscal_year')}") from error
+    return items if spec.get("many") else items[0]
+
+
+def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None = None) -> list[Job]:
+    """Every page of the book as a job, with parameters checked; fan-out chapters give one job per value."""
+    try:
+        config = yamlio.load(params_file.read_text())
+    except yaml.YAMLError as error:
+        raise ParameterError(f"{params_file}: malformed YAML: {error}") from error
+    jobs = []
+    for chapter, entry in config["chapters"].items():
+        declared = entry.get("parameters", {})
+        given = dict(entry.get("values", {}))
+        given.update((overrides or {}).get(chapter, {}))
+        notebook = params_file.parent / entry["notebook"]
+        if not notebook.exists():
+            raise ParameterError(f"chapter {chapter!r}: notebook {notebook} does not exist")
+        in_notebook = notebook_parameters(notebook)
+        undeclared = sorted(set(declared) - in_notebook)
+        if undeclared:
+            raise ParameterError(f"chapter {chapter!r}: parameter(s) {undeclared} declared in {params_file.name} "
+                                 f"are not in {notebook.name}'s parameters cell, which takes {sorted(in_notebook)}")
+        reads = tuple(entry.get("reads", []))
+        for group in reads:
+            if group not in DATA_GROUPS:
+                raise ParameterError(f"chapter {chapter!r}: reads unknown data group {group!r}; "
+                                     f"known: {sorted(DATA_GROUPS)}")
+        fan_out = entry.get("fan_out")
+        if fan_out:
+            name = fan_out["parameter"]
+            values = given.pop(name, None) or _allowed(declared[name]["type"])
+            values = values if isinstance(values, list) else [values]  # one page of a fan-out chapter
+            check_value(chapter, name, {**declared[name], "many": True}, values)
+            combos = [{name: v} for v in values]
+        else:
+            combos = [{}]
+        for combo in combos:
+            params = check_parameters(chapter, declared, {**given, **combo})
+            page = entry.get("page", chapter).format(**{k: str(v).lower() for k, v in params.items()})
+            jobs.append(Job(chapter, page, notebook, params, reads))
+    return jobs
+
+
+def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
+    """The per-cell time limit set in chapters/params.yml (``cell_timeout``, seconds), or the default."""
+    value = (yamlio.load(params_file.read_text()) or {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not {value!r}")
+    return value
+
+
+def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:
+    config = yamlio.load(params_file.read_text())
+    if chapter not in config["chapters"]:
+        raise ParameterError(f"no chapter {chapter!r}; chapters: {sorted(config['chapters'])}")
+    return config["chapters"][chapter]
+
+
+def default_value(chapter: str, name: str, params_file: Path = PARAMS_FILE) -> Any:
+    """A chapter parameter's default as chapters/params.yml declares it (the one definition of, say, the
+    comparison's fiscal years and baseline year)."""
+    parameters = chapter_spec(chapter, params_file).get("parameters") or {}
+    if name not in parameters:
+        raise ParameterError(f"{params_file.name}: chapter {chapter!r} has no parameter {name!r}; "
+                             f"it has {sorted(parameters)}")
+    return parameters[name]["default"]

@@ -1,0 +1,77 @@
+"""The claims audit: each claim recomputed from its parts, with a verdict."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from icebook.core.text import normalise
+from icebook.data.collect import Collector
+from icebook.data.derive import evaluate
+from icebook.data.schema import Claim
+
+VERDICTS = {"consistent": "consistent within the stated rounding",
+            "inconsistent": "inconsistent", "uncheckable": "cannot be checked: parts not reported"}
+
+
+def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame, known: set[str],
+                 path: Path, col: Collector) -> pd.DataFrame:
+    """Recompute every claim from its parts and give a verdict; an unknown fact or bad formula is a problem."""
+    rows = []
+    for claim in claims:
+        refs = [claim.fact, *claim.inputs.values(), *([claim.implies] if claim.implies else [])]
+        missing = [ref for ref in refs if ref not in known]
+        for ref in missing:
+            col.add(path, f"names unknown fact {ref!r}", record=claim.id)
+        if missing:
+            continue
+        stated = float(facts.at[claim.fact, "value"])
+        recomputed = difference = None
+        verdict = "uncheckable"
+        if claim.kind == "count":
+            recomputed = float(len(claim.listed))
+            difference = recomputed - stated
+            verdict = "consistent" if abs(difference) <= claim.tolerance else "inconsistent"
+        elif claim.formula:
+            names = {name: float(facts.at[ref, "value"]) if ref in facts.index else float(derived.at[ref, "value"])
+                     for name, ref in claim.inputs.items()}
+            try:
+                recomputed = evaluate(claim.formula, names)
+            except ZeroDivisionError:
+                col.add(path, f"formula {claim.formula!r} divides by zero", record=claim.id, field="formula")
+                continue
+            except Exception as error:  # simpleeval raises several types for a bad formula
+                col.add(path, f"formula {claim.formula!r} cannot be evaluated: {error}", record=claim.id,
+                        field="formula")
+                continue
+            difference = recomputed - stated
+            verdict = "consistent" if abs(difference) <= claim.tolerance + 1e-9 else "inconsistent"
+        rows.append({**claim.model_dump(), "stated": stated, "recomputed": recomputed,
+                     "difference": difference, "verdict": verdict})
+    columns = [*Claim.model_fields, "stated", "recomputed", "difference", "verdict"]
+    return pd.DataFrame(rows, columns=columns).set_index("id", drop=False)
+
+
+def check_listed(claims: list[Claim], facts: pd.DataFrame, texts: dict[str, str], path: Path,
+                 col: Collector) -> None:
+    """A count claim lists its items as printed: each must stand in its fact's source, and a count needs some."""
+    for claim in claims:
+        if claim.kind == "count" and not claim.listed:
+            col.add(path, "a count claim lists the items it counts", record=claim.id, field="listed")
+        source = facts.at[claim.fact, "source"] if claim.fact in facts.index else None
+        for item in claim.listed:
+            if source in texts and normalise(item) not in texts[source]:
+                col.add(path, f"listed item {item!r} is not in source {source!r}", record=claim.id, field="listed")
+
+
+AUDIT_GROUPS = ("inconsistent", "consistent", "uncheckable", "restated")
+
+
+def audit_groups(audit: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The audit as the checking page lists it, each claim in one group: the claims checked against their parts by
+    verdict, and apart from them ("restated") the figures a source prints twice whose printings agree, exactly or
+    within the rounding stated. A figure printed twice whose printings disagree is inconsistent with the rest."""
+    restated = (audit["kind"] == "repeat") & (audit["verdict"] == "consistent")
+    groups = {verdict: audit[~restated & (audit["verdict"] == verdict)] for verdict in AUDIT_GROUPS[:3]}
+    return {**groups, "restated": audit[restated]}

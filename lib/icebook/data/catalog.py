@@ -1,0 +1,103 @@
+"""The metrics catalog (metrics.yaml): measures and metric labels, and the scope words each must carry."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pandas as pd
+
+from icebook.core.text import normalise
+from icebook.data.collect import Collector
+from icebook.data.prose import check_prose, check_record_prose, check_refs
+from icebook.data.read import parse_record, read_records, read_yaml
+from icebook.data.schema import Measure, Metric
+
+
+def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, Metric]]:
+    """The metrics catalog: the measures the comparison chapter draws, and every metric's label and scope words."""
+    raw = read_yaml(path, col)
+    if raw is None:
+        return [], {}
+    if not isinstance(raw, dict) or set(raw) != {"measures", "metrics"}:
+        col.add(path, "expected a mapping with two keys: 'measures' (a list) and 'metrics' (metric -> label, scope)")
+        return [], {}
+    measures = read_records(path, col, Measure, raw["measures"] or [])
+    metrics = {}
+    for slug, record in (raw["metrics"] or {}).items():
+        parsed = parse_record(Metric, record, path, col, str(slug))
+        if parsed is not None:
+            metrics[str(slug)] = parsed
+            check_prose(parsed.label, path, col, str(slug), "label", set())
+    return measures, metrics
+
+
+def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str, Metric], path: Path,
+                data_dir: Path, col: Collector) -> None:
+    """Every fact's metric has a label; each label and series description carries its metric's scope words;
+    every fact's quote carries them too, or the fact declares how it deviates; series of one measure that
+    differ in scope say how in what they count or in their caveat."""
+    for metric in sorted(set(facts["metric"]) - set(metrics)):
+        col.add(path, f"metric {metric!r} has no label: add it under 'metrics' with a label in plain words",
+                record=metric, field="metrics")
+    for slug, metric in metrics.items():
+        if spelled_out(slug, metric.label):
+            col.add(path, f"the label {metric.label!r} is the metric's name spelled out; write what it counts in "
+                    "plain words", record=slug, field="label")
+        for term in metric.scope:
+            if term.lower() not in metric.label.lower():
+                col.add(path, f"the label {metric.label!r} leaves out the scope words {term!r}", record=slug,
+                        field="label")
+    for row in facts[["id", "metric", "quote", "scope_deviation", "csv_file", "csv_line"]].itertuples(index=False):
+        terms = metrics[row.metric].scope if row.metric in metrics else []
+        quote = normalise(row.quote).lower()
+        missing = [term for term in terms if term.lower() not in quote]
+        if missing and not row.scope_deviation:
+            col.add(data_dir.parent / row.csv_file, f"the quote lacks the scope words {missing} of its metric "
+                    f"{row.metric!r}: move it to a metric it matches, or say in scope_deviation how it differs",
+                    row=row.csv_line, record=row.id, field="quote")
+    for measure in measures:
+        headline = set(metrics[measure.series[0].metric].scope) if measure.series[0].metric in metrics else set()
+        for series in measure.series[1:]:
+            own = set(metrics[series.metric].scope) if series.metric in metrics else set()
+            for term in sorted(own ^ headline):
+                if term.lower() not in f"{series.counts} {series.caveat}".lower():
+                    col.add(path, f"series {series.metric!r} differs in scope from {measure.series[0].metric!r} "
+                            f"but neither what it counts nor its caveat says how (they never name {term!r})",
+                            record=measure.id, field="series.caveat")
+        for series in measure.series:
+            for term in metrics[series.metric].scope if series.metric in metrics else []:
+                if term.lower() not in series.counts.lower():
+                    col.add(path, f"series {series.metric!r} says it counts {series.counts!r}, leaving out its "
+                            f"scope words {term!r}", record=measure.id, field="series.counts")
+
+
+def spelled_out(slug: str, label: str) -> bool:
+    """True when a label is only its metric's identifier with the underscores taken out ("Admin arrests
+    criminal fugitive reentry share" for ero_admin_arrests_criminal_fugitive_reentry_share)."""
+    words = re.findall(r"[a-z0-9]+", label.lower())
+    parts = slug.split("_")
+    return words in (parts, parts[1:])
+
+
+def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[str], path: Path,
+                      col: Collector) -> None:
+    """Every series draws a metric some fact has; the measures' and series' prose names figures only as
+    {{fact-id}} references to known facts or derived figures."""
+    metrics_in_facts = set(facts["metric"])
+    for measure in measures:
+        for series in measure.series:
+            if series.metric not in metrics_in_facts:
+                col.add(path, f"metric {series.metric!r} is used by no fact",
+                        record=measure.id, field="series.metric")
+    check_record_prose(measures, ("label", "definition", "notes"), known, path, col)
+    for measure in measures:
+        for series in measure.series:
+            refs: set[str] = set()
+            for name in ("counts", "caveat", "scope_doubt"):
+                check_prose(getattr(series, name), path, col, f"{measure.id} ({series.metric})",
+                            f"series.{name}", refs)
+            check_refs(refs, known, path, col, f"{measure.id} ({series.metric})")
+            for source_id in sorted(set(series.caveat_sources) - set(facts["source"])):
+                col.add(path, f"caveat_sources names {source_id!r}, the source of no fact",
+                        record=f"{measure.id} ({series.metric})", field="series.caveat_sources")

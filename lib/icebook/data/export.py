@@ -1,0 +1,92 @@
+"""The downloads: the data as CSV plus a Frictionless data package that describes it."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+
+from icebook.core.versions import data_version
+from icebook.data.loader import Book
+from icebook.data.schema import FACT_COLUMNS
+
+FACT_FIELDS = {
+    **{c.name: (c.kind, c.meaning.replace("`", "")) for c in FACT_COLUMNS},
+    "as_of_fiscal_year": ("integer", "The fiscal year the fact speaks of: its own, or for a state "
+                          "as of a date, that of the source's date"),
+}
+
+
+def _schema(frame: pd.DataFrame, described: dict[str, tuple[str, str]] | None = None) -> dict:
+    fields = []
+    for name in frame.columns:
+        kind, description = (described or {}).get(name, (None, ""))
+        if kind is None:
+            kind = "number" if pd.api.types.is_float_dtype(frame[name]) else \
+                "integer" if pd.api.types.is_integer_dtype(frame[name]) else "string"
+        fields.append({"name": name, "type": kind, "description": description})
+    return {"fields": fields, "primaryKey": ["id"]}
+
+
+def tables(data: Book) -> dict[str, tuple[pd.DataFrame, dict]]:
+    """The tables of the data package, each with its Table Schema."""
+    facts = data.facts.reset_index(drop=True)
+    sources = pd.DataFrame([s.model_dump(mode="json") for s in data.sources.values()])
+    derived = data.derived.reset_index(drop=True).assign(
+        inputs=lambda f: f["inputs"].map(lambda d: json.dumps(d, sort_keys=True)))
+    measures = pd.DataFrame([
+        {"id": m.id, "label": m.label, "theme": m.theme, "unit": m.unit, "metric": s.metric,
+         "counts": s.counts, "comparable": s.comparable, "caveat": s.caveat}
+        for m in data.measures for s in m.series],
+        columns=["id", "label", "theme", "unit", "metric", "counts", "comparable", "caveat"])
+    measures_schema = _schema(measures) | {"primaryKey": ["id", "metric"]}
+    return {
+        "facts": (facts, _schema(facts, FACT_FIELDS)),
+        "sources": (sources, _schema(sources)),
+        "derived": (derived, _schema(derived)),
+        "measures": (measures, measures_schema),
+    }
+
+
+def export(data: Book, out: Path) -> Path:
+    """Write CSVs and datapackage.json into ``out``, replacing it only when all is written."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".downloads-", dir=out.parent))
+    try:
+        resources = []
+        for name, (frame, schema) in tables(data).items():
+            path = staging / f"{name}.csv"
+            frame.to_csv(path, index=False, lineterminator="\n")
+            raw = path.read_bytes()
+            resources.append({
+                "name": name, "path": path.name, "format": "csv", "mediatype": "text/csv",
+                "encoding": "utf-8", "hash": "sha256:" + hashlib.sha256(raw).hexdigest(), "bytes": len(raw),
+                "schema": schema,
+            })
+        package = {
+            "name": "ice-fy2017-2020-traced-figures",
+            "title": "ICE FY2017–FY2020: every figure with its source sentence",
+            "version": data_version(data.data_dir),
+            "licenses": [{"name": "other-pd", "title": "U.S. Government Works (public domain)"}],
+            "sources": [{"title": s.title, "path": f"sources/{s.file}",
+                         "description": f"{s.issuer}, {s.date_printed}; sha256 {s.sha256}"}
+                        for s in data.sources.values()],
+            "resources": resources,
+        }
+        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+        sources_dir = staging / "sources"
+        sources_dir.mkdir()
+        for source in data.sources.values():
+            shutil.copy2(data.data_dir / "sources" / source.file, sources_dir / source.file)
+        if out.exists():
+            shutil.rmtree(out)
+        staging.rename(out)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging)
+    return out

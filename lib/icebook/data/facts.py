@@ -1,0 +1,284 @@
+"""The fact tables (data/facts/*.csv): reading, checking each row, and the columns computed from valid facts."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import math
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from icebook.core.text import NumberFormatError, normalise, parse_printed, same_number
+from icebook.data import schema
+from icebook.data.collect import Collector, text_problem
+from icebook.data.schema import ID, Source, Vocabulary
+
+FACT_COLUMNS = [column.name for column in schema.FACT_COLUMNS]
+REQUIRED = [column.name for column in schema.FACT_COLUMNS if column.required]
+
+
+# Columns a fact table may leave out of its header (older tables, small fixtures); an absent column is read as empty.
+OPTIONAL_COLUMNS = ["period_basis", "scope_doubt", "scope_deviation"]
+PERIOD_BASES = {"stated": "the source states the period", "inferred": "the period is the book's inference"}
+
+
+# Words in a note that say the period was inferred, not stated: such a fact must say period_basis: inferred.
+INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b", re.I)
+
+
+# The range of values each unit can take; a percent may pass 100 only where the metric is a change.
+UNIT_MINIMUM = 0.0
+SHARE_MAXIMUM = 100.0
+ID_RE = re.compile(ID)
+METRIC_RE = re.compile(r"^[a-z0-9_]+$")
+
+# The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
+# limit (which other libraries change for the whole process) says. A longer field is almost always a quote left open.
+FIELD_LIMIT = 1_000_000
+
+
+@contextmanager
+def field_limit() -> Iterator[None]:
+    """Read CSV with the book's FIELD_LIMIT, and put the csv module's global limit back as it was afterwards."""
+    before = csv.field_size_limit(FIELD_LIMIT)
+    try:
+        yield
+    finally:
+        csv.field_size_limit(before)
+
+
+def _unreadable(error: csv.Error) -> str:
+    """What a csv.Error means for the person who wrote the table."""
+    if "field limit" in str(error):
+        return f"unreadable CSV: a field is longer than the limit of {FIELD_LIMIT:,} characters; is a quote left open?"
+    return f"unreadable CSV: {error}"
+
+
+def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
+    """Every row of every fact table, with the file and line it came from; None when a table cannot be read at
+    all (nothing that refers to its facts can then be checked)."""
+    frames, readable = [], True
+    files = sorted((data_dir / "facts").glob("*.csv"))
+    if not files:
+        col.add(data_dir / "facts", "no fact tables (*.csv) found")
+    for path in files:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as error:
+            col.add(path, f"not UTF-8 text: {error}")
+            continue
+        reader = csv.reader(io.StringIO(text))
+        try:
+            with field_limit():
+                rows = list(reader)
+        except csv.Error as error:
+            col.add(path, _unreadable(error), row=reader.line_num)
+            readable = False
+            continue
+        if not rows:
+            col.add(path, "empty file: expected a header row")
+            continue
+        header = rows[0]
+        missing = [c for c in FACT_COLUMNS if c not in header and c not in OPTIONAL_COLUMNS]
+        unknown = [c for c in header if c not in FACT_COLUMNS]
+        if missing or unknown:
+            col.add(path, f"malformed header: missing columns {missing}, unknown columns {unknown}; "
+                    f"expected {FACT_COLUMNS}", row=1)
+            continue
+        good = []
+        for line, row in enumerate(rows[1:], start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+            if len(row) != len(header):
+                col.add(path, f"malformed CSV row: {len(row)} fields where the header has "
+                        f"{len(header)} (an unquoted comma or quote?)", row=line)
+                continue
+            good.append(row + [col.rel(path), line])
+        frame = pd.DataFrame(good, columns=header + ["csv_file", "csv_line"], dtype=object)
+        frames.append(frame.reindex(columns=FACT_COLUMNS + ["csv_file", "csv_line"], fill_value=""))
+    if not readable:
+        return None
+    if not frames:
+        return pd.DataFrame(columns=FACT_COLUMNS + ["csv_file", "csv_line"])
+    return pd.concat(frames, ignore_index=True)
+
+
+def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
+                data_dir: Path, col: Collector) -> pd.DataFrame:
+    """Check every fact row; return the good rows, typed and indexed by id. A source id that is not
+    in the registry is reported once, at its first row."""
+    facts = facts.fillna("")
+    for name in FACT_COLUMNS:
+        facts[name] = facts[name].astype(str).str.strip()
+    counts = facts["id"].value_counts().to_dict()
+    bad = set()
+    values, years = [], []
+    first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
+    unknown: dict[str, list] = {}
+    for row in facts.astype(object).itertuples(index=False):  # object columns iterate fast
+        path, where = data_dir.parent / row.csv_file, {"row": row.csv_line, "record": row.id or None}
+        problems_before = len(col.problems)
+        for name in REQUIRED:
+            if not getattr(row, name):
+                col.add(path, "required field is empty", field=name, **where)
+        if row.id and not ID_RE.match(row.id):
+            col.add(path, "id must be lower-case words joined by '-'", field="id", **where)
+        elif row.id and row.source and not row.id.startswith(row.source + "-"):
+            col.add(path, f"id must start with its source id '{row.source}-'", field="id", **where)
+        if row.id and counts.get(row.id, 0) > 1:
+            col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
+        if row.source and row.source not in sources:
+            unknown.setdefault(row.source, []).append((path, where))
+        if row.metric and not METRIC_RE.match(row.metric):
+            col.add(path, "metric must be a snake_case slug", field="metric", **where)
+        if vocab:
+            for name, allowed in (("unit", vocab.units), ("qualifier", vocab.qualifiers),
+                                  ("period_type", vocab.period_types), ("component", vocab.components)):
+                value = getattr(row, name)
+                if value and value not in allowed:
+                    col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
+                            "(data/vocabulary.yaml)", field=name, **where)
+        for name in FACT_COLUMNS:
+            if name != "quote" and (problem := text_problem(getattr(row, name))):
+                col.add(path, problem, field=name, **where)
+        _check_period_basis(row, path, where, col)
+        year = None
+        if row.fiscal_year:
+            try:
+                year = int(row.fiscal_year)
+            except ValueError:
+                col.add(path, f"fiscal_year {row.fiscal_year!r} is not a whole number",
+                        field="fiscal_year", **where)
+            else:
+                if not first <= year <= last:
+                    col.add(path, f"fiscal year {year} is outside the sources' range {first}–{last}",
+                            field="fiscal_year", **where)
+        value = _check_value(row, path, where, col)
+        if row.quote and row.source in sources:
+            col.quote(row.source, row.quote, path, field="quote", **where)
+        if len(col.problems) > problems_before or row.source in unknown:
+            bad.add(row.id)
+        values.append(value)
+        years.append(year)
+    for source_id, rows in unknown.items():
+        path, where = rows[0]
+        ids = [w["record"] for _, w in rows if w["record"]]
+        col.add(path, f"unknown source id {source_id!r}, named by {len(rows)} fact(s) ({', '.join(ids[:5])}"
+                f"{', …' if len(ids) > 5 else ''}); known: {sorted(sources)}. A new source needs its entry in "
+                "sources.yaml (python -m icebook add-source FILE --id ID)", field="source", **where)
+    facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
+    facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
+    return facts.set_index("id", drop=False)
+
+
+def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> None:
+    """Whether the source states the fact's period or the book inferred it, said in so many words."""
+    if row.period_basis and row.period_basis not in PERIOD_BASES:
+        col.add(path, f"unknown period_basis {row.period_basis!r}; allowed: {sorted(PERIOD_BASES)}",
+                field="period_basis", **where)
+    elif row.period_basis != "inferred" and (row.fiscal_year or row.period) and INFERRED_PERIOD.search(row.notes):
+        col.add(path, f"the notes say the period is not stated ({INFERRED_PERIOD.search(row.notes)[0]!r}) but "
+                "period_basis is not 'inferred'; set it, so the page marks the period as inferred",
+                field="period_basis", **where)
+
+
+def _check_value(row: Any, path: Path, where: dict, col: Collector) -> float | None:
+    if not row.value:
+        return None
+    try:
+        value = float(row.value.replace(",", ""))
+    except ValueError:
+        col.add(path, f"value {row.value!r} is not a number", field="value", **where)
+        return None
+    if problem := _out_of_range(value, row.unit, row.metric):
+        col.add(path, f"value {row.value!r} {problem}", field="value", **where)
+        return None
+    if not row.printed:
+        return value
+    if row.quote and row.printed not in normalise(row.quote):
+        col.add(path, f"printed {row.printed!r} does not appear in the quote", field="printed", **where)
+    try:
+        parsed, implied_unit = parse_printed(row.printed)
+    except NumberFormatError as error:
+        col.add(path, str(error), field="printed", **where)
+        return value
+    if implied_unit and row.unit and implied_unit != row.unit:
+        col.add(path, f"printed {row.printed!r} is in {implied_unit} but unit is {row.unit!r}",
+                field="unit", **where)
+    if not same_number(parsed, value) and not row.ocr_correction:
+        col.add(path, f"value {row.value} does not match the number in its quote "
+                f"({row.printed!r} reads as {parsed:g}); if the copy garbled it, say so in "
+                "ocr_correction", field="value", **where)
+    if same_number(parsed, value) and row.ocr_correction:
+        col.add(path, "ocr_correction is set but value equals the printed number",
+                field="ocr_correction", **where)
+    return value
+
+
+def _out_of_range(value: float, unit: str, metric: str) -> str | None:
+    """Why a value cannot be a figure of its unit (whatever the other columns say), if it cannot."""
+    if not math.isfinite(value):
+        return "is not a finite number"
+    if value < UNIT_MINIMUM:
+        return (f"is below {UNIT_MINIMUM:g}: no {unit or 'unit'} figure is negative "
+                "(a fall is stated as a positive change)")
+    if unit == "percent" and "change" not in metric and value > SHARE_MAXIMUM:
+        return f"is above {SHARE_MAXIMUM:g}%, and metric {metric!r} is not a change"
+    return None
+
+
+def check_pages(facts: pd.DataFrame, sources: dict[str, Source], data_dir: Path, col: Collector) -> None:
+    """A source whose copy prints no page numbers has no fact with a page."""
+    paged = facts[facts["page"] != ""]
+    for source_id in sorted(set(paged["source"])):
+        if source_id in sources and getattr(sources[source_id], "pages_printed", True) is False:
+            first = paged[paged["source"] == source_id].iloc[0]
+            col.add(data_dir / "sources.yaml", f"pages_printed is false, but fact {first['id']} gives a page; "
+                    "set pages_printed: true if the copy prints page numbers", record=source_id,
+                    field="pages_printed")
+
+
+def fiscal_year_of(date: dt.date) -> int:
+    """The federal fiscal year a date falls in (FY 2018 runs from October 1, 2017 to September 30, 2018)."""
+    return date.year + 1 if date.month >= 10 else date.year
+
+
+def as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Series:
+    """The fiscal year a fact speaks of: its own, or for a state "as of" a dated source, the source's."""
+    years = []
+    for source, year, period_type in zip(facts["source"].tolist(), facts["fiscal_year"].astype(object).tolist(),
+                                         facts["period_type"].tolist(), strict=True):
+        date = sources[source].date
+        if pd.notna(year):
+            years.append(int(year))
+        elif period_type == "point_in_time" and date is not None:
+            years.append(fiscal_year_of(date))
+        else:
+            years.append(None)
+    return pd.Series(pd.array(years, dtype="Int64"), index=facts.index)
+
+
+def source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
+    """The qualifier as the source words it ("almost", "well over"): the longest of the vocabulary's listed
+    wordings for the fact's qualifier that stands just before the number in the quote; empty when none does
+    (an exact figure, or wording the vocabulary does not list)."""
+    wordings = {name: sorted(re.findall(r'"([^"]+)"', text), key=len, reverse=True)
+                for name, text in vocab.qualifiers.items()}
+    # the end of a range may carry any qualifier of its own ("about 1,700 to about 10,000")
+    any_wording = sorted({w for name in ("about", "nearly", "more_than", "less_than") for w in wordings.get(name, [])},
+                         key=len, reverse=True)
+    found = []
+    for quote, printed, qualifier in zip(facts["quote"], facts["printed"], facts["qualifier"], strict=True):
+        text = normalise(quote)
+        at = re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,]*\d)", text)
+        before = text[:at.start() if at else 0].rstrip().lower()
+        candidates = any_wording if qualifier in {"range_low", "range_high"} else wordings.get(qualifier, [])
+        found.append(next((words for words in candidates
+                           if re.search(rf"(?:^|\W){re.escape(words.lower())}$", before)), ""))
+    return found

@@ -1,0 +1,97 @@
+"""Reading data files: encodings, YAML, and records parsed against their schema (schema.py)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import BaseModel, ValidationError
+
+from icebook.core import yamlio
+from icebook.core.errors import DataError
+from icebook.core.versions import data_files
+from icebook.data import schema
+from icebook.data.collect import Collector, text_problem
+
+BOM = b"\xef\xbb\xbf"
+TEXT_SUFFIXES = {".csv", ".yaml", ".yml", ".md", ".txt"}
+
+
+def check_encodings(data_dir: Path) -> None:
+    """Every text file is UTF-8 without a byte-order mark; else stop here, before any follow-on noise."""
+    col = Collector(data_dir)
+    for path in data_files(data_dir):
+        if path.suffix not in TEXT_SUFFIXES:
+            continue
+        raw = path.read_bytes()
+        try:
+            raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            line = raw[: error.start].count(b"\n") + 1
+            col.add(path, f"file is not UTF-8 without BOM (byte {raw[error.start]:#04x} on line {line} is not "
+                    "UTF-8; re-save the file as UTF-8)", row=line)
+            continue
+        if raw.startswith(BOM):
+            col.add(path, "file is not UTF-8 without BOM (it starts with a byte-order mark; re-save it "
+                    "as UTF-8 without BOM)")
+    if col.problems:
+        raise DataError(col.problems)
+
+
+def read_yaml(path: Path, col: Collector) -> Any:
+    try:
+        return yamlio.load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        col.add(path, "file is missing")
+    except yaml.YAMLError as error:
+        col.add(path, f"malformed YAML: {error}".replace("\n", " "))
+    except UnicodeDecodeError as error:
+        col.add(path, f"not UTF-8 text: {error}")
+    return None
+
+
+def parse_record(model: type[BaseModel], record: Any, path: Path, col: Collector, label: str) -> Any:
+    try:
+        parsed = model.model_validate(record)
+    except ValidationError as error:
+        for item in error.errors():
+            where = ".".join(str(part) for part in item["loc"]) or None
+            hint = "; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)" \
+                if where == "sha256" else ""
+            col.add(path, item["msg"] + hint, record=label, field=where)
+        return None
+    for text in schema.text_fields(parsed, label=label):  # every text field its schema declares
+        if text.role != schema.QUOTE and (problem := text_problem(text.text)):
+            col.add(path, problem, record=text.record or label, field=text.field)
+    return parsed
+
+
+def read_records(path: Path, col: Collector, model: type[BaseModel], raw: Any = None) -> list:
+    raw = read_yaml(path, col) if raw is None else raw
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        col.add(path, "expected a list of records")
+        return []
+    out = []
+    for i, record in enumerate(raw, start=1):
+        label = record.get("id", f"record {i}") if isinstance(record, dict) else f"record {i}"
+        parsed = parse_record(model, record, path, col, str(label))
+        if parsed is not None:
+            out.append(parsed)
+    seen = Counter(getattr(r, "id", None) for r in out)
+    for rid, n in seen.items():
+        if rid is not None and n > 1:
+            col.add(path, f"duplicate id {rid!r} ({n} times)", record=rid, field="id")
+    return out
+
+
+def check_filled_in(raw: Any, path: Path, col: Collector) -> None:
+    """A registry entry still holding a field that add-source left marked FILL IN."""
+    for record in raw if isinstance(raw, list) else []:
+        for name, value in record.items() if isinstance(record, dict) else []:
+            if isinstance(value, str) and value.startswith(schema.FILL_IN):
+                col.add(path, f"still to fill in: {value[len(schema.FILL_IN):].strip()}", record=record.get("id"),
+                        field=name)

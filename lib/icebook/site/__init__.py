@@ -1,0 +1,1 @@
+"""Checks on a built site: links, anchors, nothing from another host, every number traced."""
