@@ -31,9 +31,15 @@ LAB := .venv/.lab-done
 lab: $(LAB)
 	.venv/bin/jupyter lab --ServerApp.ip=127.0.0.1 --ServerApp.root_dir=chapters $(if $(filter 0,$(shell id -u)),--allow-root)
 
+# The chapters are MyST Markdown text notebooks: jupytext's viewer opens a .md as a notebook on a double click
+# (a JupyterLab setting of this environment only, in its overrides.json).
+LAB_SETTINGS := .venv/share/jupyter/lab/settings
+
 $(LAB): $(SETUP) requirements-lab.lock
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements-lab.lock
 	$(PY) -m ipykernel install --sys-prefix --name icebook --display-name "Python (icebook)"
+	mkdir -p $(LAB_SETTINGS)
+	printf '%s\n' '{"@jupyterlab/docmanager-extension:plugin": {"defaultViewers": {"markdown": "Jupytext Notebook", "myst": "Jupytext Notebook"}}}' > $(LAB_SETTINGS)/overrides.json
 	touch $@
 
 preview: $(SETUP)

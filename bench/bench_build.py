@@ -31,7 +31,6 @@ import tempfile
 import time
 from pathlib import Path
 
-import nbformat
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -127,10 +126,8 @@ def main() -> int:
               "build (target ≤ 0.25)")
         fact = edit_facts(root, add_fact)
         rebuild(f"one fact added ({fact})")
-        notebook = root / "chapters" / "oversight.ipynb"
-        nb = nbformat.read(notebook, as_version=4)
-        nb.cells.append(nbformat.v4.new_markdown_cell("An edit to one chapter."))
-        nbformat.write(nb, notebook)
+        notebook = root / "chapters" / "oversight.md"  # a text notebook: an edit is a line of text
+        notebook.write_text(notebook.read_text() + "\n+++\n\nAn edit to one chapter.\n")
         rebuild("editing one chapter")
         src = root / "_build" / "stage-src-for-bench"
         shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build", "node_modules", "lib", "data"))
@@ -141,9 +138,9 @@ def main() -> int:
             target = entry.get("page", name).format(component="ero")
             if "{" in entry.get("page", ""):
                 for component in entry["values"]["component"]:
-                    shutil.copy2(root / "chapters" / entry["notebook"], pages / f"profile-{component.lower()}.ipynb")
+                    shutil.copy2(root / "chapters" / entry["notebook"], pages / f"profile-{component.lower()}.md")
             else:
-                shutil.copy2(root / "chapters" / entry["notebook"], pages / f"{target}.ipynb")
+                shutil.copy2(root / "chapters" / entry["notebook"], pages / f"{target}.md")
         (src / "_static" / "vendor").mkdir(exist_ok=True)
         forced = forced_jupyter_book(root)
         print(f"jupyter-book build with execute_notebooks: force: {forced:.1f} s "

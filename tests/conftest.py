@@ -7,6 +7,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+import jupytext
+import nbformat
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,3 +42,18 @@ def built_page(name: str) -> str:
             pytest.fail(f"no built page {page.name} (in CI this is a failure, not a skip)")
         pytest.skip("no built site: run `make book` first")
     return page.read_text(encoding="utf-8")
+
+
+def write_chapter(path: Path, *cells: nbformat.NotebookNode) -> Path:
+    """A chapter as the book keeps one: a MyST Markdown text notebook (jupytext), with a kernelspec."""
+    notebook = nbformat.v4.new_notebook(cells=list(cells))
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    jupytext.write(notebook, path, fmt="md:myst")
+    return path
+
+
+def append_cell(chapter: Path, cell: nbformat.NotebookNode) -> None:
+    """Add a cell at the end of a chapter (a text notebook), as an edit in JupyterLab would."""
+    notebook = jupytext.read(chapter)
+    notebook.cells.append(cell)
+    jupytext.write(notebook, chapter, fmt="md:myst")

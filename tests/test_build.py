@@ -17,10 +17,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import jupytext
 import nbformat
 import pytest
 import yaml
 
+from conftest import append_cell
 from icebook.data.facts import FIELD_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -249,12 +251,6 @@ def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
     assert build(project).returncode == 0
 
 
-def _append_cell(notebook: Path, cell) -> None:
-    nb = nbformat.read(notebook, as_version=4)
-    nb.cells.append(cell)
-    nbformat.write(nb, notebook)
-
-
 def _rewrite_first_fact(project: Path, change) -> str:
     csv_path = sorted((project / "data" / "facts").glob("*.csv"))[0]
     rows = list(csv.reader(io.StringIO(csv_path.read_text())))
@@ -283,14 +279,14 @@ def _plant_changed_source(project: Path) -> list[str]:
 
 
 def _plant_raising_notebook(project: Path) -> list[str]:
-    _append_cell(project / "chapters" / "comparison.ipynb",
-                 nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
+    append_cell(project / "chapters" / "comparison.md",
+                nbformat.v4.new_code_cell("raise ValueError('planted failure')"))
     return ["chapter 'comparison'", "cell", "ValueError: planted failure"]
 
 
 def _plant_untraced_number(project: Path) -> list[str]:
-    _append_cell(project / "chapters" / "home.ipynb",
-                 nbformat.v4.new_markdown_cell("ICE made 12,345 arrests that no source reports."))
+    append_cell(project / "chapters" / "home.md",
+                nbformat.v4.new_markdown_cell("ICE made 12,345 arrests that no source reports."))
     return ["home.html: untraced number '12,345'"]
 
 
@@ -299,7 +295,7 @@ def _plant_unknown_parameter(project: Path) -> list[str]:
     before, _, after = params.read_text().rpartition("baseline_year: {")  # the comparison's, the last declared
     params.write_text(f"{before}baseline_yaer: {{{after}")
     return ["chapter 'comparison': parameter(s) ['baseline_yaer'] declared in params.yml are not in "
-            "comparison.ipynb's parameters cell, which takes ['baseline_year', 'fiscal_years']"]
+            "comparison.md's parameters cell, which takes ['baseline_year', 'fiscal_years']"]
 
 
 def _plant_out_of_range_parameter(project: Path) -> list[str]:
@@ -310,21 +306,25 @@ def _plant_out_of_range_parameter(project: Path) -> list[str]:
 
 def _plant_hanging_cell(project: Path) -> list[str]:
     """A cell that never returns, with a short limit: stopped, named as Jupyter numbers it, with the limit."""
-    notebook = project / "chapters" / "home.ipynb"
-    code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code" and c.source.strip()]
-    _append_cell(notebook, nbformat.v4.new_code_cell("import time\n\ntime.sleep(600)"))
+    notebook = project / "chapters" / "home.md"
+    code = [c for c in jupytext.read(notebook).cells if c.cell_type == "code" and c.source.strip()]
+    append_cell(notebook, nbformat.v4.new_code_cell("import time\n\ntime.sleep(600)"))
     params = project / "chapters" / "params.yml"
     params.write_text(re.sub(r"(?m)^cell_timeout: \d+$", "cell_timeout: 6", params.read_text()))
     cell = f"cell [{len(code) + 2}] `import time`"  # after the cells before it and papermill's injected parameters
     return [f"still running: page 'home', {cell}",
-            f"chapter 'home' (page 'home', chapters/home.ipynb) stopped: {cell} ran past the time limit of 6 s "
+            f"chapter 'home' (page 'home', chapters/home.md) stopped: {cell} ran past the time limit of 6 s "
             "per cell; raise it with --cell-timeout SECONDS or cell_timeout in chapters/params.yml"]
 
 
-def _plant_invalid_notebook_json(project: Path) -> list[str]:
-    notebook = project / "chapters" / "oversight.ipynb"
-    notebook.write_text(notebook.read_text()[:500])
-    return ["chapters/oversight.ipynb is not a readable notebook (JSONDecodeError"]
+def _plant_unclosed_code_cell(project: Path) -> list[str]:
+    """A chapter cut short inside its last code cell (a bad merge, a truncated save): named with the line."""
+    notebook = project / "chapters" / "oversight.md"
+    lines = notebook.read_text().splitlines(keepends=True)
+    opening = max(n for n, line in enumerate(lines) if line.startswith("```{code-cell}"))
+    notebook.write_text("".join(lines[: opening + 3]))
+    return [f"chapters/oversight.md is not a readable text notebook (the code cell opened at line {opening + 1} "
+            "is not closed)"]
 
 
 def _plant_script_payload_in_measure_theme(project: Path) -> list[str]:
@@ -376,7 +376,7 @@ BAD_INPUTS = {  # name -> (what to plant, exit code)
     "unknown parameter": (_plant_unknown_parameter, 2),
     "parameter out of range": (_plant_out_of_range_parameter, 2),
     "cell that never returns": (_plant_hanging_cell, 1),
-    "notebook that is not valid JSON": (_plant_invalid_notebook_json, 1),
+    "chapter cut short in a code cell": (_plant_unclosed_code_cell, 1),
     "script-closing payload in a catalog field": (_plant_script_payload_in_measure_theme, 1),
     "nan value with an OCR correction": (_plant_nan_with_ocr_correction, 1),
     "formula in a note": (_plant_formula_in_note, 1),

@@ -21,6 +21,7 @@ import nbformat
 import psutil
 import pytest
 
+from conftest import append_cell
 from test_build import Edit, build, built_copy, executed, readable_site, site_digest
 
 pytestmark = pytest.mark.slow
@@ -77,10 +78,8 @@ def _left_running(processes: list[psutil.Process]) -> list[str]:
 
 
 def _hanging_home(project: Path) -> Edit:
-    edit = Edit(project / "chapters" / "home.ipynb")
-    nb = nbformat.read(edit.path, as_version=4)
-    nb.cells.append(nbformat.v4.new_code_cell(HANG))
-    nbformat.write(nb, edit.path)
+    edit = Edit(project / "chapters" / "home.md")
+    append_cell(edit.path, nbformat.v4.new_code_cell(HANG))
     return edit
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import nbformat
+import jupytext
 import pytest
 import yaml
 from nbclient import NotebookClient
@@ -35,7 +35,7 @@ def test_chapter_runs_in_a_fresh_kernel_and_shows_the_published_figures(notebook
     published = PAGES / f"{page}.html"
     if not published.exists():
         pytest.skip("no built site: run `make book` first")
-    nb = nbformat.read(CHAPTERS / notebook, as_version=4)
+    nb = jupytext.read(CHAPTERS / notebook)  # as JupyterLab opens it, with jupytext
     NotebookClient(nb, timeout=300, resources={"metadata": {"path": str(CHAPTERS)}}).execute()
     errors = [o for c in nb.cells for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert errors == []

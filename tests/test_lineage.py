@@ -83,10 +83,10 @@ def test_an_added_fact_changes_the_selections_it_falls_into(copy: Path):
 
 
 def test_a_chapter_runs_the_modules_it_imports_and_the_builds_own():
-    organisation = module_closure(ROOT / "chapters" / "organisation.ipynb")
+    organisation = module_closure(ROOT / "chapters" / "organisation.md")
     assert {"icebook.pages.diagram", "icebook.build.command", "icebook.data.loader"} <= set(organisation)
-    assert "icebook.pages.diagram" not in module_closure(ROOT / "chapters" / "fact-index.ipynb")
-    assert "icebook.pages.keyfindings" in module_closure(ROOT / "chapters" / "home.ipynb")
+    assert "icebook.pages.diagram" not in module_closure(ROOT / "chapters" / "fact-index.md")
+    assert "icebook.pages.keyfindings" in module_closure(ROOT / "chapters" / "home.md")
 
 
 NOTES_OF_SEIZURES = reads('{"group": "notes", "id": "sample-seizures"}')

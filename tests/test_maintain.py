@@ -64,7 +64,7 @@ def test_impact_of_the_register_names_exactly_the_chapters_that_list_it_in_param
     config = yaml.safe_load((Path(__file__).parents[1] / "chapters" / "params.yml").read_text())["chapters"]
     readers = {name: entry["notebook"] for name, entry in config.items() if "register" in entry.get("reads", [])}
     lines = impact_of_file(Path("data/register.yaml"))
-    assert "  checking (checking.ipynb): reads register" in lines
+    assert "  checking (checking.md): reads register" in lines
     assert sorted(line for line in lines if line.startswith("  ")) == sorted(
         f"  {name} ({notebook}): reads register" for name, notebook in readers.items())
 

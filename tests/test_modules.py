@@ -11,22 +11,21 @@ from types import SimpleNamespace
 import nbformat
 import pytest
 
+from conftest import write_chapter
 from icebook.build import lineage
 from icebook.build.command import code_files
+from icebook.build.params import chapter_notebooks
 from icebook.core import cache, modules
 from icebook.core.errors import BuildError
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = sorted((ROOT / "chapters").glob("*.ipynb"))
+CHAPTERS = chapter_notebooks()
 NO_RECORDS = SimpleNamespace(digest=lambda records: {})  # a page that read no records
 
 
 def chapter(path: Path, code: str) -> Path:
-    """A chapter notebook with one code cell."""
-    nb = nbformat.v4.new_notebook()
-    nb.cells = [nbformat.v4.new_code_cell(code)]
-    nbformat.write(nb, path)
-    return path
+    """A chapter with one code cell."""
+    return write_chapter(path, nbformat.v4.new_code_cell(code))
 
 
 @pytest.fixture
@@ -57,15 +56,15 @@ def test_the_builds_own_modules_are_found_on_disk(package: Path):
 
 
 def test_an_import_of_no_module_is_an_error_naming_the_chapter(tmp_path: Path):
-    notebook = chapter(tmp_path / "broken.ipynb", "from icebook.pages.nothing import fact")
-    with pytest.raises(BuildError, match=r"chapter broken.ipynb imports icebook.pages.nothing, which is no module"):
+    notebook = chapter(tmp_path / "broken.md", "from icebook.pages.nothing import fact")
+    with pytest.raises(BuildError, match=r"chapter broken.md imports icebook.pages.nothing, which is no module"):
         lineage.module_closure(notebook)
 
 
 def test_a_module_that_imports_no_module_is_an_error_naming_its_file(tmp_path: Path, package: Path):
     (package / "pages" / "fmt.py").write_text((package / "pages" / "fmt.py").read_text()
                                               + "\nfrom icebook.data.gone import x\n")
-    notebook = chapter(tmp_path / "page.ipynb", "from icebook.pages.fmt import fact")
+    notebook = chapter(tmp_path / "page.md", "from icebook.pages.fmt import fact")
     with pytest.raises(BuildError, match=r"lib/icebook/pages/fmt.py imports icebook.data.gone"):
         lineage.module_closure(notebook)
 
@@ -74,7 +73,7 @@ def test_moving_a_module_re_runs_the_pages_that_import_it(tmp_path: Path, packag
     """A page run before a module moved to another subpackage is stale afterwards (its recorded module is
     gone), and the page's new closure hashes the module at its new home."""
     monkeypatch.setattr(lineage, "ROOT", tmp_path)
-    notebook = chapter(tmp_path / "page.ipynb", "from icebook.pages.diagram import graph_svg")
+    notebook = chapter(tmp_path / "page.md", "from icebook.pages.diagram import graph_svg")
     before = lineage.module_closure(notebook)
     entry = {"reads": {"groups": [], "records": {}}, "modules": before, "records": {},
              "inputs": lineage.page_inputs(notebook, {}, [], [], before)}
@@ -113,7 +112,7 @@ def test_the_flat_names_chapters_imported_are_the_same_modules():
 
 
 def test_lineage_follows_a_flat_name_to_its_home(tmp_path: Path):
-    names = lineage.module_closure(chapter(tmp_path / "page.ipynb", "from icebook.fmt import fact"))
+    names = lineage.module_closure(chapter(tmp_path / "page.md", "from icebook.fmt import fact"))
     assert "icebook.pages.fmt" in names
 
 

@@ -83,7 +83,7 @@ def test_filled_in_source_validates_and_impact_names_the_pages_it_feeds(book_wit
     _, _, runs = book_with_six
     assert runs["validate"].returncode == 0, runs["validate"].stderr
     assert "6 sources" in runs["validate"].stdout
-    for page in ("comparison (comparison.ipynb): reads facts", "fact-index", "sources (sources.ipynb)"):
+    for page in ("comparison (comparison.md): reads facts", "fact-index", "sources (sources.md)"):
         assert page in runs["impact"].stdout, runs["impact"].stdout
 
 

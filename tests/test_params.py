@@ -1,8 +1,10 @@
 """Chapter parameters are checked before papermill sees them."""
 
 
+import nbformat
 import pytest
 
+from conftest import write_chapter
 from icebook.build import params
 from icebook.build.params import CHAPTERS, ROOT, check_parameters, load_jobs, parse_cli_value
 from icebook.core.errors import ParameterError
@@ -53,7 +55,7 @@ def test_a_declared_parameter_the_notebook_does_not_take_is_refused(tmp_path):
     params = tmp_path / "chapters" / "params.yml"
     before, _, after = params.read_text().rpartition("baseline_year: {")  # the comparison's, the last declared
     params.write_text(f"{before}baseline_yaer: {{{after}")
-    with pytest.raises(ParameterError, match=r"\['baseline_yaer'\] declared in params.yml are not in comparison.ipynb"):
+    with pytest.raises(ParameterError, match=r"\['baseline_yaer'\] declared in params.yml are not in comparison.md"):
         load_jobs(params)
 
 
@@ -72,14 +74,29 @@ def test_a_cell_timeout_that_is_not_a_whole_number_of_seconds_is_refused(tmp_pat
         configured_cell_timeout(params)
 
 
-def test_a_notebook_that_is_not_json_is_named(tmp_path):
+@pytest.mark.parametrize(("text", "why"), [
+    ("---\nkernelspec: [\n---\n", "ParserError"),
+    ("# A chapter\n\n```{code-cell} ipython3\nx = 1\n", "the code cell opened at line 3 is not closed"),
+    ("# A page of Markdown, not a notebook\n", "its front matter names no kernelspec"),
+])
+def test_a_chapter_that_is_not_a_text_notebook_is_named(tmp_path, text, why):
     from icebook.build.params import notebook_parameters
     from icebook.core.errors import BuildError
 
-    notebook = tmp_path / "broken.ipynb"
-    notebook.write_text('{"cells": [')
-    with pytest.raises(BuildError, match=r"broken.ipynb is not a readable notebook \(JSONDecodeError"):
+    notebook = tmp_path / "broken.md"
+    notebook.write_text(text)
+    with pytest.raises(BuildError, match=rf"broken.md is not a readable text notebook \({why}"):
         notebook_parameters(notebook)
+
+
+def test_the_parameters_are_those_of_the_cell_tagged_parameters(tmp_path):
+    from icebook.build.params import notebook_parameters
+
+    cells = [nbformat.v4.new_code_cell("unrelated = 1"),
+             nbformat.v4.new_code_cell("fiscal_years = [2019]\nbaseline_year: int = 2019",
+                                       metadata={"tags": ["parameters", "remove-cell"]}),
+             nbformat.v4.new_code_cell("later = 2")]
+    assert notebook_parameters(write_chapter(tmp_path / "page.md", *cells)) == {"fiscal_years", "baseline_year"}
 
 
 def test_no_module_types_a_fiscal_year():

@@ -15,16 +15,13 @@ import nbformat
 import psutil
 import pytest
 
+from conftest import write_chapter
 from icebook.build.running import CellTimeout, Worker
 from icebook.build.warm import ForkingKernelManager, PromptKernelClient, forkable, warm
 
 
 def notebook(tmp_path: Path, *cells: str) -> Path:
-    path = tmp_path / "page.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nbformat.write(nb, path)
-    return path
+    return write_chapter(tmp_path / "page.md", *(nbformat.v4.new_code_cell(c) for c in cells))
 
 
 def run(tmp_path: Path, path: Path, cell_timeout: int = 60) -> tuple[bool, object]:
@@ -165,7 +162,7 @@ def test_the_charting_library_is_imported_only_for_pages_that_draw(chapter, draw
 
     root = Path(__file__).resolve().parents[1]
     code = (f"import sys; from pathlib import Path; import icebook.build.warm as w; "
-            f"w.warm([Path({str(root / 'chapters' / (chapter + '.ipynb'))!r})]); "
+            f"w.warm([Path({str(root / 'chapters' / (chapter + '.md'))!r})]); "
             "print('altair' in sys.modules, 'icebook.pages.chart' in sys.modules, 'icebook.pages.fmt' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == [str(draws), str(draws), "True"]

@@ -52,6 +52,7 @@ from icebook.build.params import (
     default_value,
     load_jobs,
     parse_cli_value,
+    static_pages,
 )
 from icebook.build.procs import fork
 from icebook.build.running import Cell, CellTimeout, Worker, read_status
@@ -392,7 +393,7 @@ def site_inputs(jobs: list[Job]) -> dict:
 
     book_files = [ROOT / f for f in BOOK_FILES] + [p for d in BOOK_DIRS for p in (ROOT / d).rglob("*")
                                                    if p.is_file()]
-    book_files += sorted(CHAPTERS.glob("*.md")) + [ROOT / p for p in VENDOR.values()]
+    book_files += static_pages() + [ROOT / p for p in VENDOR.values()]
     return {"pages": {j.page: job_key(j) for j in jobs}, "book": _sha(book_files),
             "data_version": data_version(), "commit": _git_commit()}
 
@@ -439,7 +440,7 @@ def _assemble(jobs: list[Job], src: Path) -> None:
         shutil.copy2(ROOT / name, src / name)
     for name in BOOK_DIRS:
         shutil.copytree(ROOT / name, src / name)
-    for page in CHAPTERS.glob("*.md"):
+    for page in static_pages():
         shutil.copy2(page, src / "chapters" / page.name)
     vendor = src / "_static" / "vendor"
     vendor.mkdir(parents=True, exist_ok=True)

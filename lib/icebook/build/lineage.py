@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from icebook.build.notebooks import code_cells
 from icebook.core.errors import BuildError
 from icebook.core.modules import UnknownModule, closure, module_file, subpackage_modules
 from icebook.core.paths import ROOT
@@ -116,8 +117,7 @@ def module_closure(notebook: Path) -> list[str]:
     transitively, plus the build's own modules (they run the page and post-process its output, so a change to
     one re-runs every page; their own imports are not followed, as the page does not run them). An import that
     resolves to no module of the package is an error naming the chapter."""
-    cells = json.loads(notebook.read_bytes())["cells"]
-    code = "\n".join("".join(c["source"]) for c in cells if c.get("cell_type") == "code")
+    code = "\n".join(cell.source for cell in code_cells(notebook))
     code = "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(("%", "!")))
     try:
         return sorted(set(closure(source=code, where=f"chapter {notebook.name}")) | set(build_modules()))

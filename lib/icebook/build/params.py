@@ -8,15 +8,15 @@ names the chapter, the parameter and what is allowed.
 from __future__ import annotations
 
 import ast
-import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from icebook.build.notebooks import code_cells
 from icebook.core import yamlio
-from icebook.core.errors import BuildError, ParameterError
+from icebook.core.errors import ParameterError
 from icebook.core.paths import CHAPTERS, DATA_DIR, ROOT
 from icebook.data.groups import DATA_GROUPS
 
@@ -48,17 +48,11 @@ def _allowed(kind: str) -> list:
 
 
 def notebook_parameters(notebook: Path) -> set[str]:
-    """The names assigned in a notebook's cell tagged `parameters` (papermill injects after it)."""
-    try:
-        cells = json.loads(notebook.read_bytes())["cells"]
-    except (ValueError, KeyError, TypeError) as error:  # ValueError: bad JSON or not UTF-8
-        raise BuildError(f"{notebook.relative_to(ROOT) if notebook.is_relative_to(ROOT) else notebook} is not "
-                         f"a readable notebook ({type(error).__name__}: {error}); restore it with git or "
-                         "fix its JSON") from None
-    cell = next((c for c in cells if "parameters" in c.get("metadata", {}).get("tags", [])), None)
+    """The names assigned in a chapter's cell tagged `parameters` (papermill injects after it)."""
+    cell = next((c for c in code_cells(notebook) if "parameters" in c.tags), None)
     if cell is None:
         return set()
-    tree = ast.parse("".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"])
+    tree = ast.parse(cell.source)
     return {target.id for node in tree.body if isinstance(node, ast.Assign | ast.AnnAssign)
             for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
             if isinstance(target, ast.Name)}
@@ -161,6 +155,17 @@ def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
         raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not {value!r}")
     return value
+
+
+def chapter_notebooks(params_file: Path = PARAMS_FILE) -> list[Path]:
+    """The chapters' text notebooks, as chapters/params.yml names them."""
+    chapters = yamlio.load(params_file.read_text())["chapters"]
+    return sorted({params_file.parent / entry["notebook"] for entry in chapters.values()})
+
+
+def static_pages(params_file: Path = PARAMS_FILE) -> list[Path]:
+    """The book's pages written by hand (chapters/*.md that are not a chapter's notebook): staged as they are."""
+    return sorted(set(params_file.parent.glob("*.md")) - set(chapter_notebooks(params_file)))
 
 
 def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:

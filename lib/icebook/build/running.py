@@ -154,16 +154,19 @@ def _work(send, parent: int, *args) -> None:
 
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, status: Path, reads_log: Path,
             cell_timeout: int) -> float:
-    """Run one page with papermill (in a worker process). Returns the seconds taken."""
+    """Run one page with papermill (in a worker process), from its chapter read as a notebook in memory.
+    Returns the seconds taken."""
     import papermill
     from papermill.engines import papermill_engines
+
+    from icebook.build.notebooks import read_chapter
 
     papermill_engines.register("icebook", _engine(status))
     start = time.perf_counter()
     os.environ["ICEBOOK_READS_LOG"] = str(reads_log)
     try:
         papermill.execute_notebook(
-            str(notebook), str(output), parameters=parameters, kernel_name="python3", engine_name="icebook",
+            read_chapter(notebook), str(output), parameters=parameters, kernel_name="python3", engine_name="icebook",
             cwd=str(cwd), progress_bar=False, log_output=False, request_save_on_cell_execute=False,
             execution_timeout=cell_timeout,
             # The kernel's own start-up and shutdown chatter would bury the progress display.

@@ -39,7 +39,7 @@ from traitlets import DottedObjectName, Type
 from icebook.build.procs import end_with_parent, exit_after, settle
 
 # What chapters import, imported once by the build before its workers fork.
-MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager",  # the worker's
+MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager", "jupytext",  # the worker's
            "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
            "icebook.pages.chart", "icebook.pages.fmt", "icebook.data.compare", "icebook.pages.keyfindings",
            "icebook.pages.sections", "icebook.pages.diagram", "icebook.data.audit", "icebook.data.coverage",

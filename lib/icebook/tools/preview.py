@@ -201,15 +201,19 @@ def _prepare() -> None:
     imports): the builds forked from here start with it. Each is kept by the inputs it was made from, so a
     build with other inputs works its own out. Data that do not validate are the first build's to report."""
     from icebook.build.lineage import module_closure
-    from icebook.build.params import CHAPTERS
+    from icebook.build.params import chapter_notebooks
+    from icebook.core.errors import BuildError, ParameterError
     from icebook.data.loader import load
 
     try:
         load()
     except Exception:  # noqa: BLE001, S110 - the build validates again and reports the problem
         pass
-    for notebook in sorted(CHAPTERS.glob("*.ipynb")):
-        module_closure(notebook)
+    try:
+        for notebook in chapter_notebooks():
+            module_closure(notebook)
+    except (BuildError, ParameterError, ValueError):  # a chapter or params.yml that cannot be read: the build says
+        pass
 
 
 def rebuild(state: State, server: BuildServer) -> None:
