@@ -59,7 +59,33 @@ def test_a_quote_without_its_metric_s_scope_words_is_named_unless_it_says_how_it
 
 def test_the_catalog_of_the_good_fixture_loads():
     col = Collector(GOOD)
-    measures, metrics = load_catalog(GOOD / "metrics.yaml", col)
+    measures, metrics, wordings = load_catalog(GOOD / "metrics.yaml", col)
     assert col.problems == []
     assert [m.id for m in measures] == ["admin_arrests"]
     assert metrics["ero_at_large_share"].scope == ["at large"]
+    # "In FY 2020, the office made 1,250 arrests, about 40% of them at large."
+    assert wordings == {"sample-arrests": ("arrests",)}
+
+
+def _facts(rows: list[dict]) -> pd.DataFrame:
+    return pd.DataFrame(rows).set_index("id", drop=False)
+
+
+def test_a_wording_must_stand_in_its_quote_part_by_part_and_every_measured_fact_needs_one():
+    from icebook.data.catalog import check_wordings
+    facts = _facts([
+        {"id": "a", "metric": "victims", "quote": "ICE identified and assisted 518 human trafficking victims."},
+        {"id": "b", "metric": "victims", "quote": "Identified and rescued 418 victims of human trafficking."}])
+    derived = pd.DataFrame(columns=["kind", "metric", "inputs"])
+    series = Measure(id="m", label="Victims", theme="t", unit="count", definition="d",
+                     series=[{"metric": "victims", "counts": "victims", "comparable": "yes"}])
+    col = Collector(DATA)
+    check_wordings({"a": ("identified and assisted … human trafficking victims",), "c": ("x",)}, [series], facts,
+                   derived, CATALOG, col)
+    assert [(p.record, p.message.split(":")[0]) for p in col.problems] == [
+        ("c", "wording for 'c', which is neither a fact nor an implied figure that names its metric"),
+        ("b", "fact 'b' of the measures' metric 'victims' has no wording")]
+    col = Collector(DATA)
+    check_wordings({"a": ("identified and rescued",), "b": ("Identified and rescued … victims of human trafficking",)},
+                   [series], facts, derived, CATALOG, col)
+    assert [p.record for p in col.problems] == ["a"] and "is not in the quote of 'a'" in col.problems[0].message

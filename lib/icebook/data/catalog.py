@@ -9,19 +9,24 @@ import pandas as pd
 
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
+from icebook.data.figures import ELLIPSIS, holds, implied_quotes
 from icebook.data.prose import check_prose, check_record_prose, check_refs
 from icebook.data.read import parse_record, read_records, read_yaml
 from icebook.data.schema import Measure, Metric
 
+KEYS = {"measures", "metrics"}  # required; "wordings" may be left out where no measure has a fact yet
 
-def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, Metric]]:
-    """The metrics catalog: the measures the comparison chapter draws, and every metric's label and scope words."""
+
+def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, Metric], dict[str, tuple[str, ...]]]:
+    """The metrics catalog: the measures the comparison chapter draws, every metric's label and scope words, and
+    the words each figure of a measure uses for what it counts (fact id -> words, as its quote prints them)."""
     raw = read_yaml(path, col)
     if raw is None:
-        return [], {}
-    if not isinstance(raw, dict) or set(raw) != {"measures", "metrics"}:
-        col.add(path, "expected a mapping with two keys: 'measures' (a list) and 'metrics' (metric -> label, scope)")
-        return [], {}
+        return [], {}, {}
+    if not isinstance(raw, dict) or not KEYS <= set(raw) <= KEYS | {"wordings"}:
+        col.add(path, "expected a mapping with the keys 'measures' (a list), 'metrics' (metric -> label, scope) "
+                "and 'wordings' (fact id -> the words its quote uses for what it counts)")
+        return [], {}, {}
     measures = read_records(path, col, Measure, raw["measures"] or [])
     metrics = {}
     for slug, record in (raw["metrics"] or {}).items():
@@ -29,7 +34,51 @@ def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, M
         if parsed is not None:
             metrics[str(slug)] = parsed
             check_prose(parsed.label, path, col, str(slug), "label", set())
-    return measures, metrics
+    wordings = raw.get("wordings") or {}
+    listed = {str(k): (v,) if isinstance(v, str) else tuple(v) if isinstance(v, list) else ()
+              for k, v in wordings.items()} if isinstance(wordings, dict) else {}
+    if not isinstance(wordings, dict) or not all(w and all(isinstance(x, str) and x.strip() for x in w)
+                                                 for w in listed.values()):
+        col.add(path, "'wordings' must map each fact id to the words (a non-empty string, or a list of them) its "
+                "quote uses for what it counts", field="wordings")
+        listed = {}
+    return measures, metrics, listed
+
+
+def check_wordings(wordings: dict[str, tuple[str, ...]], measures: list[Measure], facts: pd.DataFrame,
+                   derived: pd.DataFrame, path: Path, col: Collector) -> None:
+    """Every wording names a fact, or an implied figure that names its metric, and stands in the fact's quote (an
+    implied figure's: the quote of one of its inputs or of a printing of one), part by part (parts joined by
+    "…"), ignoring case; every fact of a measure's metrics has one, and so does every implied figure of them, so
+    the comparability rule can quote what each figure counts."""
+    implied = derived[(derived["kind"] == "implied") & derived["metric"].notna()]
+    for key, listed in sorted(wordings.items()):
+        if key in facts.index:
+            quotes = [facts.at[key, "quote"]]
+        elif key in implied.index:
+            quotes = list(implied_quotes(implied.loc[key], facts).values())
+        else:
+            col.add(path, f"wording for {key!r}, which is neither a fact nor an implied figure that names its metric",
+                    record=key, field="wordings")
+            continue
+        for words in listed:
+            if not any(holds(quote, words) for quote in quotes):
+                col.add(path, f"the wording {words!r} is not in the quote of {key!r}" + (
+                    " or of any of its inputs" if key in implied.index else "") + "; copy the words as the quote "
+                    f"prints them, parts that stand apart joined by {ELLIPSIS!r}", record=key, field="wordings")
+    metrics = {s.metric for m in measures for s in m.series}
+    for fact_id in sorted(facts.index[facts["metric"].isin(metrics)]):
+        if fact_id not in wordings:
+            col.add(path, f"fact {fact_id!r} of the measures' metric {facts.at[fact_id, 'metric']!r} has no wording: "
+                    "add the words its quote uses for what it counts under 'wordings'", record=fact_id,
+                    field="wordings")
+    for derived_id, row in implied.iterrows():
+        if row["metric"] not in metrics:
+            col.add(path.parent / "derived.yaml", f"metric {row['metric']!r} is not a metric of any measure",
+                    record=str(derived_id), field="metric")
+        elif derived_id not in wordings:
+            col.add(path, f"the implied figure {derived_id!r} has no wording: add the words of its inputs' quotes "
+                    "that say what it counts under 'wordings'", record=str(derived_id), field="wordings")
 
 
 def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str, Metric], path: Path,

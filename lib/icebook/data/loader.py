@@ -23,7 +23,7 @@ from icebook.core.errors import DataError
 from icebook.core.paths import DATA_DIR
 from icebook.core.versions import data_files, data_stamp
 from icebook.data.audit import audit_claims, check_listed
-from icebook.data.catalog import check_catalog_use, check_scope, load_catalog
+from icebook.data.catalog import check_catalog_use, check_scope, check_wordings, load_catalog
 from icebook.data.collect import Collector
 from icebook.data.coverage import check_coverage
 from icebook.data.derive import derive_figures
@@ -57,6 +57,7 @@ class Book:
     derived: pd.DataFrame = reads("derived", "facts")
     measures: list[Measure] = reads("measures")
     metrics: dict[str, Metric] = reads("measures")
+    wordings: dict[str, tuple[str, ...]] = reads("measures")
     claims: list[Claim] = reads("claims", "facts")
     audit: pd.DataFrame = reads("claims", "facts", "derived")
     findings: dict[str, dict] = reads("findings")
@@ -145,14 +146,15 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     check_fact_prose(facts, known, data_dir, col)
 
     measures_path = data_dir / "metrics.yaml"
-    measures, metrics = load_catalog(measures_path, col)
+    measures, metrics, wordings = load_catalog(measures_path, col)
     check_catalog_use(measures, facts, known, measures_path, col)
     check_scope(facts, measures, metrics, measures_path, data_dir, col)
+    check_wordings(wordings, measures, facts, derived, measures_path, col)
 
     claims_path = data_dir / "claims.yaml"
     claims = read_records(claims_path, col, Claim)
     check_record_prose(claims, ("notes",), known, claims_path, col)
-    check_record_prose(derived_records, ("label", "notes"), known, derived_path, col)
+    check_record_prose(derived_records, ("label", "notes", "doubt"), known, derived_path, col)
     audit = audit_claims(claims, facts, derived, known, claims_path, col)
     check_listed(claims, facts, texts, claims_path, col)
 
@@ -169,8 +171,9 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     facts["as_of_fiscal_year"] = as_of_fiscal_year(facts, sources)
     facts["source_qualifier"] = source_qualifiers(facts, vocab)
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
-                measures=measures, metrics=metrics, claims=claims, audit=audit, findings=findings, structure=structure,
-                register=register, data_dir=data_dir, files=data_files(data_dir), detections=detections)
+                measures=measures, metrics=metrics, wordings=wordings, claims=claims, audit=audit, findings=findings,
+                structure=structure, register=register, data_dir=data_dir, files=data_files(data_dir),
+                detections=detections)
 
 
 def _load_vocabulary(path: Path, col: Collector) -> Vocabulary | None:

@@ -161,6 +161,8 @@ class Derived(Strict):
     fiscal_year: int | None = None
     component: str
     notes: str = ""
+    metric: str | None = None  # an implied figure: the metric it is a figure of, so pages set it beside its facts
+    doubt: Prose = ""  # the book's doubt about an implied figure, shown wherever the figure is
 
 
 class Series(Strict):
@@ -173,6 +175,7 @@ class Series(Strict):
     caveat: str = ""
     caveat_sources: list[str] = []  # the sources whose figures the caveat concerns; none listed: every figure
     scope_doubt: str = ""  # a doubt about what the figures count: no change is computed across it
+    line: str = ""  # the line its figures are set side by side in; empty: the measure's main line
 
 
 class Metric(Strict):
