@@ -74,8 +74,12 @@ def _facts(rows: list[dict]) -> pd.DataFrame:
 def test_a_wording_must_stand_in_its_quote_part_by_part_and_every_measured_fact_needs_one():
     from icebook.data.catalog import check_wordings
     facts = _facts([
-        {"id": "a", "metric": "victims", "quote": "ICE identified and assisted 518 human trafficking victims."},
-        {"id": "b", "metric": "victims", "quote": "Identified and rescued 418 victims of human trafficking."}])
+        {"id": "a", "metric": "victims", "quote": "ICE identified and assisted 518 human trafficking victims.",
+         "source": "dhs", "period": "FY 2017", "value": 518},
+        {"id": "b", "metric": "victims", "quote": "Identified and rescued 418 victims of human trafficking.",
+         "source": "ar", "period": "FY 2020", "value": 418},
+        {"id": "b-graphic", "metric": "victims", "quote": "418 VICTIMS OF HUMAN TRAFFICKING IDENTIFIED AND/OR ASSISTED",
+         "source": "ar", "period": "FY 2020", "value": 418}])
     derived = pd.DataFrame(columns=["kind", "metric", "inputs"])
     series = Measure(id="m", label="Victims", theme="t", unit="count", definition="d",
                      series=[{"metric": "victims", "counts": "victims", "comparable": "yes"}])
@@ -84,7 +88,12 @@ def test_a_wording_must_stand_in_its_quote_part_by_part_and_every_measured_fact_
                    derived, CATALOG, col)
     assert [(p.record, p.message.split(":")[0]) for p in col.problems] == [
         ("c", "wording for 'c', which is neither a fact nor an implied figure that names its metric"),
-        ("b", "fact 'b' of the measures' metric 'victims' has no wording")]
+        ("b", "fact 'b' of the measures' metric 'victims' has no wording (nor has any other printing of its figure")]
+    # a figure printed again shares the wording of either printing
+    col = Collector(DATA)
+    check_wordings({"a": ("identified and assisted",), "b-graphic": ("IDENTIFIED AND/OR ASSISTED",)}, [series], facts,
+                   derived, CATALOG, col)
+    assert col.problems == []
     col = Collector(DATA)
     check_wordings({"a": ("identified and rescued",), "b": ("Identified and rescued … victims of human trafficking",)},
                    [series], facts, derived, CATALOG, col)

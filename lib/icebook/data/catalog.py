@@ -9,7 +9,7 @@ import pandas as pd
 
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
-from icebook.data.figures import ELLIPSIS, holds, implied_quotes
+from icebook.data.figures import ELLIPSIS, holds, implied_quotes, printings
 from icebook.data.prose import check_prose, check_record_prose, check_refs
 from icebook.data.read import parse_record, read_records, read_yaml
 from icebook.data.schema import Measure, Metric
@@ -49,8 +49,9 @@ def check_wordings(wordings: dict[str, tuple[str, ...]], measures: list[Measure]
                    derived: pd.DataFrame, path: Path, col: Collector) -> None:
     """Every wording names a fact, or an implied figure that names its metric, and stands in the fact's quote (an
     implied figure's: the quote of one of its inputs or of a printing of one), part by part (parts joined by
-    "…"), ignoring case; every fact of a measure's metrics has one, and so does every implied figure of them, so
-    the comparability rule can quote what each figure counts."""
+    "…"), ignoring case; every figure of a measure's metrics has one (on one of its printings, at least: a
+    figure printed again may share the wording of its first printing), and so does every implied figure of them,
+    so the comparability rule can quote what each figure counts."""
     implied = derived[(derived["kind"] == "implied") & derived["metric"].notna()]
     for key, listed in sorted(wordings.items()):
         if key in facts.index:
@@ -67,10 +68,11 @@ def check_wordings(wordings: dict[str, tuple[str, ...]], measures: list[Measure]
                     " or of any of its inputs" if key in implied.index else "") + "; copy the words as the quote "
                     f"prints them, parts that stand apart joined by {ELLIPSIS!r}", record=key, field="wordings")
     metrics = {s.metric for m in measures for s in m.series}
-    for fact_id in sorted(facts.index[facts["metric"].isin(metrics)]):
-        if fact_id not in wordings:
-            col.add(path, f"fact {fact_id!r} of the measures' metric {facts.at[fact_id, 'metric']!r} has no wording: "
-                    "add the words its quote uses for what it counts under 'wordings'", record=fact_id,
+    for ids in printings(facts[facts["metric"].isin(metrics)]):
+        if not any(i in wordings for i in ids):
+            col.add(path, f"fact {ids[0]!r} of the measures' metric {facts.at[ids[0], 'metric']!r} has no wording" + (
+                    f" (nor has any other printing of its figure: {', '.join(ids[1:])})" if ids[1:] else "") +
+                    ": add the words its quote uses for what it counts under 'wordings'", record=ids[0],
                     field="wordings")
     for derived_id, row in implied.iterrows():
         if row["metric"] not in metrics:
