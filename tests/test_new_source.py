@@ -47,6 +47,14 @@ def _fill_in_stub(registry: Path) -> None:
     registry.write_text(head + "- id: ero2019\n" + stub, encoding="utf-8")
 
 
+def _add_wordings(catalog: Path) -> None:
+    """What a maintainer adds for facts of a measure's metric: the words each quote uses for what it counts."""
+    lines = [line for line in (FIXTURE / "wordings.yaml").read_text(encoding="utf-8").splitlines()
+             if line and not line.startswith("#")]
+    catalog.write_text(catalog.read_text(encoding="utf-8") + "".join(f"  {line}\n" for line in lines),
+                       encoding="utf-8")
+
+
 @pytest.fixture(scope="module")
 def book_with_six(tmp_path_factory, copy_project) -> tuple[Path, dict[str, str], dict[str, Run]]:
     root = copy_project(tmp_path_factory.mktemp("six"))
@@ -56,6 +64,7 @@ def book_with_six(tmp_path_factory, copy_project) -> tuple[Path, dict[str, str],
     _fill_in_stub(root / "data" / "sources.yaml")
     with (root / "data" / "facts" / "ero2019.csv").open("a", encoding="utf-8") as handle:
         handle.write((FIXTURE / "facts.csv").read_text(encoding="utf-8"))
+    _add_wordings(root / "data" / "metrics.yaml")
     runs["validate"] = _run(root, "validate")
     runs["impact"] = _run(root, "impact", "data/facts/ero2019.csv")
     runs["build"] = _run(root, "build")
