@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict
 
 from icebook.core.errors import DataError
 from icebook.data.collect import Collector
-from icebook.data.read import check_encodings, check_filled_in, read_records, read_yaml
+from icebook.data.read import check_files, check_filled_in, read_records, read_yaml
 from icebook.data.schema import FILL_IN, Source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -73,7 +73,7 @@ def test_a_byte_order_mark_stops_validation_naming_the_file(tmp_path):
     (tmp_path / "facts" / "a.csv").write_bytes(b"\xef\xbb\xbfid\n")
     (tmp_path / "notes.bin").write_bytes(b"\xff\xfe")  # not a text file: not checked
     with pytest.raises(DataError) as caught:
-        check_encodings(tmp_path)
+        check_files(tmp_path)
     assert [p.file for p in caught.value.problems] == [f"{tmp_path.name}/facts/a.csv"]
 
 

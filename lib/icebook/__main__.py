@@ -68,7 +68,12 @@ def _impact(args: argparse.Namespace) -> int:
     return 0
 
 
+# The folders of the project each command reads (validate, export and add-source may be given another data folder).
+NEEDS = {"build": ("data", "chapters"), "preview": ("data", "chapters"), "rollback": (), "impact": ("data", "chapters")}
+
+
 def main(argv: list[str] | None = None) -> int:
+    from icebook.core.paths import check_root
     from icebook.core.versions import DATA_DIR
 
     parser = argparse.ArgumentParser(prog="icebook", description=__doc__)
@@ -106,6 +111,7 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(run=_preview)
     args = parser.parse_args(argv)
     try:
+        check_root(*NEEDS.get(args.command, ()))
         return args.run(args)
     except tuple(EXIT_CODES) as error:
         print(f"error: {error}", file=sys.stderr)

@@ -47,7 +47,9 @@ from icebook.build.params import (
     PARAMS_FILE,
     ROOT,
     Job,
+    book_config,
     chapter_spec,
+    check_book_files,
     configured_cell_timeout,
     default_value,
     load_jobs,
@@ -433,8 +435,6 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     """Write the book's sources into ``src``: its files, the executed pages, vendored scripts, downloads."""
     import yaml
 
-    from icebook.core import yamlio
-
     (src / "chapters" / "pages").mkdir(parents=True)
     for name in BOOK_FILES:
         shutil.copy2(ROOT / name, src / name)
@@ -448,7 +448,7 @@ def _assemble(jobs: list[Job], src: Path) -> None:
         if not (ROOT / origin).exists():
             raise BuildError(f"{origin} is missing: run `make setup` (npm ci) to install the Vega scripts")
         shutil.copy2(ROOT / origin, vendor / name)
-    config = yamlio.load((ROOT / "_config.yml").read_text())
+    config = book_config()
     # Filled in when the site is published, so a new data version does not make Sphinx write every page.
     config.setdefault("html", {})["extra_footer"] = f'<p class="build-version">{BUILD_VERSION}</p>'
 
@@ -640,6 +640,9 @@ def analysis_dir(chapter: str, out: str | None) -> Path:
         raise ParameterError(f"--out {out}: {target} is inside {BUILD.relative_to(ROOT)}/, which holds the "
                              f"published site and its caches; use a folder under "
                              f"{ANALYSIS.relative_to(ROOT)}/ or outside {BUILD.relative_to(ROOT)}/")
+    from icebook.build.analyst import check_out
+
+    check_out(target, out, analysis)
     return target
 
 
@@ -710,6 +713,8 @@ def _site(workers: int, cell_timeout: int) -> int:
     """Validate, run what changed, build, check and publish the site."""
     start = time.perf_counter()
     job_list = load_jobs()
+    book_config()
+    check_book_files(["chapters", *BOOK_DIRS])
     record = site_inputs(job_list)
     # The site is current only if the executed pages are too: a failed build may have
     # re-run some pages for inputs that were then put back.
@@ -775,11 +780,12 @@ def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_ti
     """Re-run one chapter with other parameters into its own folder; the site is not touched."""
     overrides = {chapter: _parse_overrides(chapter, pairs)}
     job_list = [j for j in load_jobs(overrides=overrides) if j.chapter == chapter]
-    from icebook.build.analyst import run_note, write_page
+    from icebook.build.analyst import mark_out, run_note, write_page
     from icebook.data.loader import book
 
     _step.now = "validating the data"
     book()
+    mark_out(target, chapter, [job.page for job in job_list])
     summary = run_jobs(job_list, target, None, workers, cell_timeout)
     scripts = {name: ROOT / origin for name, origin in VENDOR.items()} | {"icebook.js": ROOT / "_static" / "icebook.js"}
     for job in job_list:

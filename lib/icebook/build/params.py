@@ -12,11 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from icebook.build.notebooks import code_cells
-from icebook.core import yamlio
-from icebook.core.errors import ParameterError
+from icebook.core import files, yamlio
+from icebook.core.errors import ConfigError, ParameterError, brief
 from icebook.core.paths import CHAPTERS, DATA_DIR, ROOT
 from icebook.data.groups import DATA_GROUPS
 
@@ -38,13 +36,21 @@ class Job:
 
 
 def _allowed(kind: str) -> list:
-    """The values a parameter of this kind may take, read from the data's vocabulary and facts."""
-    vocab = yamlio.load((DATA_DIR / "vocabulary.yaml").read_text())
+    """The values a parameter of this kind may take, read from the data's vocabulary."""
+    path = DATA_DIR / "vocabulary.yaml"
+    vocab = yamlio.load_config(path, DATA_DIR, ROOT)
+    where = f"{path.relative_to(ROOT)}: run `python -m icebook validate` for what is wrong"
     if kind == "component":
-        return [c for c in vocab["components"] if c not in {"ICE", "external", "OI", "DRO"}]
+        components = vocab.get("components")
+        if not isinstance(components, dict | list):
+            raise ConfigError(f"{where} (no list of components)")
+        return [c for c in components if c not in {"ICE", "external", "OI", "DRO"}]
     if kind == "fiscal_year":
-        return list(range(vocab["fiscal_years"]["first"], vocab["fiscal_years"]["last"] + 1))
-    raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {kind!r}")
+        years = vocab.get("fiscal_years")
+        if not (isinstance(years, dict) and all(isinstance(years.get(end), int) for end in ("first", "last"))):
+            raise ConfigError(f"{where} (no fiscal_years with a first and a last year)")
+        return list(range(years["first"], years["last"] + 1))
+    raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {brief(kind)}")
 
 
 def notebook_parameters(notebook: Path) -> set[str]:
@@ -62,16 +68,16 @@ def check_value(chapter: str, name: str, spec: dict, value: Any) -> Any:
     """Check one parameter value against its declared type and allowed values; return it."""
     kind, many = spec["type"], spec.get("many", False)
     values = value if many else [value]
-    where = f"chapter {chapter!r}, parameter {name!r}"
+    where = f"chapter {brief(chapter)}, parameter {brief(name)}"
     if many and not isinstance(value, list):
-        raise ParameterError(f"{where}: expected a list, got {value!r}")
+        raise ParameterError(f"{where}: expected a list, got {brief(value)}")
     allowed = _allowed(kind)
     for item in values:
         expected = int if kind == "fiscal_year" else str
         if not isinstance(item, expected) or isinstance(item, bool):
-            raise ParameterError(f"{where}: {item!r} is not a {expected.__name__}; allowed: {allowed}")
+            raise ParameterError(f"{where}: {brief(item)} is not a {expected.__name__}; allowed: {allowed}")
         if item not in allowed:
-            raise ParameterError(f"{where}: {item!r} is not allowed; allowed values: {allowed}")
+            raise ParameterError(f"{where}: {brief(item)} is not allowed; allowed values: {allowed}")
     if many and not values:
         raise ParameterError(f"{where}: needs at least one value; allowed values: {allowed}")
     return value
@@ -81,7 +87,7 @@ def check_parameters(chapter: str, declared: dict[str, dict], given: dict[str, A
     """Check a whole parameter set: no unknown names, every value valid; fill defaults."""
     unknown = sorted(set(given) - set(declared))
     if unknown:
-        raise ParameterError(f"chapter {chapter!r}: unknown parameter(s) {unknown}; "
+        raise ParameterError(f"chapter {brief(chapter)}: unknown parameter(s) {brief(unknown, 200)}; "
                              f"this chapter takes {sorted(declared)}")
     checked = {}
     for name, spec in declared.items():
@@ -90,7 +96,7 @@ def check_parameters(chapter: str, declared: dict[str, dict], given: dict[str, A
     for rule in ("baseline_in",):
         for name, spec in declared.items():
             if rule in spec and checked[name] not in checked[spec[rule]]:
-                raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {checked[name]!r} "
+                raise ParameterError(f"chapter {brief(chapter)}, parameter {brief(name)}: {brief(checked[name])} "
                                      f"must be one of {spec[rule]} {checked[spec[rule]]}")
     return checked
 
@@ -104,34 +110,29 @@ def parse_cli_value(chapter: str, name: str, spec: dict | None, text: str) -> An
         try:
             items = [int(t) for t in items]
         except ValueError as error:
-            raise ParameterError(f"chapter {chapter!r}, parameter {name!r}: {text!r} is not a "
+            raise ParameterError(f"chapter {brief(chapter)}, parameter {brief(name)}: {brief(text)} is not a "
                                  f"fiscal year; allowed values: {_allowed('fiscal_year')}") from error
     return items if spec.get("many") else items[0]
 
 
 def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None = None) -> list[Job]:
     """Every page of the book as a job, with parameters checked; fan-out chapters give one job per value."""
-    try:
-        config = yamlio.load(params_file.read_text())
-    except yaml.YAMLError as error:
-        raise ParameterError(f"{params_file}: malformed YAML: {error}") from error
+    config = read_params(params_file)
     jobs = []
     for chapter, entry in config["chapters"].items():
         declared = entry.get("parameters", {})
         given = dict(entry.get("values", {}))
         given.update((overrides or {}).get(chapter, {}))
-        notebook = params_file.parent / entry["notebook"]
-        if not notebook.exists():
-            raise ParameterError(f"chapter {chapter!r}: notebook {notebook} does not exist")
+        notebook = chapter_notebook(chapter, entry, params_file)
         in_notebook = notebook_parameters(notebook)
         undeclared = sorted(set(declared) - in_notebook)
         if undeclared:
-            raise ParameterError(f"chapter {chapter!r}: parameter(s) {undeclared} declared in {params_file.name} "
+            raise ParameterError(f"chapter {brief(chapter)}: parameter(s) {undeclared} declared in {params_file.name} "
                                  f"are not in {notebook.name}'s parameters cell, which takes {sorted(in_notebook)}")
         reads = tuple(entry.get("reads", []))
         for group in reads:
             if group not in DATA_GROUPS:
-                raise ParameterError(f"chapter {chapter!r}: reads unknown data group {group!r}; "
+                raise ParameterError(f"chapter {brief(chapter)}: reads unknown data group {brief(group)}; "
                                      f"known: {sorted(DATA_GROUPS)}")
         fan_out = entry.get("fan_out")
         if fan_out:
@@ -149,17 +150,58 @@ def load_jobs(params_file: Path = PARAMS_FILE, overrides: dict[str, dict] | None
     return jobs
 
 
+def read_params(params_file: Path = PARAMS_FILE) -> dict:
+    """chapters/params.yml, read strictly and checked for its shape: ``chapters``, a mapping of chapter names to
+    mappings, each with its ``notebook``; one message naming the file and the key otherwise."""
+    config = yamlio.load_config(params_file, params_file.parent, ROOT)
+    name = params_file.relative_to(ROOT) if params_file.is_relative_to(ROOT) else params_file
+    chapters = config.get("chapters")
+    if not isinstance(chapters, dict) or not chapters:
+        raise ConfigError(f"{name}: 'chapters' must be a mapping of each chapter's name to its entry")
+    for chapter, entry in chapters.items():
+        if not isinstance(entry, dict) or not isinstance(entry.get("notebook"), str):
+            raise ConfigError(f"{name}: chapter {brief(chapter)} must be a mapping with its 'notebook' (a file name)")
+        for key in ("parameters", "values"):
+            if not isinstance(entry.get(key, {}), dict):
+                raise ConfigError(f"{name}: chapter {brief(chapter)}: {key!r} must be a mapping")
+        if not isinstance(entry.get("reads", []), list):
+            raise ConfigError(f"{name}: chapter {brief(chapter)}: 'reads' must be a list of data groups")
+        for parameter, spec in entry.get("parameters", {}).items():
+            if not isinstance(spec, dict) or "type" not in spec or "default" not in spec:
+                raise ConfigError(f"{name}: chapter {brief(chapter)}, parameter {brief(parameter)} must be a "
+                                  "mapping with its 'type' and 'default'")
+        fan_out = entry.get("fan_out")
+        if fan_out is not None and not (isinstance(fan_out, dict)
+                                        and fan_out.get("parameter") in entry.get("parameters", {})):
+            raise ConfigError(f"{name}: chapter {brief(chapter)}: 'fan_out' must name one of its parameters "
+                              "(parameter: NAME)")
+    return config
+
+
+def chapter_notebook(chapter: str, entry: dict, params_file: Path = PARAMS_FILE) -> Path:
+    """A chapter's notebook: a plain name of a regular file in chapters/ (core/files.py)."""
+    if why := files.plain_name(entry["notebook"]):
+        raise ConfigError(f"chapter {brief(chapter)}: notebook {brief(entry['notebook'])} {why}")
+    notebook = params_file.parent / entry["notebook"]
+    if not notebook.exists() and not notebook.is_symlink():
+        raise ParameterError(f"chapter {brief(chapter)}: notebook {notebook} does not exist")
+    if why := files.problem(notebook, params_file.parent, ROOT):
+        raise ConfigError(f"chapter {brief(chapter)}: notebook {notebook.relative_to(ROOT)} {why}")
+    return notebook
+
+
 def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
     """The per-cell time limit set in chapters/params.yml (``cell_timeout``, seconds), or the default."""
-    value = (yamlio.load(params_file.read_text()) or {}).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
+    value = yamlio.load_config(params_file, params_file.parent, ROOT).get("cell_timeout", DEFAULT_CELL_TIMEOUT)
     if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not {value!r}")
+        raise ParameterError(f"{params_file.name}: cell_timeout must be a whole number of seconds, not "
+                             f"{brief(value)}")
     return value
 
 
 def chapter_notebooks(params_file: Path = PARAMS_FILE) -> list[Path]:
     """The chapters' text notebooks, as chapters/params.yml names them."""
-    chapters = yamlio.load(params_file.read_text())["chapters"]
+    chapters = read_params(params_file)["chapters"]
     return sorted({params_file.parent / entry["notebook"] for entry in chapters.values()})
 
 
@@ -169,9 +211,9 @@ def static_pages(params_file: Path = PARAMS_FILE) -> list[Path]:
 
 
 def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:
-    config = yamlio.load(params_file.read_text())
+    config = read_params(params_file)
     if chapter not in config["chapters"]:
-        raise ParameterError(f"no chapter {chapter!r}; chapters: {sorted(config['chapters'])}")
+        raise ParameterError(f"no chapter {brief(chapter)}; chapters: {sorted(config['chapters'])}")
     return config["chapters"][chapter]
 
 
@@ -180,6 +222,23 @@ def default_value(chapter: str, name: str, params_file: Path = PARAMS_FILE) -> A
     comparison's fiscal years and baseline year)."""
     parameters = chapter_spec(chapter, params_file).get("parameters") or {}
     if name not in parameters:
-        raise ParameterError(f"{params_file.name}: chapter {chapter!r} has no parameter {name!r}; "
+        raise ParameterError(f"{params_file.name}: chapter {brief(chapter)} has no parameter {brief(name)}; "
                              f"it has {sorted(parameters)}")
     return parameters[name]["default"]
+
+
+def book_config() -> dict:
+    """The book's configuration (``_config.yml``), read strictly: one message naming it when it is missing,
+    malformed or not a mapping. ``_toc.yml`` is checked the same way, as jupyter-book reads it too."""
+    yamlio.load_config(ROOT / "_toc.yml", ROOT, ROOT)
+    return yamlio.load_config(ROOT / "_config.yml", ROOT, ROOT)
+
+
+def check_book_files(folders: list[str]) -> None:
+    """Every file the build copies from these folders (``chapters/``' pages, ``_static/``) is a regular file
+    inside its folder (core/files.py); else one message naming it."""
+    for name in folders:
+        folder = ROOT / name
+        for path in files.entries(folder) if folder.is_dir() else []:
+            if why := files.problem(path, folder, ROOT):
+                raise ConfigError(f"{path.relative_to(ROOT)} {why}")

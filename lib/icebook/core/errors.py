@@ -3,6 +3,18 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+BRIEF = 80  # characters of a value a message shows
+
+
+def brief(value: Any, limit: int = BRIEF, quote: bool = True) -> str:
+    """A value as a message shows it: its repr (or its text, with ``quote=False``), cut to ``limit`` characters
+    with how long it was, so that no message formats an unbounded value."""
+    text = repr(value) if quote else str(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}… ({len(text):,} characters)"
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,12 @@ class BuildBusy(Exception):
     """Another build holds the project's build lock."""
 
 
+class ConfigError(Exception):
+    """The project, or one of its configuration files, cannot be used as it is: the message names it and why."""
+
+
 # The exit code of each error a command reports as a message rather than a traceback.
-EXIT_CODES: dict[type[Exception], int] = {DataError: 1, ParameterError: 2, BuildBusy: 3}
+EXIT_CODES: dict[type[Exception], int] = {DataError: 1, ConfigError: 1, ParameterError: 2, BuildBusy: 3}
 
 
 def exit_code(error: BaseException) -> int | None:

@@ -31,7 +31,7 @@ from icebook.data.documents import load_findings, load_structure, review_detecti
 from icebook.data.facts import as_of_fiscal_year, check_facts, check_pages, read_fact_files, source_qualifiers
 from icebook.data.groups import DATA_GROUPS, matches, normal_where
 from icebook.data.prose import check_fact_prose, check_record_prose
-from icebook.data.read import check_encodings, parse_record, read_records, read_yaml
+from icebook.data.read import check_files, parse_record, read_records, read_yaml
 from icebook.data.registry import load_sources
 from icebook.data.schema import Claim, Derived, Measure, Metric, Source, Vocabulary
 from icebook.data.tracking import Tracked
@@ -129,7 +129,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     that one run reports them all. Two steps stop early: a file that is not UTF-8 without BOM, or a fact table
     that cannot be read, would make every later check report noise."""
     data_dir = Path(data_dir).resolve()
-    check_encodings(data_dir)
+    check_files(data_dir)
     col = Collector(data_dir)
     sources, texts = load_sources(data_dir, col)
     vocab = _load_vocabulary(data_dir / "vocabulary.yaml", col)

@@ -6,11 +6,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
-from icebook.core import yamlio
-from icebook.core.errors import DataError
+from icebook.core import files, yamlio
+from icebook.core.errors import DataError, Problem
 from icebook.core.versions import data_files
 from icebook.data import schema
 from icebook.data.collect import Collector, text_problem
@@ -19,9 +18,17 @@ BOM = b"\xef\xbb\xbf"
 TEXT_SUFFIXES = {".csv", ".yaml", ".yml", ".md", ".txt"}
 
 
-def check_encodings(data_dir: Path) -> None:
-    """Every text file is UTF-8 without a byte-order mark; else stop here, before any follow-on noise."""
+def check_files(data_dir: Path) -> None:
+    """Every entry under data/ is a regular file inside data/ (core/files.py), and every text file is UTF-8
+    without a byte-order mark; else stop here, before any follow-on noise (or a read that never ends)."""
     col = Collector(data_dir)
+    if not data_dir.is_dir():
+        raise DataError([Problem(str(data_dir), "the data folder is missing, or not a folder")])
+    for path in files.entries(data_dir):
+        if why := files.problem(path, data_dir):
+            col.add(path, why)
+    if col.problems:
+        raise DataError(col.problems)
     for path in data_files(data_dir):
         if path.suffix not in TEXT_SUFFIXES:
             continue
@@ -41,12 +48,14 @@ def check_encodings(data_dir: Path) -> None:
 
 
 def read_yaml(path: Path, col: Collector) -> Any:
+    """A data file's YAML, read strictly (core/yamlio.py: no duplicate keys, tags or aliases), or None with the
+    problem collected."""
     try:
-        return yamlio.load(path.read_text(encoding="utf-8"))
+        return yamlio.load_file(path)
     except FileNotFoundError:
         col.add(path, "file is missing")
-    except yaml.YAMLError as error:
-        col.add(path, f"malformed YAML: {error}".replace("\n", " "))
+    except yamlio.YAMLProblem as error:
+        col.add(path, str(error))
     except UnicodeDecodeError as error:
         col.add(path, f"not UTF-8 text: {error}")
     return None

@@ -10,7 +10,7 @@ import shutil
 from pathlib import Path
 
 from icebook.build.params import PARAMS_FILE, load_jobs
-from icebook.core import yamlio
+from icebook.core import files, yamlio
 from icebook.core.errors import ParameterError
 from icebook.core.paths import DATA_DIR, ROOT
 from icebook.data.groups import DATA_GROUPS
@@ -45,6 +45,8 @@ def add_source(text_file: Path, source_id: str, data_dir: Path = DATA_DIR) -> li
     text_file = Path(text_file)
     if not SOURCE_ID.match(source_id):
         raise ParameterError(f"--id {source_id!r}: a source id is lower-case letters and digits only (oig2013)")
+    if (what := files.kind(text_file)) not in (None, "missing"):
+        raise ParameterError(f"{text_file} is {what}, not a regular file; give the source text's file")
     try:
         raw = text_file.read_bytes()
         raw.decode("utf-8")
@@ -53,7 +55,7 @@ def add_source(text_file: Path, source_id: str, data_dir: Path = DATA_DIR) -> li
     except UnicodeDecodeError as error:
         raise ParameterError(f"{text_file}: not UTF-8 text ({error}); convert it before adding it") from error
     registry = data_dir / "sources.yaml"
-    known = yamlio.load(registry.read_text(encoding="utf-8")) or []
+    known = yamlio.load_config(registry, data_dir, data_dir.parent, shape=list)
     if any(isinstance(s, dict) and s.get("id") == source_id for s in known):
         raise ParameterError(f"{registry}: a source with id {source_id!r} is already registered")
     copy, facts = data_dir / "sources" / text_file.name, data_dir / "facts" / f"{source_id}.csv"
