@@ -13,6 +13,7 @@ import ast
 import base64
 import csv
 import html
+import json
 import os
 import re
 import shutil
@@ -20,9 +21,12 @@ from pathlib import Path
 
 import pandas as pd
 
+from icebook.core.errors import ParameterError
+
 GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
 LABEL = re.compile(r"^\(([\w-]+)\)=[ \t]*$", re.M)  # a MyST target, "(coverage)=", on a line of its own
 CHARTS = "charts"  # beside the page: the files its charts link to
+MANIFEST = ".icebook-analysis.json"  # in a folder an analyst run wrote to: a later run may write there again
 FIGURE_COLUMNS = ["id", "kind", "shown", "times_shown", "value", "unit", "qualifier", "fiscal_year", "period",
                   "component", "source", "locator"]
 # What the site's theme gives every page and the page needs too: boxes that include their padding (the tables
@@ -79,11 +83,38 @@ def _glued(cells: list) -> dict[str, str]:
     return values
 
 
+def check_out(target: Path, given: str, own: Path) -> None:
+    """Refuse an ``--out`` folder a run could clobber: it must be new, empty, under ``own`` (the build's
+    ``_build/analysis/``), or one an earlier analyst run made (its manifest says so); the root and the home
+    folder never are."""
+    where = f"--out {given}: {target}"
+    forbidden = {Path(target.anchor): "the root folder", Path.home().resolve(): "your home folder"}
+    if target in forbidden:
+        raise ParameterError(f"{where} is {forbidden[target]}; give a new or empty folder for the run")
+    if target.is_relative_to(own) or not os.path.lexists(target):
+        return
+    if not target.is_dir():
+        raise ParameterError(f"{where} is not a folder; give a new or empty folder for the run")
+    if (target / MANIFEST).is_file() or not any(target.iterdir()):
+        return
+    raise ParameterError(f"{where} holds files that no analyst run wrote (it has no {MANIFEST}); the run would "
+                         "replace those of the same names. Give a new or empty folder, or one an earlier run wrote")
+
+
+def mark_out(target: Path, chapter: str, pages: list[str]) -> None:
+    """Make the run's folder and mark it as an analyst run's, so a later run may write there again."""
+    target.mkdir(parents=True, exist_ok=True)
+    (target / MANIFEST).write_text(json.dumps({"written_by": "python -m icebook build --only", "chapter": chapter,
+                                               "pages": pages}, indent=1) + "\n", encoding="utf-8")
+
+
 def _ship_charts(body: str, out: Path) -> str:
     """The files each chart carries (CSV, SVG, PNG) written to ``out/charts/``, and the page pointed at them."""
     from icebook.pages.chart import FILE_PAYLOAD, FILES_URL
 
     for name, content in FILE_PAYLOAD.findall(body):
+        if "/" in name or name.startswith("."):
+            raise ValueError(f"a chart names the file {name!r}, which is not a plain file name")
         (out / CHARTS).mkdir(exist_ok=True)
         (out / CHARTS / name).write_bytes(base64.b64decode(content))
     return FILE_PAYLOAD.sub("", body).replace(f"{FILES_URL}/", f"{CHARTS}/")

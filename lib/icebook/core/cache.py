@@ -20,9 +20,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from icebook.core.modules import digest_files, package_digest
+from icebook.core.modules import package_digest
 from icebook.core.paths import ROOT
-from icebook.core.versions import data_files
+from icebook.core.versions import data_digest
 
 CACHE = ROOT / "_build" / "cache"
 
@@ -32,7 +32,7 @@ def data_key(data_dir: Path) -> str:
     import pandas
 
     digest = hashlib.sha256(f"{platform.python_version()} pandas {pandas.__version__} {data_dir}".encode())
-    digest.update(digest_files(data_files(data_dir), data_dir))
+    digest.update(data_digest(data_dir))
     digest.update(package_digest())
     return digest.hexdigest()[:24]
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import shutil
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 
+from icebook.core import files
+from icebook.core.errors import ConfigError, brief
 from icebook.core.versions import data_version
 from icebook.data.loader import Book
 from icebook.data.schema import FACT_COLUMNS
@@ -52,9 +55,32 @@ def tables(data: Book) -> dict[str, tuple[pd.DataFrame, dict]]:
     }
 
 
+PACKAGE_NAME = "ice-fy2017-2020-traced-figures"
+
+
+def check_out(out: Path) -> None:
+    """Refuse a folder the export would clobber: it replaces ``out`` whole, so ``out`` must be new, empty, or an
+    earlier export (its datapackage.json names this package)."""
+    if not os.path.lexists(out):
+        return
+    if not out.is_dir() or out.is_symlink():
+        raise ConfigError(f"--out {out} is not a folder; give a new or empty folder, or an earlier export")
+    if not any(out.iterdir()):
+        return
+    try:
+        earlier = json.loads((out / "datapackage.json").read_text(encoding="utf-8")).get("name") == PACKAGE_NAME
+    except (OSError, ValueError, AttributeError):
+        earlier = False
+    if not earlier:
+        raise ConfigError(f"--out {out} holds files that are not an earlier export of this data package, and the "
+                          "export replaces the folder whole; give a new or empty folder")
+
+
 def export(data: Book, out: Path) -> Path:
-    """Write CSVs and datapackage.json into ``out``, replacing it only when all is written."""
-    out = Path(out)
+    """Write CSVs and datapackage.json into ``out``, replacing it only when all is written. Every file is written
+    inside a staging folder beside ``out`` first."""
+    out = Path(out).resolve()
+    check_out(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".downloads-", dir=out.parent))
     try:
@@ -69,7 +95,7 @@ def export(data: Book, out: Path) -> Path:
                 "schema": schema,
             })
         package = {
-            "name": "ice-fy2017-2020-traced-figures",
+            "name": PACKAGE_NAME,
             "title": "ICE FY2017–FY2020: every figure with its source sentence",
             "version": data_version(data.data_dir),
             "licenses": [{"name": "other-pd", "title": "U.S. Government Works (public domain)"}],
@@ -82,7 +108,11 @@ def export(data: Book, out: Path) -> Path:
         sources_dir = staging / "sources"
         sources_dir.mkdir()
         for source in data.sources.values():
-            shutil.copy2(data.data_dir / "sources" / source.file, sources_dir / source.file)
+            target = sources_dir / source.file
+            if files.plain_name(source.file) or not target.resolve().is_relative_to(sources_dir.resolve()):
+                raise ConfigError(f"source {source.id!r}: its file {brief(source.file)} would be written outside "
+                                  "the export's folder; run `python -m icebook validate`")
+            shutil.copy2(data.data_dir / "sources" / source.file, target)
         if out.exists():
             shutil.rmtree(out)
         staging.rename(out)

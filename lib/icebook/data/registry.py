@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from icebook.core import files
+from icebook.core.errors import brief
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
 from icebook.data.prose import check_prose
@@ -25,12 +27,14 @@ def load_sources(data_dir: Path, col: Collector) -> tuple[dict[str, Source], dic
     for source in [*sources.values(), *broken.values()]:
         if not isinstance(getattr(source, "file", None), str):
             continue
-        file = data_dir / "sources" / source.file
-        try:
-            raw_text = file.read_bytes()
-        except FileNotFoundError:
-            col.add(path, f"source text {col.rel(file)} is missing", record=source.id, field="file")
+        if why := files.plain_name(source.file):
+            col.add(path, f"file {brief(source.file)} {why} (data/sources/)", record=source.id, field="file")
             continue
+        file = data_dir / "sources" / source.file
+        if why := files.problem(file, data_dir / "sources", data_dir.parent):
+            col.add(path, f"source text {col.rel(file)} {why}", record=source.id, field="file")
+            continue
+        raw_text = file.read_bytes()
         text = raw_text.decode("utf-8")
         digest = hashlib.sha256(raw_text).hexdigest()
         texts[source.id] = normalise(text)  # quotes are still checked while the hash fails
