@@ -339,7 +339,7 @@ def _plant_nan_with_ocr_correction(project: Path) -> list[str]:
     def change(row: list[str]) -> None:
         row[6], row[15] = "nan", "the copy printed it so"
     fact_id = _rewrite_first_fact(project, change)
-    return [fact_id, "field 'value'", "value 'nan' is not a finite number"]
+    return [fact_id, "field 'value'", "value 'nan' is not a plain number"]
 
 
 def _plant_formula_in_note(project: Path) -> list[str]:

@@ -68,11 +68,25 @@ CASES = {
     "html_in_measure_theme": ["metrics.yaml", "(admin_arrests)", "'theme'", "HTML or script markup"],
     "html_in_claim_rounding": ["claims.yaml", "(sample-share-restated)", "'rounding'", "HTML or script markup"],
     # a value that cannot exist, whatever ocr_correction says
-    "nan_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value 'nan' is not a finite number"],
-    "negative_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value '-1e308' is below 0"],
+    "nan_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value 'nan' is not a plain number"],
+    "negative_value_with_ocr_correction": ["facts/extra.csv", "row 2", "'value'", "value '-1' is below 0"],
     "share_above_hundred": ["facts/extra.csv", "sample-share-2", "value '340' is above 100%"],
     "formula_in_note": ["facts/extra.csv", "sample-officers-2", "'notes'", "begins with '='",
                         "spreadsheet would run as a formula"],
+    # YAML read strictly: a second key, a tag or an alias is refused, naming its line (core/yamlio.py)
+    "duplicate_key_in_yaml": ["data/derived.yaml: duplicate key 'formula' on line 9 (first on line 3)"],
+    "tag_in_yaml": ["data/derived.yaml: the tag !!python/object/apply:os.system on line 2 is not allowed"],
+    "alias_in_yaml": ["data/derived.yaml: an alias (*name) on line 12 is not allowed"],
+    # one message per cause
+    "derived_cycle": ["derived.yaml (sample-loop-a)", "'inputs'", "is in a cycle of derived figures: sample-loop-a "
+                      "→ sample-loop-b → sample-loop-a"],
+    "derived_self_reference": ["derived.yaml (sample-at-large-arrests)", "'inputs'", "names itself as an input"],
+    "derived_overflow": ["derived.yaml (sample-at-large-arrests)", "'formula'", "gives inf", "must be a finite number"],
+    "unknown_source_other_id": ["facts/extra.csv", "unknown source id 'elsewhere', named by 1 fact(s)"],
+    # float() reads these; the CSV would keep them as written
+    "value_not_plain": ["row 2 (sample-officers-2), field 'value': value '٣٤' is not a plain number; write ASCII "
+                        "digits with an optional sign and decimal point", "value '３４' is not a plain number",
+                        "value '3_4' is not a plain number", "value '3.4e1' is not a plain number"],
     "bom_in_csv": ["facts/extra.csv: file is not UTF-8 without BOM", "byte-order mark"],
     "cp1252_csv": ["facts/extra.csv, row 2: file is not UTF-8 without BOM", "byte 0x92"],
 }
@@ -132,9 +146,16 @@ def test_a_field_longer_than_the_limit_is_one_problem_naming_file_and_row(tmp_pa
         "is a quote left open?"]
 
 
-@pytest.mark.parametrize(("case", "count"), [("unknown_source", 1), ("hash_unquoted_zeros", 1)])
+@pytest.mark.parametrize(("case", "count"), [
+    ("unknown_source", 1), ("hash_unquoted_zeros", 1), ("unknown_source_other_id", 1), ("duplicate_id", 2),
+    ("derived_cycle", 1), ("derived_self_reference", 1), ("duplicate_key_in_yaml", 1), ("malformed_yaml", 1),
+    ("value_not_plain", 4),
+])
 def test_one_mistake_is_reported_once(case: str, count: int, tmp_path: Path):
-    """An unknown source named by two facts, or a hash YAML reads as a number: one problem, not one per fact."""
+    """An unknown source named by two facts, or a hash YAML reads as a number: one problem, not one per fact.
+    Nothing follows on from a record already refused (a duplicate id, a figure in a cycle: no "names no fact"
+    for what names it), from a file that could not be read, or from an unknown source (no "id must start with
+    its source id"). Each of the duplicate's two rows is named."""
     with pytest.raises(DataError) as caught:
         load(_overlay(case, tmp_path))
     assert len(caught.value.problems) == count, str(caught.value)

@@ -23,7 +23,8 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
         refs = [claim.fact, *claim.inputs.values(), *([claim.implies] if claim.implies else [])]
         missing = [ref for ref in refs if ref not in known]
         for ref in missing:
-            col.add(path, f"names unknown fact {ref!r}", record=claim.id)
+            if not col.accounted_for(ref):  # a refused fact or figure was reported where it is
+                col.add(path, f"names unknown fact {ref!r}", record=claim.id)
         if missing:
             continue
         stated = float(facts.at[claim.fact, "value"])

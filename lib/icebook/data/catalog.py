@@ -135,7 +135,7 @@ def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[s
                       col: Collector) -> None:
     """Every series draws a metric some fact has; the measures' and series' prose names figures only as
     {{fact-id}} references to known facts or derived figures."""
-    metrics_in_facts = set(facts["metric"])
+    metrics_in_facts = set(facts["metric"]) | col.refused_metrics
     for measure in measures:
         for series in measure.series:
             if series.metric not in metrics_in_facts:

@@ -30,6 +30,11 @@ class Collector:
     def __init__(self, data_dir: Path):
         self.data_dir = data_dir
         self.problems: list[Problem] = []
+        # Records already reported (a fact with a problem, a derived figure left out): what names them gets no
+        # second message, and the metrics of refused facts are not reported as used by no fact.
+        self.refused: set[str] = set()
+        self.refused_metrics: set[str] = set()
+        self.unread: list[Path] = []  # data files that could not be read: any id may have been theirs
         self.quotes: dict[str, list[tuple[str, Problem]]] = {}
         self._rel: dict[Path, str] = {}
 
@@ -40,6 +45,11 @@ class Collector:
             except ValueError:
                 self._rel[path] = str(path)
         return self._rel[path]
+
+    def accounted_for(self, ref: str) -> bool:
+        """Whether a record an id names is missing for a reason already reported: the record was refused, or a
+        data file could not be read (its records are unknown). A reference to it then gets no second message."""
+        return ref in self.refused or bool(self.unread)
 
     def add(self, path: Path, message: str, **where: Any) -> None:
         self.problems.append(Problem(self.rel(path), message, **where))

@@ -5,11 +5,13 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import pandas as pd
 from simpleeval import SimpleEval
 
+from icebook.core.errors import brief
 from icebook.data.collect import Collector
 from icebook.data.schema import Derived, Vocabulary
 
@@ -95,11 +97,38 @@ def displayed(value: float, precision: Precision, decimals: int, unit: str) -> t
     return shown, max(0, min(decimals, -place))
 
 
+def _order(records: list[Derived], facts: pd.DataFrame, path: Path, col: Collector) -> list[Derived]:
+    """The records in an order that computes each figure's derived inputs before it. A figure that names itself,
+    or derived figures that name each other in a circle, are reported once, as a cycle, and left out."""
+    by_id = {record.id: record for record in records}
+    graph = {record.id: {ref for ref in record.inputs.values() if ref in by_id and ref not in facts.index}
+             for record in records}
+    cyclic: set[str] = set()
+    while True:
+        try:
+            order = list(TopologicalSorter({k: v for k, v in graph.items() if k not in cyclic}).static_order())
+            break
+        except CycleError as error:
+            cycle = error.args[1]
+            first = cycle[0]
+            where = ("names itself as an input" if len(cycle) == 2 else
+                     "is in a cycle of derived figures: " + " → ".join(cycle))
+            col.add(path, f"{where}; a derived figure is computed from facts or earlier figures only",
+                    record=first, field="inputs")
+            cyclic.update(cycle)
+            col.refused.update(cycle)
+            for node in graph.values():
+                node.difference_update(cycle)
+    return [by_id[record_id] for record_id in order if record_id in by_id]
+
+
 def derive_figures(records: list[Derived], facts: pd.DataFrame, vocab: Vocabulary | None,
                    path: Path, col: Collector) -> pd.DataFrame:
-    """Compute every derived figure from its input facts (or earlier derived figures)."""
-    rows, values, precisions, specs = [], {}, {}, {}
-    for record in records:
+    """Compute every derived figure from its input facts (or other derived figures), each after its inputs. An
+    input already refused (a fact with a problem reported, a figure in a cycle) leaves the figure out without a
+    second message."""
+    rows, values, precisions, specs = {}, {}, {}, {}
+    for record in _order(records, facts, path, col):
         names, ok = {}, True
         for name, ref in record.inputs.items():
             if ref in facts.index:
@@ -110,28 +139,38 @@ def derive_figures(records: list[Derived], facts: pd.DataFrame, vocab: Vocabular
                 names[name] = values[ref]
                 specs[name] = (names[name], BOUND_QUALIFIER[precisions[ref].bound], precisions[ref].digits)
             else:
-                col.add(path, f"input {name!r} names unknown fact {ref!r}", record=record.id,
-                        field=f"inputs.{name}")
+                if not col.accounted_for(ref):
+                    col.add(path, f"input {name!r} names unknown fact {ref!r}", record=record.id,
+                            field=f"inputs.{name}")
                 ok = False
         if vocab and record.unit not in vocab.units:
             col.add(path, f"unknown unit {record.unit!r}", record=record.id, field="unit")
             ok = False
         if not ok:
+            col.refused.add(record.id)
             continue
         try:
             value = evaluate(record.formula, names)
         except ZeroDivisionError:
             col.add(path, f"formula {record.formula!r} divides by zero with inputs {names}",
                     record=record.id, field="formula")
+            col.refused.add(record.id)
             continue
-        except Exception as error:  # simpleeval raises several types for a bad formula
-            col.add(path, f"formula {record.formula!r} cannot be evaluated: {error}",
+        except Exception as error:  # noqa: BLE001 - simpleeval raises several types for a bad formula
+            col.add(path, f"formula {record.formula!r} cannot be evaluated: {brief(str(error), 200, quote=False)}",
                     record=record.id, field="formula")
+            col.refused.add(record.id)
+            continue
+        if not math.isfinite(value):
+            col.add(path, f"formula {record.formula!r} gives {value} with inputs {names}: a figure must be a finite "
+                    "number", record=record.id, field="formula")
+            col.refused.add(record.id)
             continue
         precision = carried_precision(record.formula, {name: specs[name] for name in names})
         values[record.id], precisions[record.id] = value, precision
         shown, decimals = displayed(value, precision, record.decimals, record.unit)
-        rows.append({**record.model_dump(), "value": value, "bound": precision.bound, "shown": shown,
-                     "shown_decimals": decimals})
-    frame = pd.DataFrame(rows, columns=list(Derived.model_fields) + ["value", "bound", "shown", "shown_decimals"])
+        rows[record.id] = {**record.model_dump(), "value": value, "bound": precision.bound, "shown": shown,
+                           "shown_decimals": decimals}
+    frame = pd.DataFrame([rows[r.id] for r in records if r.id in rows],
+                         columns=list(Derived.model_fields) + ["value", "bound", "shown", "shown_decimals"])
     return frame.set_index("id", drop=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pandas as pd
 
+from icebook.core.errors import brief
 from icebook.core.text import NumberFormatError, normalise, parse_printed, same_number
 from icebook.data import schema
 from icebook.data.collect import Collector, text_problem
@@ -36,6 +37,9 @@ INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the peri
 UNIT_MINIMUM = 0.0
 SHARE_MAXIMUM = 100.0
 ID_RE = re.compile(ID)
+# What a value may be: ASCII digits, an optional sign and decimal point. Python's float() also reads "١٢٧٠٠٠",
+# "１２７０００", "127_000", "1.27e5", "nan" and "inf", which the CSV would then keep as written.
+PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 # The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
@@ -129,7 +133,7 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                 col.add(path, "required field is empty", field=name, **where)
         if row.id and not ID_RE.match(row.id):
             col.add(path, "id must be lower-case words joined by '-'", field="id", **where)
-        elif row.id and row.source and not row.id.startswith(row.source + "-"):
+        elif row.id and row.source in sources and not row.id.startswith(row.source + "-"):
             col.add(path, f"id must start with its source id '{row.source}-'", field="id", **where)
         if row.id and counts.get(row.id, 0) > 1:
             col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
@@ -172,6 +176,8 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
         col.add(path, f"unknown source id {source_id!r}, named by {len(rows)} fact(s) ({', '.join(ids[:5])}"
                 f"{', …' if len(ids) > 5 else ''}); known: {sorted(sources)}. A new source needs its entry in "
                 "sources.yaml (python -m icebook add-source FILE --id ID)", field="source", **where)
+    col.refused.update(bad)
+    col.refused_metrics.update(facts.loc[facts["id"].isin(bad), "metric"])
     facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
     facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
     return facts.set_index("id", drop=False)
@@ -191,13 +197,13 @@ def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> No
 def _check_value(row: Any, path: Path, where: dict, col: Collector) -> float | None:
     if not row.value:
         return None
-    try:
-        value = float(row.value.replace(",", ""))
-    except ValueError:
-        col.add(path, f"value {row.value!r} is not a number", field="value", **where)
+    if not PLAIN_NUMBER.fullmatch(row.value):
+        col.add(path, f"value {brief(row.value)} is not a plain number; write ASCII digits with an optional sign "
+                "and decimal point, nothing else (127000, 4.5)", field="value", **where)
         return None
+    value = float(row.value)
     if problem := _out_of_range(value, row.unit, row.metric):
-        col.add(path, f"value {row.value!r} {problem}", field="value", **where)
+        col.add(path, f"value {brief(row.value)} {problem}", field="value", **where)
         return None
     if not row.printed:
         return value

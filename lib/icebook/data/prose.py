@@ -27,7 +27,7 @@ def check_prose(text: str, path: Path, col: Collector, label: str, field: str | 
 
 
 def check_refs(refs: set[str], known: set[str], path: Path, col: Collector, where: str) -> None:
-    for ref in sorted(refs - known):
+    for ref in [r for r in sorted(refs - known) if not col.accounted_for(r)]:
         col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", record=where)
 
 
@@ -56,7 +56,7 @@ def check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: 
             if typed:
                 col.add(path, f"figure(s) {typed} typed into {name}; write {{{{fact-id}}}} for a figure a source "
                         "prints, and leave out any other", row=row.csv_line, record=row.id, field=name)
-        for ref in sorted(refs - known):
+        for ref in [r for r in sorted(refs - known) if not col.accounted_for(r)]:
             col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", row=row.csv_line, record=row.id)
 
 

@@ -58,6 +58,7 @@ def read_yaml(path: Path, col: Collector) -> Any:
         col.add(path, str(error))
     except UnicodeDecodeError as error:
         col.add(path, f"not UTF-8 text: {error}")
+    col.unread.append(path)
     return None
 
 
