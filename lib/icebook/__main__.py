@@ -30,6 +30,15 @@ def _export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cell_timeout(text: str) -> int | str:
+    from icebook.build.params import cell_timeout_option
+
+    try:
+        return cell_timeout_option(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
 def _build(args: argparse.Namespace) -> int:
     from icebook.build.command import run
 
@@ -92,8 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="with --only: where to write the executed notebook and page (a relative "
                    "path is from the current directory; inside _build/ only under _build/analysis/)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
-    p.add_argument("--cell-timeout", type=int, default=None, metavar="SECONDS",
-                   help="stop a notebook whose cell runs longer (default: cell_timeout in chapters/params.yml)")
+    p.add_argument("--cell-timeout", type=_cell_timeout, default=None, metavar="SECONDS",
+                   help="stop a notebook whose cell runs longer, or 'none' for no limit (default: cell_timeout in "
+                   "chapters/params.yml)")
     p.set_defaults(run=_build)
     p = sub.add_parser("add-source", help="add a source text: copy it, register it with its sha256, "
                        "create its facts CSV")

@@ -44,6 +44,7 @@ from icebook.build.lock import BuildLock
 from icebook.build.params import (
     CHAPTERS,
     DEFAULT_CELL_TIMEOUT,
+    NO_LIMIT,
     PARAMS_FILE,
     ROOT,
     Job,
@@ -59,7 +60,7 @@ from icebook.build.params import (
 from icebook.build.procs import fork
 from icebook.build.running import Cell, CellTimeout, Worker, read_status
 from icebook.build.sphinx_child import SphinxChild
-from icebook.core.errors import EXIT_CODES, BuildError, ParameterError, exit_code
+from icebook.core.errors import EXIT_CODES, BuildError, ParameterError, brief, exit_code
 from icebook.core.modules import closure, files_of, package_files
 from icebook.data.groups import DATA_GROUPS
 
@@ -216,11 +217,11 @@ class _Progress:
     While notebooks run, a cell that has been running for a while is named, with how long so far.
     """
 
-    def __init__(self, total: int, cell_timeout: int):
+    def __init__(self, total: int, cell_timeout: int | None):
         from tqdm import tqdm
 
         self.total, self.n, self.start = total, 0, time.perf_counter()
-        self.slow_after = min(SLOW_CELL, max(1, cell_timeout // 2))
+        self.slow_after = SLOW_CELL if cell_timeout is None else min(SLOW_CELL, max(1, cell_timeout // 2))
         self.told: dict[tuple[str, int], float] = {}
         self.bar = tqdm(total=total, unit="nb", desc="notebooks", file=sys.stderr,
                         bar_format="{desc}: {n}/{total} {bar} {elapsed} {postfix}") if sys.stderr.isatty() else None
@@ -310,7 +311,7 @@ def _to_run(jobs: list[Job], out_dir: Path, manifest: dict, keys: dict[str, str]
     return todo
 
 
-def _start(job: Job, out_dir: Path, cell_timeout: int) -> tuple[Job, list[Path], Worker]:
+def _start(job: Job, out_dir: Path, cell_timeout: int | None) -> tuple[Job, list[Path], Worker]:
     """Start one page in a worker: its temporary notebook, running-cell status and reads log."""
     paths = [out_dir / f".{job.page}.{name}" for name in ("running.ipynb", "cell", "reads")]
     for path in paths:
@@ -320,7 +321,8 @@ def _start(job: Job, out_dir: Path, cell_timeout: int) -> tuple[Job, list[Path],
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers: int,
-             cell_timeout: int = DEFAULT_CELL_TIMEOUT) -> dict:
+             cell_timeout: int | None = DEFAULT_CELL_TIMEOUT) -> dict:
+    """``cell_timeout``: seconds a cell may run, or None for no limit."""
     """Execute the jobs whose inputs changed; return a summary. Raise BuildError on a failure."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = _read_json(manifest_path) if manifest_path else {}
@@ -620,13 +622,23 @@ def rollback() -> int:
 
 
 def _parse_overrides(chapter: str, pairs: list[str]) -> dict:
+    """``-p NAME=VALUE`` pairs as parameters: a repeated ``-p`` adds values to a parameter that takes a list, and
+    is refused for one that takes one value."""
     spec = chapter_spec(chapter).get("parameters", {})
-    given = {}
+    given: dict = {}
     for pair in pairs:
         name, sep, text = pair.partition("=")
+        name = name.strip()
         if not sep:
-            raise ParameterError(f"-p {pair!r}: write NAME=VALUE")
-        given[name.strip()] = parse_cli_value(chapter, name.strip(), spec.get(name.strip()), text)
+            raise ParameterError(f"-p {brief(pair)}: write NAME=VALUE")
+        value = parse_cli_value(chapter, name, spec.get(name), text)
+        if name not in given:
+            given[name] = value
+        elif (spec.get(name) or {}).get("many"):
+            given[name] = given[name] + value
+        else:
+            raise ParameterError(f"-p {brief(name)} is given twice, and chapter {chapter!r}'s parameter {brief(name)} "
+                                 "takes one value; give it once")
     return given
 
 
@@ -683,14 +695,15 @@ def run(**options: Any) -> int:
 
 
 def build(only: str | None = None, params: list[str] | None = None, out: str | None = None,
-          jobs: int | None = None, cell_timeout: int | None = None) -> int:
-    """The build command. Returns the exit code; the site is replaced only on success."""
+          jobs: int | None = None, cell_timeout: int | str | None = None) -> int:
+    """The build command. Returns the exit code; the site is replaced only on success. ``cell_timeout``: seconds,
+    ``"none"`` for no limit, or None for chapters/params.yml's."""
     if params and not only:
         raise ParameterError("-p sets a chapter's parameters in analyst mode: add --only CHAPTER")
     if out and not only:
         raise ParameterError("--out is for analyst mode: add --only CHAPTER")
     workers = jobs or os.cpu_count() or 1
-    timeout = cell_timeout or configured_cell_timeout()
+    timeout = None if cell_timeout == NO_LIMIT else cell_timeout or configured_cell_timeout()
     previous = signal.signal(signal.SIGTERM, _stop)
     try:
         with BuildLock(LOCK):
@@ -709,7 +722,7 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
         signal.signal(signal.SIGTERM, previous)
 
 
-def _site(workers: int, cell_timeout: int) -> int:
+def _site(workers: int, cell_timeout: int | None) -> int:
     """Validate, run what changed, build, check and publish the site."""
     start = time.perf_counter()
     job_list = load_jobs()
@@ -776,7 +789,7 @@ def _validate_while_warming() -> None:
     book()
 
 
-def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_timeout: int) -> int:
+def _analyst(chapter: str, pairs: list[str], target: Path, workers: int, cell_timeout: int | None) -> int:
     """Re-run one chapter with other parameters into its own folder; the site is not touched."""
     overrides = {chapter: _parse_overrides(chapter, pairs)}
     job_list = [j for j in load_jobs(overrides=overrides) if j.chapter == chapter]

@@ -190,6 +190,22 @@ def chapter_notebook(chapter: str, entry: dict, params_file: Path = PARAMS_FILE)
     return notebook
 
 
+NO_LIMIT = "none"  # --cell-timeout none: no per-cell time limit
+
+
+def cell_timeout_option(text: str) -> int | str:
+    """``--cell-timeout``'s value: a positive whole number of seconds, or ``none`` written out for no limit."""
+    if text == NO_LIMIT:
+        return NO_LIMIT
+    try:
+        value = int(text.strip())
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ValueError(f"{brief(text)}: give a positive whole number of seconds, or '{NO_LIMIT}' for no limit")
+    return value
+
+
 def configured_cell_timeout(params_file: Path = PARAMS_FILE) -> int:
     """The per-cell time limit set in chapters/params.yml (``cell_timeout``, seconds), or the default."""
     value = yamlio.load_config(params_file, params_file.parent, ROOT).get("cell_timeout", DEFAULT_CELL_TIMEOUT)

@@ -153,7 +153,7 @@ def _work(send, parent: int, *args) -> None:
 
 
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, status: Path, reads_log: Path,
-            cell_timeout: int) -> float:
+            cell_timeout: int | None) -> float:
     """Run one page with papermill (in a worker process), from its chapter read as a notebook in memory.
     Returns the seconds taken."""
     import papermill
