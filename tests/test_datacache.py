@@ -70,3 +70,52 @@ def test_an_object_is_made_once_per_inputs_and_a_damaged_entry_is_made_again(tmp
     assert len(made) == 2  # the damaged entry made again
     datacache.kept_object("sweeps", b"texts v2", make)
     assert len(made) == 3  # other inputs, another entry
+
+
+class _Planted:
+    """A pickle that, when loaded, writes a file: what a crafted cache entry could do."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (self.path, "code from the cache ran"))
+
+
+@pytest.fixture
+def own_key(tmp_path: Path, monkeypatch) -> Path:
+    monkeypatch.setattr(datacache, "KEY", tmp_path / "cache.key")
+    datacache._key.cache_clear()
+    yield tmp_path / "cache.key"
+    datacache._key.cache_clear()
+
+
+def test_a_pickle_placed_in_the_cache_is_refused_unread_and_made_again(tmp_path: Path, loads: list[str], own_key):
+    import pickle
+
+    data = tmp_path / "data"
+    datacache.cached(data, _load(loads))
+    [entry] = (tmp_path / "cache").glob("book-*.pickle")
+    ran = tmp_path / "ran.txt"
+    entry.write_bytes(pickle.dumps(_Planted(ran)))  # the right name, content not sealed by the cache's key
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"
+    assert not ran.exists()
+    assert loads == ["data", "data"]
+    assert datacache.cached(data, _load(loads)) == "id,value\na,1\n"  # the entry made again is read back
+    assert loads == ["data", "data"]
+    assert own_key.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_sealed_entry_from_another_key_is_refused(tmp_path: Path, monkeypatch, own_key):
+    """A copy of another checkout's cache (another key) is made again, never loaded."""
+    monkeypatch.setattr(datacache, "CACHE", tmp_path / "cache")
+    made: list[int] = []
+    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    entry = tmp_path / "cache" / "charts" / "a.svg"
+    entry.write_bytes(b"\0" * datacache.SEAL + b"<svg onload='alert(1)'/>")
+    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    assert len(made) == 2
+    own_key.write_bytes(b"k" * 32)  # another key: every entry is refused
+    datacache._key.cache_clear()
+    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    assert len(made) == 3

@@ -7,15 +7,23 @@ the Python and pandas versions. Any change to those gives a new name, so a stale
 read; the build validates the data first, so its workers find the entry made. Each page still
 runs in its own fresh kernel: only the immutable input is shared. An entry that cannot be read
 is loaded afresh; one that cannot be written (a read-only or full disk) is skipped.
+
+Every entry is sealed: it starts with an HMAC-SHA256 of its content under a key kept outside the cache
+(``_build/cache.key``, made on first use, readable by its owner only). An entry whose seal does not match — a
+file placed or edited in the cache by anything but this code — is refused before a byte of it is unpickled,
+and made again, so a crafted pickle never runs.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
+import hmac
 import os
 import pickle
 import platform
+import secrets
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -25,6 +33,70 @@ from icebook.core.paths import ROOT
 from icebook.core.versions import data_digest
 
 CACHE = ROOT / "_build" / "cache"
+KEY = ROOT / "_build" / "cache.key"  # outside the cache: a file placed in the cache cannot carry its own seal
+SEAL = 32  # bytes of HMAC-SHA256 before each entry's content
+
+
+@functools.cache
+def _key() -> bytes:
+    """The cache's key: read from KEY, or made there on first use (by one process: O_EXCL). Where it cannot be
+    written (a read-only _build/), a key for this process alone: its entries are then made again next time."""
+    try:
+        return _read_key()
+    except OSError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        KEY.parent.mkdir(parents=True, exist_ok=True)
+        handle = os.open(KEY, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_key()
+    except OSError:
+        return key
+    try:
+        os.write(handle, key)
+    finally:
+        os.close(handle)
+    return key
+
+
+def _read_key() -> bytes:
+    key = KEY.read_bytes()
+    if len(key) != 32:
+        raise OSError(f"{KEY} is not a key")
+    return key
+
+
+def seal(content: bytes) -> bytes:
+    """An entry as the cache keeps it: its seal, then its content."""
+    return hmac.new(_key(), content, hashlib.sha256).digest() + content
+
+
+def unseal(entry: bytes) -> bytes | None:
+    """An entry's content if its seal is this cache's, else None (a file this code did not write)."""
+    mac, content = entry[:SEAL], entry[SEAL:]
+    if len(mac) == SEAL and hmac.compare_digest(mac, hmac.new(_key(), content, hashlib.sha256).digest()):
+        return content
+    return None
+
+
+def _read_sealed(entry: Path) -> bytes | None:
+    """An entry's content, or None when it is absent, unreadable or not sealed by this cache."""
+    try:
+        return unseal(entry.read_bytes())
+    except OSError:
+        return None
+
+
+def _unpickled(entry: Path) -> tuple[bool, Any]:
+    """(True, the object) from a sealed entry, or (False, None) when it is absent, refused or damaged."""
+    content = _read_sealed(entry)
+    if content is None:
+        return False, None
+    try:
+        return True, pickle.loads(content)  # noqa: S301 - sealed: written by this code, under this cache's key
+    except Exception:  # noqa: BLE001 - damaged (or from other code): made again and replaced
+        return False, None
 
 
 def data_key(data_dir: Path) -> str:
@@ -40,12 +112,9 @@ def data_key(data_dir: Path) -> str:
 def cached(data_dir: Path, load: Callable[[Path], Any]) -> Any:
     """``load(data_dir)``, or its result as the last process with the same inputs pickled it."""
     entry = CACHE / f"book-{data_key(data_dir)}.pickle"
-    try:
-        return pickle.loads(entry.read_bytes())
-    except FileNotFoundError:
-        pass
-    except Exception:  # noqa: BLE001, S110 - a damaged or unreadable entry is loaded afresh and replaced
-        pass
+    found, value = _unpickled(entry)
+    if found:
+        return value
     value = load(data_dir)
     _keep(entry, value)
     return value
@@ -56,7 +125,7 @@ def _keep(entry: Path, value: Any) -> None:
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
         CACHE.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.write_bytes(seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
         tmp.replace(entry)
         for old in CACHE.glob("book-*.pickle"):
             if old != entry:
@@ -71,10 +140,9 @@ def kept(name: str, make: Callable[[], bytes]) -> bytes:
     everything the bytes depend on (content-addressed), so an entry is never stale; one that cannot be
     written (a read-only or full disk) is skipped."""
     entry = CACHE / name
-    try:
-        return entry.read_bytes()
-    except OSError:
-        pass
+    content = _read_sealed(entry)
+    if content is not None:
+        return content
     content = make()
     _write_whole(entry, content)
     return content
@@ -85,7 +153,7 @@ def _write_whole(entry: Path, content: bytes) -> None:
     tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
     try:
         entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(content)
+        tmp.write_bytes(seal(content))
         tmp.replace(entry)
     except OSError:
         with contextlib.suppress(OSError):
@@ -96,10 +164,9 @@ def kept_object(kind: str, inputs: bytes, make: Callable[[], Any]) -> Any:
     """``make()``, kept pickled under ``_build/cache/KIND/`` by a hash of ``inputs``, which must be everything
     it depends on (the code that makes it included); an entry that is missing or cannot be read is made again."""
     entry = CACHE / kind / f"{hashlib.sha256(platform.python_version().encode() + inputs).hexdigest()[:24]}.pickle"
-    try:
-        return pickle.loads(entry.read_bytes())
-    except Exception:  # noqa: BLE001, S110 - missing or damaged: made again and replaced
-        pass
+    found, value = _unpickled(entry)
+    if found:
+        return value
     value = make()
     _write_whole(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     return value
