@@ -1,7 +1,8 @@
 """Benchmark: the build on a copy of the project. Prints figures; asserts nothing.
 
 1. cold build (every notebook executed, then jupyter-book with execution off);
-2. no-op rebuild (target < 0.5 s, no notebook executed, Sphinx not started);
+2. no-op rebuild (target < 0.5 s, no notebook executed, Sphinx not started), with the time of its check of the
+   published site's files against their record (build/siterecord.py), then a rebuild after damage to that site;
 3. rebuild after changing one data file (register.yaml: read by the checking and home chapters);
 4. rebuild after editing one fact's notes (the first fact that has notes): only the pages that read that fact,
    and those that read every fact, re-run (lineage.py; target ≤ 0.25 of the cold build). Three edits, each
@@ -44,6 +45,20 @@ def copy_project() -> Path:
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, root / name)
     (root / "node_modules").symlink_to(ROOT / "node_modules")
     return root
+
+
+def site_check(root: Path, runs: int = 5) -> tuple[float, int]:
+    """The median time of the no-op build's check of the published site (siterecord.damage), and its files."""
+    sys.path.insert(0, str(root / "lib"))
+    from icebook.build import siterecord
+
+    site = (root / "_build" / "html").resolve()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        assert siterecord.damage(root / "_build" / "html.files.json", site) == []
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), sum(1 for p in site.rglob("*") if not p.is_dir())
 
 
 def run_build(root: Path) -> tuple[float, str]:
@@ -111,7 +126,12 @@ def main() -> int:
                   + (f" (target {target})" if target else ""))
 
         noop, summary = run_build(root)
-        print(f"no-op rebuild: {noop:.2f} s ({summary}) (target < 0.5 s)")
+        check, files = site_check(root)
+        print(f"no-op rebuild: {noop:.2f} s ({summary}) (target < 0.5 s), with the check of the published "
+              f"site's {files} files against their record: {check * 1000:.0f} ms")
+        (root / "_build" / "html" / "chapters" / "glossary.html").unlink()
+        (root / "_build" / "html" / "index.html").write_text("edited by hand")
+        rebuild("a page of the published site was deleted and another edited (the site heals)")
         register = root / "data" / "register.yaml"
         register.write_text(register.read_text().replace("title: ", "title: Edited ", 1))
         rebuild("changing data/register.yaml")

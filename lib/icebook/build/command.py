@@ -39,6 +39,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Any
 
+from icebook.build import siterecord
 from icebook.build.lineage import Records, lineage_entry, parse_log, why_stale
 from icebook.build.lock import BuildLock
 from icebook.build.params import (
@@ -70,6 +71,7 @@ MANIFEST = EXECUTED / "manifest.json"
 SITE = BUILD / "html"
 SITES = BUILD / "sites"
 SITE_RECORD = BUILD / "html.json"
+SITE_FILES = BUILD / "html.files.json"  # each published file's size, status-change time and hash (siterecord.py)
 STAGE = BUILD / "stage"
 STAGED_PAGES = STAGE / "pages"  # each page's staged notebook and chart files, by what they are made from
 BUILD_VERSION = "<!--icebook:build-version-->"  # in every page's footer until the site is published
@@ -598,6 +600,7 @@ def _publish(new_site: Path, record: dict) -> None:
     new_site.rename(target)
     os.replace(link, SITE)
     _write_json(SITE_RECORD, record)
+    siterecord.save(SITE_FILES, target)
     keep = {target.name, previous.name if previous else None}  # the new site and the one it replaced
     for old in SITES.iterdir():
         if old.name not in keep:
@@ -735,9 +738,13 @@ def _site(workers: int, cell_timeout: int | None) -> int:
     executed_current = all(_executed_ok(EXECUTED, page, manifest.get(page), key, quiet=True)
                            for page, key in record["pages"].items())
     if _published() and executed_current and _read_json(SITE_RECORD) == record:
-        print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
-              f"{SITE.relative_to(ROOT)}/index.html")
-        return 0
+        damaged = siterecord.damage(SITE_FILES, _published())
+        if not damaged:
+            print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
+                  f"{SITE.relative_to(ROOT)}/index.html")
+            return 0
+        _note(f"the published site was changed after it was built ({len(damaged)} file(s): "
+              f"{', '.join(damaged[:3])}{', …' if len(damaged) > 3 else ''}); building it again")
     _step.now = "validating the data"
     _validate_while_warming()  # all data validated before anything runs
     sphinx = SphinxChild()  # imports jupyter-book while the pages run
