@@ -53,13 +53,14 @@ from icebook.build.params import (
     chapter_spec,
     check_book_files,
     configured_cell_timeout,
+    configured_output_limits,
     default_value,
     load_jobs,
     parse_cli_value,
     static_pages,
 )
 from icebook.build.procs import fork
-from icebook.build.running import Cell, CellTimeout, Worker, read_status
+from icebook.build.running import Cell, CellTimeout, OutputLimitExceeded, OutputLimits, Worker, read_status
 from icebook.build.sphinx_child import SphinxChild
 from icebook.core.errors import EXIT_CODES, BuildError, ParameterError, brief, exit_code
 from icebook.core.modules import closure, files_of, package_files
@@ -187,6 +188,12 @@ def _failure_message(job: Job, error: BaseException) -> str:
     if isinstance(error, CellTimeout):
         return (f"{where} stopped: {error.cell} ran past the time limit of {error.limit} s per cell; "
                 f"raise it with --cell-timeout SECONDS or cell_timeout in {PARAMS_FILE.relative_to(ROOT)}")
+    if isinstance(error, OutputLimitExceeded):
+        kind = "printed" if error.what == "printed" else "output"
+        return (f"{where} stopped: {error.cell} took the page's {kind} past {error.limit:,} characters "
+                f"({error.size:,} so far); make it {'print' if kind == 'printed' else 'show'} less, or raise "
+                f"{'printed_output_limit' if kind == 'printed' else 'output_limit'} in "
+                f"{PARAMS_FILE.relative_to(ROOT)}")
     if isinstance(error, PapermillExecutionError):
         first = (error.source or "").strip().splitlines()
         cell = Cell(error.exec_count, first[0][:80] if first else "")
@@ -313,13 +320,14 @@ def _to_run(jobs: list[Job], out_dir: Path, manifest: dict, keys: dict[str, str]
     return todo
 
 
-def _start(job: Job, out_dir: Path, cell_timeout: int | None) -> tuple[Job, list[Path], Worker]:
+def _start(job: Job, out_dir: Path, cell_timeout: int | None,
+           limits: OutputLimits) -> tuple[Job, list[Path], Worker]:
     """Start one page in a worker: its temporary notebook, running-cell status and reads log."""
     paths = [out_dir / f".{job.page}.{name}" for name in ("running.ipynb", "cell", "reads")]
     for path in paths:
         path.unlink(missing_ok=True)
     tmp, status, log = paths
-    return job, paths, Worker(job.notebook, tmp, job.parameters, CHAPTERS, status, log, cell_timeout)
+    return job, paths, Worker(job.notebook, tmp, job.parameters, CHAPTERS, status, log, cell_timeout, limits)
 
 
 def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers: int,
@@ -337,6 +345,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
     for line in reasons:
         print(line, file=sys.stderr, flush=True)
     failures, start = [], time.perf_counter()
+    limits = OutputLimits(*configured_output_limits())
     if todo:
         from icebook.build.warm import warm
 
@@ -347,7 +356,7 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
             while waiting or running:
                 while waiting and len(running) < max(1, workers):
                     job = waiting.pop(0)
-                    running[job.page] = _start(job, out_dir, cell_timeout)
+                    running[job.page] = _start(job, out_dir, cell_timeout, limits)
                 _step.now = f"running notebooks ({', '.join(running)})"
                 # Wake as soon as a page finishes or its worker dies; at least every 0.2 s for the progress line.
                 wait([end for _, _, worker in running.values() for end in worker.ends()], timeout=0.2)

@@ -22,6 +22,11 @@ __all__ = ["CHAPTERS", "PARAMS_FILE", "ROOT", "Job", "chapter_spec", "load_jobs"
 
 PARAMS_FILE = CHAPTERS / "params.yml"
 DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run; chapters/params.yml's cell_timeout or --cell-timeout
+# The most output one page may make, in characters (chapters/params.yml's output_limit and printed_output_limit):
+# all of it (the largest page, with its charts' data, makes about 7 million), and the text its cells print (pages
+# print next to nothing; a page that printed half a million characters held Sphinx for minutes).
+DEFAULT_OUTPUT_LIMIT = 32_000_000
+DEFAULT_PRINTED_LIMIT = 100_000
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,19 @@ def chapter_notebooks(params_file: Path = PARAMS_FILE) -> list[Path]:
 def static_pages(params_file: Path = PARAMS_FILE) -> list[Path]:
     """The book's pages written by hand (chapters/*.md that are not a chapter's notebook): staged as they are."""
     return sorted(set(params_file.parent.glob("*.md")) - set(chapter_notebooks(params_file)))
+
+
+def configured_output_limits(params_file: Path = PARAMS_FILE) -> tuple[int, int]:
+    """The most output one page may make, and the most text it may print, in characters (``output_limit`` and
+    ``printed_output_limit`` in chapters/params.yml, or the defaults)."""
+    config = yamlio.load_config(params_file, params_file.parent, ROOT)
+    limits = []
+    for key, default in (("output_limit", DEFAULT_OUTPUT_LIMIT), ("printed_output_limit", DEFAULT_PRINTED_LIMIT)):
+        value = config.get(key, default)
+        if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+            raise ParameterError(f"{params_file.name}: {key} must be a whole number of characters, not {brief(value)}")
+        limits.append(value)
+    return limits[0], limits[1]
 
 
 def chapter_spec(chapter: str, params_file: Path = PARAMS_FILE) -> dict:

@@ -60,6 +60,70 @@ class CellTimeout(Exception):
         self.cell, self.limit = Cell(number, first_line), limit
 
 
+@dataclass(frozen=True)
+class OutputLimits:
+    """The most output one page may make, in characters: all its cells' outputs together, and the text its cells
+    print (a page prints next to nothing; printed text is what makes Sphinx and the site checks slow)."""
+
+    page: int
+    printed: int
+
+
+class OutputLimitExceeded(Exception):
+    """A cell's output took its page past a limit. Arguments: cell number, first line, what, size, limit."""
+
+    def __init__(self, number: int, first_line: str, what: str, size: int, limit: int):
+        super().__init__(number, first_line, what, size, limit)
+        self.cell, self.what, self.size, self.limit = Cell(number, first_line), what, size, limit
+
+
+def _output_size(content: dict) -> tuple[int, int]:
+    """The characters an output message adds to its page: all of them, and those printed (stream text)."""
+    printed = len(content.get("text") or "")
+    data = content.get("data") or {}
+    shown = sum(len(v) if isinstance(v, str) else len(json.dumps(v)) for v in data.values())
+    return printed + shown + sum(len(line) for line in content.get("traceback") or []), printed
+
+
+def _bounded_client(limits: OutputLimits):
+    """papermill's notebook client, stopping a page at the first output that takes it past ``limits``: the
+    output is dropped, the kernel interrupted, and the cell's page fails with OutputLimitExceeded."""
+    import asyncio
+
+    from papermill.clientwrap import PapermillNotebookClient
+
+    class BoundedClient(PapermillNotebookClient):
+        def __init__(self, *args: object, **kwargs: object) -> None:
+            super().__init__(*args, **kwargs)
+            self.made, self.printed, self.over = 0, 0, None
+
+        def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN201 - nbclient's signature
+            if self.over is not None:
+                return None
+            made, printed = _output_size(msg["content"])
+            self.made, self.printed = self.made + made, self.printed + printed
+            for what, size, limit in (("printed", self.printed, limits.printed), ("output", self.made, limits.page)):
+                if size > limit:
+                    cell = cell_of(self.nb.cells, cell_index)
+                    self.over = OutputLimitExceeded(cell.number, cell.first_line, what, size, limit)
+                    asyncio.ensure_future(self.km.interrupt_kernel())
+                    return None
+            return super().output(outs, msg, display_id, cell_index)
+
+        async def async_execute_cell(self, *args: object, **kwargs: object):  # noqa: ANN201 - nbclient's
+            try:
+                result = await super().async_execute_cell(*args, **kwargs)
+            except Exception:
+                if self.over is not None:
+                    raise self.over from None
+                raise
+            if self.over is not None:
+                raise self.over
+            return result
+
+    return BoundedClient
+
+
 def read_status(path: Path) -> tuple[Cell, float] | None:
     """The cell a worker is running and since when (wall clock), from its status file."""
     try:
@@ -69,8 +133,10 @@ def read_status(path: Path) -> tuple[Cell, float] | None:
         return None
 
 
-def _engine(status: Path):
-    """A papermill engine that writes each cell's number to ``status`` as the cell starts."""
+def _engine(status: Path, limits: OutputLimits):
+    """A papermill engine that writes each cell's number to ``status`` as the cell starts, and stops a page whose
+    output passes ``limits``."""
+    import papermill.engines
     from nbclient.exceptions import CellTimeoutError
     from papermill.engines import NBClientEngine
 
@@ -91,6 +157,8 @@ def _engine(status: Path):
                 return start(cell, cell_index, **more)
 
             nb_man.cell_start = cell_start
+            # papermill's engine makes its client from this name; the worker process runs this one page only
+            papermill.engines.PapermillNotebookClient = _bounded_client(limits)
             try:
                 return super().execute_managed_notebook(nb_man, kernel_name, kernel_manager_class=ForkingKernelManager,
                                                         **kwargs)
@@ -153,7 +221,7 @@ def _work(send, parent: int, *args) -> None:
 
 
 def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, status: Path, reads_log: Path,
-            cell_timeout: int | None) -> float:
+            cell_timeout: int | None, limits: OutputLimits) -> float:
     """Run one page with papermill (in a worker process), from its chapter read as a notebook in memory.
     Returns the seconds taken."""
     import papermill
@@ -161,7 +229,7 @@ def execute(notebook: Path, output: Path, parameters: dict, cwd: Path, status: P
 
     from icebook.build.notebooks import read_chapter
 
-    papermill_engines.register("icebook", _engine(status))
+    papermill_engines.register("icebook", _engine(status, limits))
     start = time.perf_counter()
     os.environ["ICEBOOK_READS_LOG"] = str(reads_log)
     try:
