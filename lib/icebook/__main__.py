@@ -39,6 +39,16 @@ def _cell_timeout(text: str) -> int | str:
         raise argparse.ArgumentTypeError(str(error)) from None
 
 
+def _port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r}: a port is a whole number from 0 to 65535 (0: any free one)")
+    return port
+
+
 def _build(args: argparse.Namespace) -> int:
     from icebook.build.command import run
 
@@ -117,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("rollback", help="publish again the site the last build replaced")
     p.set_defaults(run=_rollback)
     p = sub.add_parser("preview", help="serve the site on 127.0.0.1 and rebuild it on every saved change")
-    p.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)")
+    p.add_argument("--port", type=_port, default=8000, help="port on 127.0.0.1 (default 8000; 0: any free one)")
     p.set_defaults(run=_preview)
     args = parser.parse_args(argv)
     try:

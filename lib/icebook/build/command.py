@@ -679,12 +679,19 @@ def _stop(signum: int, frame: object) -> None:
 
 
 def _os_message(error: OSError) -> str:
-    """One line for a failed file operation: which file, and for a write, the likely cause."""
-    where = error.filename2 or error.filename or BUILD  # of a rename or link, the path written
+    """One line for a failed file operation: which file, and why; for a write, the likely cause. A copy of a
+    folder (shutil.Error) names the first file it could not copy."""
+    if isinstance(error, shutil.Error) and error.args and isinstance(error.args[0], list) and error.args[0]:
+        source, target, why = error.args[0][0]
+        hint = (f": is {BUILD.relative_to(ROOT)}/ read-only, or the disk full?"
+                if any(os.strerror(code) in str(why) for code in WRITE_FAULTS) else "")
+        return f"cannot copy {source} to {target} ({brief(str(why), 200, quote=False)}){hint}"
+    where = error.filename2 or error.filename  # of a rename or link, the path written
+    why = error.strerror or brief(str(error), 200, quote=False) or type(error).__name__
     if error.errno in WRITE_FAULTS:
-        return (f"cannot write {where} ({error.strerror}): is {BUILD.relative_to(ROOT)}/ read-only, "
+        return (f"cannot write {where or BUILD} ({why}): is {BUILD.relative_to(ROOT)}/ read-only, "
                 "or the disk full?")
-    return f"{where}: {error.strerror}"
+    return f"{where}: {why}" if where else f"{type(error).__name__}: {why}"
 
 
 KEPT = "The published site was left as it was."

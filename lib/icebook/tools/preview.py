@@ -16,6 +16,7 @@ runs the pages afresh; only the imports are done ahead, about two seconds of eac
 
 from __future__ import annotations
 
+import errno
 import functools
 import http.server
 import json
@@ -31,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from icebook.build.command import BOOK_DIRS, BOOK_FILES, SITE
 from icebook.build.params import ROOT
+from icebook.core.errors import ParameterError
 
 WATCHED = ["data", "chapters", "lib", *BOOK_DIRS, *BOOK_FILES, "requirements.lock"]
 STATUS_PATH = "/__preview__"
@@ -237,15 +239,26 @@ def _watched(change: object, path: str) -> bool:
     return not any(part.startswith(".") or part in {"__pycache__", "_build"} for part in parts[len(ROOT.parts):])
 
 
+def _listen(port: int, state: State) -> _Server:
+    """The preview's HTTP server on 127.0.0.1:PORT, or a ParameterError saying why it cannot listen there."""
+    try:
+        return _Server(("127.0.0.1", port), functools.partial(_handler(state), directory=str(SITE)))
+    except OSError as error:
+        why = ("it is in use (another preview, or another server?)" if error.errno == errno.EADDRINUSE
+               else error.strerror or str(error))
+        raise ParameterError(f"cannot serve on 127.0.0.1:{port}: {why}; stop that server, or give another "
+                             "port with --port PORT (0: any free one)") from None
+
+
 def serve(port: int) -> int:
     """Serve the site and rebuild on changes until Ctrl-C."""
     from watchfiles import watch
 
+    state, builds = State(), BuildServer()
+    server = _listen(port, state)  # before the first build: a busy port is said at once
     if not SITE.exists():
         print("preview: no site yet, building it first", flush=True)
-    state, builds = State(), BuildServer()
     rebuild(state, builds)
-    server = _Server(("127.0.0.1", port), functools.partial(_handler(state), directory=str(SITE)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"preview: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop); "
           f"watching {', '.join(WATCHED)}", flush=True)
