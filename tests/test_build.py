@@ -13,6 +13,7 @@ import json
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 from pathlib import Path
@@ -367,6 +368,146 @@ def _plant_oversize_field(project: Path) -> list[str]:
             f"than the limit of {FIELD_LIMIT:,} characters"]
 
 
+def _outside(project: Path) -> Path:
+    """A folder beside the project, outside the repository: where a planted fault points."""
+    folder = project.with_name(f"{project.name}-outside")
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+def _first_derived(project: Path) -> tuple[Path, str, re.Match]:
+    path = project / "data" / "derived.yaml"
+    text = path.read_text()
+    return path, text, re.search(r"(?m)^- id: (\S+)\n(?:  .*\n)*?  formula: (.*)\n  inputs: \{(.*)\}$", text)
+
+
+def _plant_duplicate_yaml_key(project: Path) -> list[str]:
+    """A second formula: YAML kept the last one, and the book published a wrong figure with exit 0."""
+    path, text, entry = _first_derived(project)
+    line = text[:entry.start(2)].count("\n") + 1
+    path.write_text(text[:entry.end(2)] + "\n  formula: arrests * 100" + text[entry.end(2):])
+    return [f"data/derived.yaml: duplicate key 'formula' on line {line + 1} (first on line {line})"]
+
+
+def _plant_derived_self_reference(project: Path) -> list[str]:
+    path, text, entry = _first_derived(project)
+    path.write_text(text[:entry.end(3)] + f", itself: {entry[1]}" + text[entry.end(3):])
+    return [f"data/derived.yaml ({entry[1]}), field 'inputs': names itself as an input"]
+
+
+def _plant_derived_overflow(project: Path) -> list[str]:
+    path, text, entry = _first_derived(project)
+    path.write_text(text[:entry.start(2)] + f"({entry[2]}) * 1e308 * 1e308" + text[entry.end(2):])
+    return [f"data/derived.yaml ({entry[1]}), field 'formula'", "must be a finite number"]
+
+
+def _plant_value_not_plain(project: Path) -> list[str]:
+    """Full-width digits: float() reads them, and the CSV kept them as written."""
+    wide = str.maketrans("0123456789", "０１２３４５６７８９")
+    fact_id = _rewrite_first_fact(project, lambda row: row.__setitem__(6, row[6].translate(wide)))
+    return [f"({fact_id}), field 'value'", "is not a plain number; write ASCII digits"]
+
+
+def _plant_tag_in_config(project: Path) -> list[str]:
+    ran = _outside(project) / "tag-ran"
+    path = project / "_config.yml"
+    path.write_text(path.read_text() + f'\nicebook_extra: !!python/object/apply:os.system ["touch {ran}"]\n')
+    line = path.read_text().count("\n")
+    return [f"error: _config.yml: the tag !!python/object/apply:os.system on line {line} is not allowed"]
+
+
+def _plant_config_list(project: Path) -> list[str]:
+    (project / "_config.yml").write_text("- title\n- author\n")
+    return ["error: _config.yml must hold a mapping (KEY: VALUE lines), not a list"]
+
+
+def _plant_config_missing(project: Path) -> list[str]:
+    (project / "_config.yml").unlink()
+    return ["error: _config.yml is missing"]
+
+
+def _plant_config_invalid(project: Path) -> list[str]:
+    (project / "_toc.yml").write_text("format: jb-book\nroot: [index\n")
+    return ["error: _toc.yml: malformed YAML: while parsing a flow sequence on line 2 ('root: [index')"]
+
+
+def _plant_alias_bomb_in_params(project: Path) -> list[str]:
+    """Nine levels of nine aliases: 387 million values had the loader expanded them for the error message."""
+    params = project / "chapters" / "params.yml"
+    levels = ["lol_a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
+    for name, below in zip("bcdefghi", "abcdefgh", strict=True):
+        levels.append(f"lol_{name}: &{name} [{', '.join([f'*{below}'] * 9)}]")
+    text = params.read_text()
+    line = text[:re.search(r"(?m)^cell_timeout: ", text).start()].count("\n") + 1
+    params.write_text(re.sub(r"(?m)^cell_timeout: \d+$", "\n".join([*levels, "cell_timeout: *i"]), text))
+    return [f"error: chapters/params.yml: an alias (*name) on line {line + 1} is not allowed"]
+
+
+def _plant_params_list(project: Path) -> list[str]:
+    (project / "chapters" / "params.yml").write_text("- home\n- comparison\n")
+    return ["error: chapters/params.yml must hold a mapping (KEY: VALUE lines), not a list"]
+
+
+def _plant_tag_in_vocabulary(project: Path) -> list[str]:
+    path = project / "data" / "vocabulary.yaml"
+    path.write_text(path.read_text() + "\nextra: !!python/name:os.system\n")
+    return ["data/vocabulary.yaml: the tag !!python/name:os.system on line", "is not allowed"]
+
+
+def _first_source(project: Path) -> tuple[Path, str]:
+    registry = project / "data" / "sources.yaml"
+    return registry, re.search(r"(?m)^  file: (.+)$", registry.read_text())[1]
+
+
+def _plant_source_linked_from_outside(project: Path) -> list[str]:
+    """The same bytes (so the recorded hash matches) in a file outside the repository, linked in."""
+    _, name = _first_source(project)
+    text = project / "data" / "sources" / name
+    outside = _outside(project) / name
+    shutil.copy2(text, outside)
+    text.unlink()
+    text.symlink_to(outside)
+    return [f"data/sources/{name}: is a symbolic link to {outside}, outside data/; the book reads only files "
+            "inside it"]
+
+
+def _plant_source_path_climbing_out(project: Path) -> list[str]:
+    registry, name = _first_source(project)
+    shutil.copy2(project / "data" / "sources" / name, _outside(project) / "secret.md")
+    climb = f"../../../{project.name}-outside/secret.md"
+    registry.write_text(registry.read_text().replace(f"file: {name}", f"file: {climb}", 1))
+    return [f"field 'file': file '{climb}' climbs out of its folder with '..'"]
+
+
+def _plant_source_absolute_path(project: Path) -> list[str]:
+    registry, name = _first_source(project)
+    outside = _outside(project) / "secret.md"
+    shutil.copy2(project / "data" / "sources" / name, outside)
+    registry.write_text(registry.read_text().replace(f"file: {name}", f"file: {outside}", 1))
+    return [f"field 'file': file '{outside}' is an absolute path"]
+
+
+def _plant_facts_device(project: Path) -> list[str]:
+    """A facts CSV that is /dev/zero: validation read it until memory ran out, the build skipped it."""
+    os.mknod(project / "data" / "facts" / "zero.csv", stat.S_IFCHR | 0o600, os.makedev(1, 5))
+    return ["data/facts/zero.csv: is a character device, not a regular file"]
+
+
+def _plant_facts_fifo(project: Path) -> list[str]:
+    os.mkfifo(project / "data" / "facts" / "pipe.csv")
+    return ["data/facts/pipe.csv: is a FIFO (named pipe), not a regular file"]
+
+
+def _plant_chatty_cell(project: Path) -> list[str]:
+    """A cell printing 50 MB held Sphinx for more than ten minutes; it is stopped as it prints."""
+    notebook = project / "chapters" / "home.ipynb"
+    code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code" and c.source.strip()]
+    _append_cell(notebook, nbformat.v4.new_code_cell('print("x" * 50_000_000)'))
+    return [f"chapter 'home' (page 'home', chapters/home.ipynb) stopped: cell [{len(code) + 2}] "
+            "`print(\"x\" * 50_000_000)` took the page's printed past 100,000 characters",
+            "raise printed_output_limit in chapters/params.yml"]
+
+
 BAD_INPUTS = {  # name -> (what to plant, exit code)
     "malformed data file": (_plant_malformed_csv, 1),
     "quote no longer in its source": (_plant_missing_quote, 1),
@@ -383,28 +524,71 @@ BAD_INPUTS = {  # name -> (what to plant, exit code)
     "byte-order mark": (_plant_bom, 1),
     "cp1252 file": (_plant_cp1252, 1),
     "field longer than the CSV limit": (_plant_oversize_field, 1),
+    # issue 28: strict YAML, confined paths, plain numbers, one message per cause, bounded output
+    "duplicate key in a YAML file": (_plant_duplicate_yaml_key, 1),
+    "tag in _config.yml": (_plant_tag_in_config, 1),
+    "_config.yml that is a list": (_plant_config_list, 1),
+    "_config.yml missing": (_plant_config_missing, 1),
+    "_toc.yml that is not valid YAML": (_plant_config_invalid, 1),
+    "alias bomb in chapters/params.yml": (_plant_alias_bomb_in_params, 1),
+    "chapters/params.yml that is a list": (_plant_params_list, 1),
+    "tag in data/vocabulary.yaml": (_plant_tag_in_vocabulary, 1),
+    "source text linked from outside": (_plant_source_linked_from_outside, 1),
+    "source file climbing out with ..": (_plant_source_path_climbing_out, 1),
+    "source file as an absolute path": (_plant_source_absolute_path, 1),
+    "facts CSV that is a device": (_plant_facts_device, 1),
+    "facts CSV that is a FIFO": (_plant_facts_fifo, 1),
+    "derived figure naming itself": (_plant_derived_self_reference, 1),
+    "derived formula overflowing": (_plant_derived_overflow, 1),
+    "value in full-width digits": (_plant_value_not_plain, 1),
+    "cell printing 50 MB": (_plant_chatty_cell, 1),
 }
-RESTORABLE = ["data", "chapters"]
+RESTORABLE = ["data", "chapters", "_config.yml", "_toc.yml"]
+
+
+def _copy(source: Path, target: Path) -> None:
+    (shutil.copytree if source.is_dir() else shutil.copy2)(source, target)
+
+
+def outside_state(project: Path) -> dict[str, tuple]:
+    """Every file beside the project (outside the repository), with its size and modification time."""
+    state = {}
+    for path in sorted(project.parent.rglob("*")):
+        if path != project and project not in path.parents and (path.is_symlink() or not path.is_dir()):
+            status = path.lstat()
+            state[str(path)] = (status.st_size, status.st_mtime_ns)
+    return state
 
 
 @pytest.mark.parametrize("case", list(BAD_INPUTS))
 def test_bad_input_fails_loudly_keeps_the_last_good_site_and_recovers(project: Path, case: str, tmp_path: Path):
+    """The exit code, the message, no traceback, the byte-identical site, and no file outside the repository
+    created, changed or removed by the build."""
     plant, code = BAD_INPUTS[case]
     before = site_digest(project)
+    saved = tmp_path / "saved"
+    saved.mkdir()
     for name in RESTORABLE:
-        shutil.copytree(project / name, tmp_path / name)
+        _copy(project / name, saved / name)
     try:
         expected = plant(project)
+        outside = outside_state(project)
         result = build(project)
         assert result.returncode == code, result.stdout + result.stderr
         for fragment in expected:
             assert fragment in result.stderr, f"{fragment!r} not in:\n{result.stderr}"
         assert "Traceback" not in result.stderr
         assert site_digest(project) == before
+        assert outside_state(project) == outside
     finally:
         for name in RESTORABLE:
-            shutil.rmtree(project / name)
-            shutil.copytree(tmp_path / name, project / name)
+            target = project / name
+            if target.is_dir() and not target.is_symlink():
+                shutil.rmtree(target)
+            else:
+                target.unlink(missing_ok=True)
+            _copy(saved / name, target)
+        shutil.rmtree(_outside(project))
     assert build(project).returncode == 0
 
 

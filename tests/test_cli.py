@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from icebook.build.analyst import check_out
 from icebook.build.command import _parse_overrides
 from icebook.core.errors import ParameterError
 
@@ -66,3 +68,31 @@ def test_an_icebook_root_without_chapters_is_refused_by_the_build(tmp_path: Path
     assert result.returncode == 1
     assert "has no chapters/ folder" in result.stderr and "Traceback" not in result.stderr
     assert [p.name for p in tmp_path.iterdir()] == ["data"]
+
+
+def test_a_busy_preview_port_is_refused_before_any_build():
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = icebook("preview", "--port", str(port))
+    assert result.returncode == 2
+    assert result.stderr == (f"error: cannot serve on 127.0.0.1:{port}: it is in use (another preview, or another "
+                             "server?); stop that server, or give another port with --port PORT (0: any free one)\n")
+    assert "rebuilding" not in result.stdout
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "http"])
+def test_a_port_that_cannot_be_one_is_refused(port: str):
+    result = icebook("preview", "--port", port)
+    assert result.returncode == 2
+    assert result.stderr.splitlines()[-1] == (f"icebook preview: error: argument --port: {port!r}: a port is a whole "
+                                              "number from 0 to 65535 (0: any free one)")
+
+
+@pytest.mark.parametrize("where, says", [("/", "the root folder"), ("~", "your home folder")])
+def test_analyst_out_is_never_the_root_or_the_home_folder(where: str, says: str):
+    target = Path(where).expanduser().resolve()
+    with pytest.raises(ParameterError) as caught:
+        check_out(target, where, ROOT / "_build" / "analysis")
+    assert str(caught.value) == f"--out {where}: {target} is {says}; give a new or empty folder for the run"

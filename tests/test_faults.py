@@ -33,8 +33,9 @@ def project(tmp_path_factory, copy_project) -> Path:
     return built_copy(tmp_path_factory, copy_project)
 
 
-def _run(root: Path, *args: str, cwd: Path | None = None, **popen) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+def _run(root: Path, *args: str, cwd: Path | None = None, env: dict | None = None,
+         **popen) -> subprocess.CompletedProcess:
+    env = env or {**os.environ, "PYTHONPATH": str(root / "lib")}
     return subprocess.run([sys.executable, "-m", "icebook", *args], cwd=cwd or root, env=env,
                           capture_output=True, text=True, timeout=900, **popen)
 
@@ -282,3 +283,86 @@ def test_parameters_without_a_chapter_are_refused(project: Path):
     result = build(project, "-p", "component=HSI")
     assert result.returncode == 2
     assert result.stderr.strip() == "error: -p sets a chapter's parameters in analyst mode: add --only CHAPTER"
+
+
+class _Planted:
+    """A pickle that, when loaded, writes a file: what a crafted cache entry could do."""
+
+    def __init__(self, path: Path):
+        self.path = path
+
+    def __reduce__(self):
+        return (Path.write_text, (self.path, "code from the cache ran"))
+
+
+def test_a_crafted_pickle_in_the_cache_is_refused_and_never_runs(project: Path, tmp_path: Path):
+    """Every pickle under _build/cache replaced by one that would write a file when loaded: the build and its
+    pages' kernels refuse them unread (their seal is not the cache's), make them again, and publish as before."""
+    import pickle
+
+    before = site_digest(project)
+    ran = tmp_path / "ran.txt"
+    entries = sorted((project / "_build" / "cache").rglob("*.pickle"))
+    assert entries, "no pickle in the cache to replace"
+    for entry in entries:
+        entry.write_bytes(pickle.dumps(_Planted(ran)))
+    (project / "_build" / "html.json").unlink()  # so the build loads the data and runs Sphinx, not a no-op
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not ran.exists()
+    assert site_digest(project) == before
+
+
+def test_a_damaged_published_site_is_built_again_to_the_clean_site(project: Path):
+    """A page deleted, another edited and a file added inside _build/html: the next build says so in one line and
+    publishes the site a clean build gives, byte for byte; the build after that has nothing to do."""
+    from test_build import _published_files
+
+    assert build(project).returncode == 0
+    clean = _published_files(project)
+    site = (project / "_build" / "html").resolve()
+    (site / "chapters" / "glossary.html").unlink()
+    (site / "index.html").write_text("edited by hand")
+    (site / "planted.html").write_text("<script>alert(1)</script>")
+    result = build(project)
+    assert result.returncode == 0, result.stderr
+    assert [line for line in result.stderr.splitlines() if line.startswith("note:")] == [
+        "note: the published site was changed after it was built (3 file(s): changed index.html, missing "
+        "chapters/glossary.html, not built: planted.html); building it again"]
+    assert executed(result)[0] == 0
+    assert _published_files(project) == clean
+    assert "nothing changed since the published site" in build(project).stdout
+
+
+def test_analyst_out_that_holds_other_files_is_refused_and_left_alone(project: Path, tmp_path: Path):
+    mine = tmp_path / "mine"
+    mine.mkdir()
+    (mine / "home.html").write_text("my own notes")
+    before, site = _tree_digest(mine), site_digest(project)
+    result = _run(project, "build", "--only", "home", "--out", str(mine), cwd=tmp_path)
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (
+        f"error: --out {mine}: {mine} holds files that no analyst run wrote (it has no .icebook-analysis.json); "
+        "the run would replace those of the same names. Give a new or empty folder, or one an earlier run wrote")
+    assert _tree_digest(mine) == before and site_digest(project) == site
+
+
+def test_analyst_out_that_is_the_home_folder_is_refused(project: Path, tmp_path: Path):
+    home = tmp_path / "home"
+    home.mkdir()
+    result = _run(project, "build", "--only", "home", "--out", "~", cwd=tmp_path,
+                  env={**os.environ, "PYTHONPATH": str(project / "lib"), "HOME": str(home)})
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.strip() == (f"error: --out ~: {home} is your home folder; give a new or empty folder for "
+                                     "the run")
+    assert list(home.iterdir()) == []
+
+
+def test_analyst_out_written_by_an_earlier_run_may_be_written_again(project: Path, tmp_path: Path):
+    out = tmp_path / "run"
+    for _ in range(2):
+        result = _run(project, "build", "--only", "home", "--out", str(out), cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+    assert sorted(p.name for p in out.iterdir()) == [".icebook-analysis.json", "home.figures.csv", "home.html",
+                                                     "home.ipynb", "vendor"]

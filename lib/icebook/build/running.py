@@ -110,11 +110,11 @@ def _bounded_client(limits: OutputLimits):
                     return None
             return super().output(outs, msg, display_id, cell_index)
 
-        async def async_execute_cell(self, *args: object, **kwargs: object):  # noqa: ANN201 - nbclient's
+        def execute_cell(self, *args: object, **kwargs: object):  # noqa: ANN201 - nbclient's; papermill's call
             try:
-                result = await super().async_execute_cell(*args, **kwargs)
+                result = super().execute_cell(*args, **kwargs)
             except Exception:
-                if self.over is not None:
+                if self.over is not None:  # the interrupted cell's KeyboardInterrupt: the limit is the cause
                     raise self.over from None
                 raise
             if self.over is not None:
