@@ -14,6 +14,7 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
+from icebook.core import yamlio
 from icebook.core.cache import kept_object
 from icebook.core.errors import BuildError
 from icebook.core.paths import ROOT
@@ -60,6 +61,18 @@ def _unclosed_cell(text: str) -> int | None:
     return opened[0] if opened else None
 
 
+def _front_matter_problem(text: str) -> str | None:
+    """What the book's strict YAML loader (core/yamlio.py) refuses in a chapter's front matter, if anything:
+    jupytext reads it with PyYAML, which keeps the last of two keys and takes tags and aliases."""
+    if not text.startswith("---\n") or (end := text.find("\n---", 3)) < 0:
+        return None  # no front matter: jupytext's reading says so
+    try:
+        yamlio.load("\n" + text[4:end + 1])  # a line first, so the loader's line numbers are the file's
+    except yamlio.YAMLProblem as error:
+        return f"front matter: {error}"
+    return None
+
+
 def read_chapter(path: Path) -> nbformat.NotebookNode:
     """A chapter as a notebook. Its cells get ids from the chapter's name and their place (``home-3``), so the
     same text always makes the same notebook."""
@@ -68,6 +81,8 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
     text = _text(path)
     if (line := _unclosed_cell(text)) is not None:
         raise _unreadable(path, f"the code cell opened at line {line} is not closed")
+    if (problem := _front_matter_problem(text)) is not None:
+        raise _unreadable(path, problem)
     try:
         notebook = jupytext.reads(text, fmt=FORMAT)
     except Exception as error:  # noqa: BLE001 - jupytext raises what its YAML and Markdown parsers raise
