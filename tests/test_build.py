@@ -500,10 +500,10 @@ def _plant_facts_fifo(project: Path) -> list[str]:
 
 def _plant_chatty_cell(project: Path) -> list[str]:
     """A cell printing 50 MB held Sphinx for more than ten minutes; it is stopped as it prints."""
-    notebook = project / "chapters" / "home.ipynb"
-    code = [c for c in nbformat.read(notebook, as_version=4).cells if c.cell_type == "code" and c.source.strip()]
-    _append_cell(notebook, nbformat.v4.new_code_cell('print("x" * 50_000_000)'))
-    return [f"chapter 'home' (page 'home', chapters/home.ipynb) stopped: cell [{len(code) + 2}] "
+    notebook = project / "chapters" / "home.md"
+    code = [c for c in jupytext.read(notebook).cells if c.cell_type == "code" and c.source.strip()]
+    append_cell(notebook, nbformat.v4.new_code_cell('print("x" * 50_000_000)'))
+    return [f"chapter 'home' (page 'home', chapters/home.md) stopped: cell [{len(code) + 2}] "
             "`print(\"x\" * 50_000_000)` took the page's printed past 100,000 characters",
             "raise printed_output_limit in chapters/params.yml"]
 

@@ -75,7 +75,7 @@ def test_a_cell_timeout_that_is_not_a_whole_number_of_seconds_is_refused(tmp_pat
 
 
 @pytest.mark.parametrize(("text", "why"), [
-    ("---\nkernelspec: [\n---\n", "ParserError"),
+    ("---\nkernelspec: [\n---\n", "front matter: malformed YAML: while parsing a flow node on line 3"),
     ("# A chapter\n\n```{code-cell} ipython3\nx = 1\n", "the code cell opened at line 3 is not closed"),
     ("# A page of Markdown, not a notebook\n", "its front matter names no kernelspec"),
 ])

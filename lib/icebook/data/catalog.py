@@ -59,8 +59,9 @@ def check_wordings(wordings: dict[str, tuple[str, ...]], measures: list[Measure]
         elif key in implied.index:
             quotes = list(implied_quotes(implied.loc[key], facts).values())
         else:
-            col.add(path, f"wording for {key!r}, which is neither a fact nor an implied figure that names its metric",
-                    record=key, field="wordings")
+            if not col.accounted_for(key):  # a refused fact or figure was reported where it is
+                col.add(path, f"wording for {key!r}, which is neither a fact nor an implied figure that names its "
+                        "metric", record=key, field="wordings")
             continue
         for words in listed:
             if not any(holds(quote, words) for quote in quotes):
