@@ -1,6 +1,6 @@
 """Chart figures: one unit and one kind of count, honest scales, sized to their column, titled, sourced,
-noted, with the data and the picture one click away, and never carrying meaning by colour alone.
-Planted faults are small CSV files of marks in tests/fixtures/charts/."""
+noted, with the data and the picture one click away, and never carrying meaning by colour alone; a lone figure a
+stat line, not a one-bar panel. Planted faults are small CSV files of marks in tests/fixtures/charts/."""
 
 import base64
 import csv
@@ -20,17 +20,20 @@ from conftest import built_page
 from icebook import book
 from icebook.core import cache as datacache
 from icebook.pages.chart import (
-    FILE_PAYLOAD,
     Chart,
     bar_label,
     change_sentence,
     colour_only,
     figure,
-    note_lines,
+    figures_of,
     one_scale_fits,
-    ship_files,
+    printed_marks,
     why_not_a_chart,
 )
+from icebook.pages.chartfiles import FILE_PAYLOAD, ship_files
+from icebook.pages.chartkey import OPEN_LENGTH
+from icebook.pages.chartspec import FAR, NARROWEST, NEAR, placed, text_width
+from icebook.pages.chartwords import note_lines, page_notes
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
@@ -41,7 +44,7 @@ def marks(name: str) -> pd.DataFrame:
     return pd.read_csv(FIXTURES / f"{name}.csv", dtype={"printed": str})
 
 
-def chart(name: str = "two-panels", **changes) -> Chart:
+def chart(name: str = "panels", **changes) -> Chart:
     fields = {"title": "Removals in FY 2020", "subtitle": "Aliens ICE removed from the United States.",
               "description": "Bars, one per count.", "marks": marks(name), "sources": ["ar2020"],
               "axis": "Removals", "data_table": Markup("<table><tr><td>x</td></tr></table>")} | changes
@@ -84,10 +87,12 @@ def test_the_figure_says_what_is_drawn_where_it_comes_from_and_offers_data_and_p
     assert '<p class="chart-title" id="' in html and ">Removals in FY 2020</p>" in html
     assert '<p class="chart-subtitle">Aliens ICE removed from the United States.</p>' in html
     caption = html[html.index("<figcaption>"):html.index("</figcaption>")]
-    # always visible: in the caption, not folded into <details>
-    assert ("Source: ICE Annual Report, Fiscal Year 2020, U.S. Immigration and Customs Enforcement (ICE), "
-            "December 23, 2020.") in caption
-    assert "Note: A caveat from the comparison rules. Self-reported" in caption
+    # always visible: in the caption, not folded into <details>; the source's entry one click away
+    assert 'Source: <a href="sources.html#source-ar2020">ICE annual report</a>.' in caption
+    assert '<p class="chart-note">Note: A caveat from the comparison rules.</p>' in caption
+    # what holds for every chart (self-reported figures) travels apart, for the build to say once a page
+    assert re.search(r'<p class="chart-page-note" data-note="self-reported:ar2020">Self-reported: the figures of '
+                     r"the ICE annual report \(ICE Annual Report, Fiscal Year 2020\) are ICE&#39;s own", caption)
     links = re.findall(r'<a href="\.\./\.\./_static/downloads/charts/([^"]+)" download>', caption)
     assert [Path(link).suffix for link in links] == [".csv", ".svg", ".png"]
     assert set(files(html)) == set(links)
@@ -98,7 +103,7 @@ def test_the_figure_says_what_is_drawn_where_it_comes_from_and_offers_data_and_p
 def test_the_csv_holds_the_rows_drawn_with_fact_ids_and_verbatim_quotes():
     html = figure(chart())
     rows = list(csv.DictReader(io.StringIO(next(v for k, v in files(html).items() if k.endswith(".csv")).decode())))
-    assert [r["fact_id"] for r in rows] == list(marks("two-panels")["fact"])
+    assert [r["fact_id"] for r in rows] == list(marks("panels")["fact"])
     for row in rows:
         assert row["quote"] == book().fact(row["fact_id"])["quote"]
         assert float(row["value"]) == book().fact(row["fact_id"])["value"]
@@ -110,6 +115,7 @@ def test_the_picture_files_are_an_svg_and_a_png_with_the_title_in_them():
     svg = next(v for k, v in made.items() if k.endswith(".svg")).decode()
     png = next(v for k, v in made.items() if k.endswith(".png"))
     assert svg.startswith("<svg") and "Removals in FY 2020" in svg and "Source: ICE Annual Report" in svg
+    assert "Self-reported: the figures of the ICE annual report" in svg  # the picture stands on its own
     assert png.startswith(b"\x89PNG")
 
 
@@ -128,20 +134,35 @@ def test_every_view_fills_its_column_and_its_bars_start_at_zero_and_reach_the_lo
 def test_panels_on_their_own_scales_are_said_to_be():
     html = figure(chart(shared_scale=False))
     tops = [v["layer"][0]["encoding"]["x"]["scale"]["domain"] for v in views(html)]
-    assert tops == [[0, 185884.0], [0, 14499.0], [0, 4056.0]]
+    assert tops == [[0, 185884.0], [0, 14499.0]]
     assert "Each panel has its own scale" in html
     assert [p for p in re.findall(r'<p class="chart-panel-title">(.*?)</p>', html)] == [
-        "Removals", "Removals of family units", "Removals of unaccompanied alien children"]
+        "All removals", "Removals of some groups"]
 
 
-def test_a_long_bar_carries_its_label_inside_and_a_short_bar_just_past_its_end():
-    one = pd.concat([marks("dwarfed").iloc[1:], marks("two-panels").iloc[1:2].drop(columns="panel")])
+def test_a_figure_goes_inside_its_bar_where_it_fits_on_a_phone_else_just_past_the_end_or_the_open_end():
+    # 14,499 and 4,276 fit inside their bars on a 190 px plot; "more than 350" (ar2020's high-profile removals)
+    # does not, and goes past its bar's open end; 4,056 past a plain end, in a chart whose longest bar is 185,884
+    facts = ["ar2020-ero-removals-family-units", "ar2020-ero-removals-gang-members", "ar2020-ero-high-profile-removals"]
+    assert book().fact(facts[2])["qualifier"] == "more_than"
+    one = printed_marks(book().facts_of(facts), ["Family units", "Gang members", "High-profile"], "removals")
     (view,) = views(figure(chart(marks=one)))
-    rows = {r["printed"]: r["inside"] for r in next(iter(view["datasets"].values()))}
-    assert rows == {"14,499": True, "4,276": False, "4,056": False}
-    inside, outside = (next(layer for layer in view["layer"] if layer.get("transform") == [{"filter": f}])
-                       for f in ("datum.inside", "!datum.inside"))
-    assert inside["mark"]["align"] == "right" and outside["mark"]["align"] == "left"
+    rows = {r["printed"]: (r["inside"], r["gap"]) for r in next(iter(view["datasets"].values()))}
+    assert rows == {"14,499": (True, NEAR), "4,276": (True, NEAR), "more than 350": (False, FAR)}
+    layers = {json.dumps(layer.get("transform")): layer["mark"] for layer in view["layer"]}
+    inside = layers[json.dumps([{"filter": "datum.inside"}])]
+    near, far = (layers[json.dumps([{"filter": f"!datum.inside && datum.gap == {gap}"}])] for gap in (NEAR, FAR))
+    assert inside["align"] == "right" and near["align"] == far["align"] == "left"
+    assert (near["dx"], far["dx"]) == (NEAR, FAR) and FAR > OPEN_LENGTH + 6  # past the arrow
+
+
+def test_a_figure_past_a_short_bar_that_would_leave_a_phone_s_plot_gets_room_on_the_scale():
+    # "more than 1,250,000" past a bar at 49% of the plot would end beyond a phone's 190 px: the scale reaches on
+    frame, reach = placed(pd.DataFrame([{"bar": "a", "value": 490.0, "printed": "more than 1,250,000", "fact": "x",
+                                         "tip": "", "open": True, "approximate": False, "ceiling": False,
+                                         "implied": False}]), 1000.0)
+    assert not frame.at[0, "inside"]
+    assert reach > 1000 and 490 / reach * NARROWEST + FAR + text_width("more than 1,250,000") <= NARROWEST
 
 
 def test_a_takeaway_is_made_from_the_facts_not_typed():
@@ -179,8 +200,11 @@ def test_the_build_moves_a_charts_files_out_of_its_notebook(tmp_path):
     nbformat.write(nb, path)
     ship_files(path, tmp_path / "charts")
     assert {p.name: p.read_bytes() for p in (tmp_path / "charts").iterdir()} == files(html)
-    left = nbformat.read(path, as_version=4).cells[0].outputs[0].data["text/html"]
+    outputs = nbformat.read(path, as_version=4).cells[0].outputs
+    left = outputs[0].data["text/html"]
     assert not FILE_PAYLOAD.search(left) and 'class="chart-spec"' in left
+    # what holds for every chart is said once, after it here (the page has no title or heading)
+    assert "chart-page-note" not in left and "Self-reported" in outputs[1].data["text/html"]
 
 
 def test_a_chart_that_tells_groups_apart_by_colour_alone_is_found():
@@ -227,20 +251,20 @@ def test_the_comparison_s_ms13_panel_is_headed_by_its_name_on_its_own_scale():
     assert len(ms13) == 1  # its axis: the series' name and unit, not its "what it counts" text
     assert ms13[0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 567.0]  # its own scale, not 0–4,818
     assert '<p class="chart-panel-title">HSI MS-13 criminal arrests</p>' in html
-    assert "Each panel has its own scale" in html
 
 
 def test_each_panel_s_axis_can_carry_its_own_measure_s_word():
     # the detainers chart: ICE "placed" detainers, OIG counts them "issued"; a panel's axis uses its own word
-    axes = {"Removals of family units": "Family units removed (count)"}
+    axes = {"Removals of some groups": "Some groups removed (count)"}
     titles = [" ".join(v["layer"][0]["encoding"]["x"]["title"]) for v in views(figure(chart(panel_axes=axes)))]
-    assert titles == ["Removals", "Family units removed (count)", "Removals"]
+    assert titles == ["Removals", "Some groups removed (count)"]
 
 
-def test_the_comparison_s_detainers_placed_panel_says_placed_on_its_axis():
-    titles = {" ".join(v["layer"][0]["encoding"]["x"]["title"]) for v in views(built_page("comparison"))}
-    placed = [t for t in titles if "placed" in t]
-    assert placed and all("issued" not in t for t in placed)
+def test_the_comparison_s_detainers_placed_figure_says_placed():
+    html = built_page("comparison")
+    lines = re.findall(r'<p class="stat-line">.*?</p>', html)
+    placed = [line for line in lines if "ar2020-ero-detainers-issued" in line]
+    assert placed and all("placed" in line and "issued" not in Markup(line).striptags() for line in placed)
 
 
 def test_a_chart_drawn_once_is_not_drawn_again_and_gives_the_same_files(tmp_path: Path, monkeypatch):
@@ -273,25 +297,21 @@ def test_a_round_figure_read_as_rounded_is_said_to_be_in_the_notes():
     assert fact["qualifier"] == "rounded" and "workforce of 21,000 strong" in fact["quote"]
     workforce = pd.DataFrame([{"panel": "ICE workforce", "bar": "FY 2020", "value": 21000.0, "printed": "21,000",
                                "fact": "ar2020-message-ice-workforce", "counts": "employees"}])
-    notes = [Markup(n) for n in note_lines(chart(marks=workforce, axis="Employees"))]
+    notes = [Markup(n) for n in note_lines([], figures_of(list(workforce["fact"])))]
     said = [n for n in notes if "21,000 is a round figure" in n.striptags()]
     assert len(said) == 1 and "without a qualifier word" in said[0] and "rounded, not exact" in said[0]
     assert 'href="fact-index.html#ar2020-message-ice-workforce"' in said[0]  # the figure is traced
     assert not [n for n in notes if "nearest hundred" in n]  # not the OIG's rounding to the hundred
-    assert not [n for n in note_lines(chart()) if "round figure" in str(n)]
+    assert not [n for n in note_lines([], figures_of(list(marks("panels")["fact"]))) if "round figure" in str(n)]
 
 
-def test_figures_the_source_rounds_to_the_hundred_are_named_in_the_notes():
+def test_figures_the_source_rounds_to_the_hundred_are_drawn_approximate_and_said_so_once_a_page():
     # oig2013 Background: "ICE arrested 143,100⁴ aliens", its footnote 4 saying OIG rounded to the nearest hundred
     fact = book().fact("oig2013-bg-fy2019-arrests-charged-or-convicted")
     assert fact["qualifier"] == "rounded_hundred" and "143,100" in fact["quote"]
-    arrests = pd.DataFrame([{"panel": "Arrests", "bar": "FY 2019", "value": 143100.0, "printed": "143,100",
-                             "fact": "oig2013-bg-fy2019-arrests-charged-or-convicted", "counts": "aliens"}])
-    said = [Markup(n) for n in note_lines(chart(marks=arrests, axis="Aliens")) if "nearest hundred" in str(n)]
-    # A bar's label shows the figure as printed, unmarked: the note names the figures it speaks of, traced.
-    assert len(said) == 1 and "143,100" in said[0].striptags()
-    assert 'href="fact-index.html#oig2013-bg-fy2019-arrests-charged-or-convicted"' in said[0]
-    assert not [n for n in note_lines(chart()) if "nearest hundred" in str(n)]
+    shared = page_notes(figures_of(["oig2013-bg-fy2019-arrests-charged-or-convicted"]))
+    assert shared["rounded-hundred:oig2013"].startswith("OIG-20-13 rounds its counts to the nearest hundred")
+    assert not [n for n in page_notes(figures_of(list(marks("panels")["fact"]))) if n.startswith("rounded")]
 
 
 def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
@@ -323,7 +343,7 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
 def test_a_font_installed_is_a_new_picture_not_one_kept_from_before(tmp_path, monkeypatch):
     """The pictures' text is set in the fonts installed, so they are part of the cache key: pictures kept before
     Chromium's set-up brought fonts-liberation were not the ones a build would draw after it."""
-    from icebook.pages import chart
+    from icebook.pages import chartfiles as chart
 
     monkeypatch.setattr(chart, "FONT_DIRS", [tmp_path])
     names: list[str] = []

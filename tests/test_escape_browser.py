@@ -48,8 +48,8 @@ def _page(payload: str, i: int) -> Markup:
     data = book()
     fact = data.facts[data.facts["unit"] == "count"].iloc[i]
     table = fmt.table([{"cell": payload}], [("cell", payload)], caption=payload)
-    marks = pd.DataFrame([{"bar": payload, "value": float(fact["value"]), "printed": payload, "fact": fact["id"],
-                           "counts": payload}])
+    marks = pd.DataFrame([{"bar": bar, "value": float(fact["value"]), "printed": payload, "fact": fact["id"],
+                           "counts": payload} for bar in (payload, f"{payload} again")])  # two: a chart, not a line
     # Vega's expression parser cannot read U+2028/U+2029 in an axis title (the validator refuses them in data)
     axis = payload.replace("\u2028", " ").replace("\u2029", " ")
     chart = Chart(title=payload, subtitle=payload, description=payload, marks=marks, sources=[fact["source"]],

@@ -1,5 +1,5 @@
 """The build's staged pages (build._stage_page): a page's notebook is post-processed (sections.py splits its
-data-made headings, chart.py takes its charts' files out) once per executed notebook and code, and reused
+data-made headings, chartfiles.py takes its charts' files out) once per executed notebook and code, and reused
 while neither changes, with the same bytes and files."""
 
 from __future__ import annotations
@@ -67,6 +67,6 @@ def test_a_change_to_the_code_that_processes_pages_processes_them_again(staging:
     root, calls = staging["root"], staging["calls"]
     executed_page(root / "executed" / "page.ipynb", "first")
     stage(root, 1)
-    with (root / "lib" / "icebook" / "pages" / "chart.py").open("a") as code:
+    with (root / "lib" / "icebook" / "pages" / "chartfiles.py").open("a") as code:
         code.write("\n# edited\n")
     assert stage(root, 2)[1] == b"first" and len(calls) == 2

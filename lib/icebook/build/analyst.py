@@ -44,10 +44,11 @@ def _body(notebook: Path) -> str:
     import nbformat
     from markdown_it import MarkdownIt
 
+    from icebook.pages.chartkey import gather_page_notes
     from icebook.pages.sections import MIME
 
     markdown = MarkdownIt("commonmark").enable("table")
-    cells = nbformat.read(notebook, as_version=4).cells
+    cells = gather_page_notes(nbformat.read(notebook, as_version=4)).cells  # the charts' shared notes said once
     glued = _glued(cells)
     parts = []
     for cell in cells:
@@ -110,7 +111,7 @@ def mark_out(target: Path, chapter: str, pages: list[str]) -> None:
 
 def _ship_charts(body: str, out: Path) -> str:
     """The files each chart carries (CSV, SVG, PNG) written to ``out/charts/``, and the page pointed at them."""
-    from icebook.pages.chart import FILE_PAYLOAD, FILES_URL
+    from icebook.pages.chartfiles import FILE_PAYLOAD, FILES_URL
 
     for name, content in FILE_PAYLOAD.findall(body):
         if "/" in name or name.startswith("."):

@@ -82,7 +82,7 @@ WRITE_FAULTS = {errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOSPC, errno.EDQU
 SLOW_CELL = 10  # seconds a cell runs before the progress display names it
 BOOK_FILES = ["_config.yml", "_toc.yml"]
 # The code that turns an executed page into its staged form (``_stage_page``): these modules and what they import.
-STAGING_MODULES = ["icebook.pages.sections", "icebook.pages.chart"]
+STAGING_MODULES = ["icebook.pages.sections", "icebook.pages.chartfiles"]
 BOOK_DIRS = ["_static"]
 VENDOR = {  # the Vega scripts the charts load, from package-lock.json's pinned npm packages
     "vega.min.js": "node_modules/vega/build/vega.min.js",
@@ -483,7 +483,7 @@ def _stage_page(page: str, staged: Path, charts: Path) -> None:
     """Write a page's staged notebook (its data-made headings as real sections, sections.py) and the files its
     charts carry (CSV, SVG, PNG, taken out of the notebook into ``charts``; chart.py). Both are kept in
     ``STAGED_PAGES`` by what they are made from, so a page that did not run again is not processed again."""
-    from icebook.pages.chart import ship_files
+    from icebook.pages.chartfiles import ship_files
     from icebook.pages.sections import split_file
 
     kept = STAGED_PAGES / f"{page}-{_staged_key(page)[:16]}"

@@ -270,12 +270,18 @@ def derived(derived_id: str, marked: bool = True) -> Markup:
     row = book().derived_figure(derived_id)
     text = _derived_text(row)
     implied = row["kind"] == "implied" and marked
-    hover = f"{row['label']}: {row['formula']} with " + ", ".join(
-        f"{k} = {_ref_text(v)}" for k, v in sorted(row["inputs"].items())) + (
-        "; shown to the precision its approximate inputs support" if row["bound"] else "")
+    hover = f"{row['label']}: {derived_working(derived_id)}"
     return Markup('{}<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>{}').format(
         "an implied " if implied and not row["bound"] else "", fact_href(derived_id), hover, hover, text,
         " (implied)" if implied and row["bound"] else "")
+
+
+def derived_working(derived_id: str) -> str:
+    """How a derived figure is computed, its inputs as the page words them: "arrests * share / 100 with arrests =
+    103,603, share = approximately 90%; shown to the precision its approximate inputs support"."""
+    row = book().derived_figure(derived_id)
+    return f"{row['formula']} with " + ", ".join(f"{k} = {_ref_text(v)}" for k, v in sorted(row["inputs"].items())) + (
+        "; shown to the precision its approximate inputs support" if row["bound"] else "")
 
 
 def ref(ref_id: str) -> Markup:

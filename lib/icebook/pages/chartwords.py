@@ -1,0 +1,165 @@
+"""The words around a chart, made from the data: its source line, its notes, its bars' labels and its sentences.
+
+A chart's own notes (its caveats, partial years, a figure the book reads as rounded, panels on their own scales)
+stay under it; what holds for every chart alike (a source's figures are self-reported, a misprint is drawn at the
+number meant) is a page note, which the build says once a page (:mod:`icebook.pages.chartkey`).
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+from icebook.data.loader import book
+from icebook.pages.fmt import fact
+
+SOURCES_PAGE = "sources.html"
+
+
+def source_line(source_ids: list[str], where: str = "") -> str:
+    """ "Source: " and each document with its issuer, number and date, from the source registry, then where in it
+    (the picture's, which stands on its own)."""
+    sources = book().sources
+    named = [", ".join(part for part in (sources[s].title, sources[s].issuer, sources[s].document_number,
+                                         sources[s].date_printed) if part) for s in source_ids]
+    return "Source: " + "; ".join(named) + (f"; {where}" if where else "") + "."
+
+
+def short_source_line(source_ids: list[str], where: str = "") -> Markup:
+    """ "Source: " and each document's short name, linked to its entry on the Sources page, which gives its title,
+    issuer and date (the page's line: the picture's gives them all)."""
+    sources = book().sources
+    named = [Markup('<a href="{}#source-{}">{}</a>').format(SOURCES_PAGE, s, sources[s].short_name)
+             for s in source_ids]
+    return Markup("Source: {}{}.").format(Markup("; ").join(named), f", {where}" if where else "")
+
+
+def _period(text: str) -> Markup:
+    """A period in the source's words, marked as such (a day of the month is not a figure)."""
+    return Markup('<span class="fact-period">{}</span>').format(text)
+
+
+def note_lines(given: list[str], drawn, own_scales: bool = False) -> list[str | Markup]:
+    """What a reader must know to read this chart's marks, and no other's: the ``given`` notes, then what the drawn
+    figures (``drawn``, their rows) say of themselves that the bars cannot (a part of a year, a round figure the
+    book reads as rounded), and that the panels have their own scales (``own_scales``)."""
+    notes = list(given)
+    partial = sorted(set(drawn.loc[drawn["period_type"] == "partial_fiscal_year", "period"]))
+    if partial:
+        notes.append(Markup("Part of a fiscal year only: {}.").format(Markup("; ").join(_period(p) for p in partial)))
+    round_figures = list(drawn.index[drawn["qualifier"] == "rounded"])
+    if round_figures:
+        one = len(round_figures) == 1
+        notes.append(Markup("Our reading: {} {} the source prints without a qualifier word, so the book reads {} as "
+                            "rounded, not exact.").format(
+            Markup(", ").join(fact(f, qualifier=False) for f in round_figures),
+            "is a round figure" if one else "are round figures", "it" if one else "them"))
+    if own_scales:
+        notes.append("Each panel has its own scale: compare bars within a panel, not across panels.")
+    return notes
+
+
+def page_notes(drawn) -> dict[str, str]:
+    """What holds for the drawn facts (their rows) as for any other chart's: whose figures are self-reported, who
+    rounds to the hundred, that a misprint is drawn at the number meant. By a key naming what each is of, so the
+    build can say each once a page."""
+    sources = book().sources
+    notes = {}
+    for source_id in sorted(set(drawn["source"])):
+        source = sources[source_id]
+        if source.self_reported:
+            notes[f"self-reported:{source_id}"] = (f"Self-reported: the figures of the {source.short_name} "
+                                                   f"({source.title}) are {source.speaker}'s own, not audited.")
+        if (drawn.loc[drawn["source"] == source_id, "qualifier"] == "rounded_hundred").any():
+            notes[f"rounded-hundred:{source_id}"] = (f"{source.short_name} rounds its counts to the nearest hundred: "
+                                                     "they are drawn with a tilde, and their tooltips say so.")
+    if drawn["ocr_correction"].astype(bool).any():
+        notes["ocr"] = ("A figure the copy misprints is drawn at the number the source meant; its entry in the fact "
+                        "index says what the copy prints.")
+    return notes
+
+
+PARTIAL = "partial year"  # how a bar's label and a chart's sentence mark part of a fiscal year
+
+
+def bar_label(fact_id: str, source_name: str) -> str:
+    """A bar's label: the fiscal year and source, with everything the fact says of its period, so that a part of
+    a year never reads as a whole one ("FY 2018 to August 20, 2018 (partial year), DHS page") and a period the
+    source does not state is not shown as stated ("FY 2018, period not stated, DHS page")."""
+    row = book().fact(fact_id)
+    year = f"FY {int(row['as_of_fiscal_year'])}"
+    if row["period_type"] == "partial_fiscal_year":
+        year = f"{row['period'] or year} ({PARTIAL})"
+    if row["period_basis"] == "inferred":
+        year += ", period not stated"
+    return f"{year}, {source_name}"
+
+
+def _issuer(source_id: str) -> str:
+    issuer = book().sources[source_id].issuer
+    short = re.search(r"\(([^)]+)\)$", issuer)
+    return short[1].removesuffix(".gov") if short else issuer
+
+
+def _when(fact_id: str) -> Markup:
+    """When a fact holds, as a phrase that follows a verb: "in FY 2020", "as of August 20, 2018"."""
+    row = book().fact(fact_id)
+    period = row["period"] or f"FY {int(row['as_of_fiscal_year'])}"
+    partial = f", a {PARTIAL}" if row["period_type"] == "partial_fiscal_year" else ""
+    if period.startswith(("as of", "from", "at ")):
+        return _period(period) + partial
+    return ("at the " if period.startswith("close") else "in ") + _period(period) + partial
+
+
+DOCUMENT_WORD = {"press_release": "page", "annual_report": "report"}  # what a source's kind is called in prose
+
+
+def _unstated_periods(*fact_ids: str) -> Markup:
+    """Why no change is set between two figures whose period a source does not state, without contradicting the
+    "as of" the sentence gives them: "no change is computed: DHS gives its figure as of the page's date (August 20,
+    2018) without saying what period it covers"; the date is the source's, the period the book's reading."""
+    parts = []
+    for fact_id in fact_ids:
+        row = book().fact(fact_id)
+        if row["period_basis"] != "inferred":
+            continue
+        source = book().sources[row["source"]]
+        who = _issuer(row["source"])
+        if source.date_printed and row["period"].startswith("as of") and source.date_printed in row["period"]:
+            parts.append(Markup("{} gives its figure as of the {}'s date ({}) without saying what period it covers")
+                         .format(who, DOCUMENT_WORD.get(source.kind, "document"), _period(source.date_printed)))
+        else:
+            parts.append(Markup("{} does not say what period its figure of {} covers (the book reads it as {})")
+                         .format(who, fact(fact_id), _period(row["period"])))
+    return Markup("no change is computed: {}").format(Markup("; and ").join(parts))
+
+
+def change_sentence(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
+    """A takeaway made from two facts of one series: who reported what, when, and whether the two
+    count the same thing (``comparable`` is the metrics catalog's yes or caveat), or why no change is set
+    between them (``blocked``: "scope in doubt", …)."""
+    same = _unstated_periods(earlier, later) if blocked == "period not stated" else \
+        f"no change is computed between the two: {blocked}" if blocked else {
+        "yes": "the two count the same thing",
+        "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
+    first, last = book().fact(earlier), book().fact(later)
+    if _issuer(first["source"]) == _issuer(last["source"]):
+        return Markup("{} reported {} {}, against {} {}; {}.").format(
+            _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier), same)
+    return Markup("{} reported {} {}, against {} {} ({}); {}.").format(
+        _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier),
+        _issuer(first["source"]), same)
+
+
+def title_over_panels(label: str, panels: list[str]) -> str:
+    """A measure's label made true of every panel: a word of it that only some panels' headings use ("issued")
+    gives way to each panel's own word in that place ("issued or placed"); otherwise the label as it is."""
+    heads = [re.split(r"[(,]", panel)[0].lower().split() for panel in dict.fromkeys(panels)]
+    common = set.intersection(*(set(head) for head in heads)) if heads else set()
+    own = [[word for word in head if word not in common] for head in heads]
+    if len(own) < 2 or any(len(words) != 1 for words in own):
+        return label
+    return " ".join(" or ".join(dict.fromkeys(words[0] for words in own)) if any([word.lower()] == words
+                                                                                  for words in own) else word
+                    for word in label.split())

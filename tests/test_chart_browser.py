@@ -1,0 +1,243 @@
+"""Charts that carry the answer, measured in a real browser (Debian's Chromium via Playwright) on the built site:
+every qualified figure drawn with its qualifier's mark, the key to the marks once a page, no one-bar panel, the
+alt text for screen readers only, no more text under a chart on a phone than its own height before its downloads,
+and downloaded pictures with their title above the chart and their source below. Each rule has a planted fault
+(tests/fixtures/charts/*.html, or a page made here) that the same measure catches."""
+
+from __future__ import annotations
+
+import pytest
+
+import test_site_browser
+from icebook import load
+from test_site_browser import FIXTURES, SITE, Visit, chart_pages, drawn
+
+pytestmark = pytest.mark.browser
+server, browser = test_site_browser.server, test_site_browser.browser  # the site served, and Chromium
+PLANTED = "chapters/pages/planted.html"
+
+# The issue's encodings, by hand: a mark a qualifier must draw beside its bar (an exact figure: none of them).
+MARKS = {"more_than": ["open"], "at_least": ["open"], "about": ["approximate"], "nearly": ["approximate"],
+         "rounded": ["approximate"], "rounded_hundred": ["approximate"], "up_to": ["ceiling"],
+         "less_than": ["ceiling"], "exact": []}
+DERIVED = {"": [], "about": ["approximate"], "more than": ["open"], "less than": ["ceiling"]}
+
+
+def expected_marks() -> dict[str, list[str]]:
+    """For every figure a chart may draw, the marks its bar must carry: its qualifier's, and an implied figure's
+    hollow dashed outline."""
+    data = load()
+    marks = {i: MARKS[q] for i, q in data.facts["qualifier"].items() if q in MARKS}
+    marks |= {i: ["implied", *DERIVED[b]] for i, b in data.derived["bound"].items()}
+    return marks
+
+
+# For each panel drawn, each row of its spec (in the order drawn) against its bar in the SVG: the open end is a
+# dashed line from the bar's end and a filled arrow past it; the tilde an unfilled symbol just past the end; the
+# arrow back a filled symbol inside the end; an implied figure an unfilled, dashed bar. Returns what is wrong.
+ENCODINGS = """expected => {
+  const problems = [];
+  const filled = e => !["none", "transparent", "rgba(0, 0, 0, 0)"].includes(getComputedStyle(e).fill)
+                      && getComputedStyle(e).fillOpacity !== "0";
+  document.querySelectorAll("figure.icebook-chart").forEach(figure => {
+    figure.querySelectorAll(".chart-panel").forEach((panel, p) => {
+      const spec = JSON.parse(panel.querySelector("script.chart-spec").textContent);
+      const rows = spec.datasets ? Object.values(spec.datasets)[0] : spec.data.values;
+      const svg = panel.querySelector("svg.marks");
+      const bars = [...svg.querySelectorAll("g.mark-rect.role-mark path")];
+      const rules = [...svg.querySelectorAll("g.mark-rule.role-mark line")].map(e => e.getBoundingClientRect());
+      const symbols = [...svg.querySelectorAll("g.mark-symbol.role-mark path")]
+        .map(e => ({box: e.getBoundingClientRect(), filled: filled(e)}));
+      if (bars.length !== rows.length)
+        problems.push(`${figure.id} panel ${p + 1}: ${bars.length} bars, ${rows.length} rows`);
+      rows.forEach((row, i) => {
+        if (!bars[i]) return;
+        const bar = bars[i].getBoundingClientRect(), style = getComputedStyle(bars[i]);
+        const inRow = r => (r.top + r.bottom) / 2 > bar.top - 1 && (r.top + r.bottom) / 2 < bar.bottom + 1;
+        const drawn = {
+          open: rules.some(r => inRow(r) && Math.abs(r.left - bar.right) <= 2 && r.width >= 4)
+                && symbols.some(s => s.filled && inRow(s.box) && s.box.left >= bar.right + 2),
+          approximate: symbols.some(s => !s.filled && inRow(s.box) && s.box.left >= bar.right - 1
+                                         && s.box.left <= bar.right + 20),
+          ceiling: symbols.some(s => s.filled && inRow(s.box) && s.box.right <= bar.right + 1
+                                     && s.box.left >= bar.right - 20),
+          implied: !filled(bars[i]) && style.strokeDasharray !== "none"
+                   && !/^1(px)?,? 0(px)?$/.test(style.strokeDasharray),
+        };
+        const want = expected[row.fact];
+        if (want === undefined) { problems.push(`${figure.id}: ${row.fact} is no figure of the book`); return; }
+        for (const [mark, has] of Object.entries(drawn))
+          if (want.includes(mark) !== has)
+            problems.push(`${figure.id} panel ${p + 1}: ${row.fact} ("${row.printed}") `
+                          + `${has ? "has" : "lacks"} the ${mark} mark`);
+      });
+    });
+  });
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_every_figure_is_drawn_with_the_mark_its_qualifier_calls_for(server, browser, path, width):
+    with Visit(browser, f"{server}/{path}", width=width) as visit:
+        assert drawn(visit) > 0
+        assert visit.page.evaluate(ENCODINGS, expected_marks()) == [], f"{path} at {width} px"
+
+
+def test_a_more_than_figure_drawn_as_a_plain_bar_is_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    with Visit(browser, url, route=(url, (FIXTURES / "open-end-missing.html").read_text())) as visit:
+        assert drawn(visit) == 1
+        problems = visit.page.evaluate(ENCODINGS, expected_marks())
+        assert problems == ['chart-open-end-missing panel 1: dhs2018-hsi-fentanyl-seized ("more than 2,300") lacks '
+                            "the open mark"]
+
+
+# The page's key: how many key lists a reader sees, and which marks the page's charts draw (by the same evidence
+# as above, without the data: an open end's dashed line, an unfilled symbol, a filled one inside a bar's end, an
+# unfilled bar) against the items of the key.
+KEY = """() => {
+  const filled = e => !["none", "transparent", "rgba(0, 0, 0, 0)"].includes(getComputedStyle(e).fill);
+  const shown = [...document.querySelectorAll("ul.chart-key")].filter(k => k.getClientRects().length);
+  const listed = shown.flatMap(k => [...k.querySelectorAll("[data-key]")].map(i => i.dataset.key));
+  const used = new Set();
+  document.querySelectorAll("figure.icebook-chart svg.marks").forEach(svg => {
+    if (svg.querySelector("g.mark-rule.role-mark line")) used.add("open");
+    svg.querySelectorAll("g.mark-symbol.role-mark path").forEach(s => {
+      const bar = [...svg.querySelectorAll("g.mark-rect.role-mark path")].some(b => {
+        const r = b.getBoundingClientRect(), m = s.getBoundingClientRect();
+        return m.right <= r.right + 1 && m.left >= r.right - 20 && m.top >= r.top - 1 && m.bottom <= r.bottom + 1; });
+      if (!filled(s)) used.add("approximate"); else if (bar) used.add("ceiling");
+    });
+    svg.querySelectorAll("g.mark-rect.role-mark path").forEach(b => { if (!filled(b)) used.add("implied"); });
+  });
+  return {keys: shown.length, listed, used: [...used]};
+}"""
+
+
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_the_key_to_the_marks_is_said_once_a_page_and_explains_every_mark_drawn(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        drawn(visit)
+        key = visit.page.evaluate(KEY)
+        if key["used"]:
+            assert key["keys"] == 1, f"{path}: {key['keys']} keys to the marks"
+            assert set(key["used"]) <= set(key["listed"]), f"{path}: marks drawn but not in the key: {key}"
+        assert len(key["listed"]) == len(set(key["listed"])), f"{path}: a mark explained twice: {key}"
+
+
+def test_a_mark_drawn_with_no_key_is_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    page = (FIXTURES / "open-end-missing.html").read_text().replace(
+        '"layer": [', '"layer": [{"mark": {"type": "rule", "x2Offset": 9}, "encoding": {"y": {"field": "label", '
+        '"type": "nominal"}, "x": {"field": "value", "type": "quantitative"}, "x2": {"field": "value"}}},', 1)
+    with Visit(browser, url, route=(url, page)) as visit:
+        drawn(visit)
+        key = visit.page.evaluate(KEY)
+        assert key["keys"] == 0 and key["used"] == ["open"]
+
+
+# Each panel drawn has at least two bars: a lone figure is a stat line, not a one-bar panel.
+ONE_BAR = """() => [...document.querySelectorAll("figure.icebook-chart .chart-panel")]
+  .filter(p => p.querySelectorAll("svg.marks g.mark-rect.role-mark path").length < 2)
+  .map(p => p.closest("figure").id)"""
+
+
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_no_chart_draws_a_panel_of_one_bar(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        drawn(visit)
+        assert visit.page.evaluate(ONE_BAR) == [], path
+
+
+def test_a_one_bar_panel_is_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    with Visit(browser, url, width=1280, route=(url, (FIXTURES / "too-wide.html").read_text())) as visit:
+        drawn(visit)
+        assert visit.page.evaluate(ONE_BAR) == ["chart-too-wide"]
+
+
+# The text a reader sees under each chart before its downloads, and the chart's own height (its panels, headings
+# included), in pixels; and whether the text alternative is printed among what the reader sees.
+UNDER = """() => [...document.querySelectorAll("figure.icebook-chart")].map(figure => {
+  const panels = [...figure.querySelectorAll(".chart-panel")].map(p => p.getBoundingClientRect());
+  const top = Math.min(...panels.map(r => r.top)), bottom = Math.max(...panels.map(r => r.bottom));
+  const downloads = figure.querySelector(".chart-downloads").getBoundingClientRect().top;
+  const alt = (figure.querySelector("img.chart-static") || {}).alt || "";
+  return {id: figure.id, chart: bottom - top, text: downloads - bottom,
+          altShown: !!alt && figure.innerText.includes(alt)};
+})"""
+SLACK = 24  # px: "about" its own height (a line of text)
+
+
+def _too_much_text(figures: list[dict]) -> list[str]:
+    return [f"{f['id']}: {round(f['text'])} px of text under a {round(f['chart'])} px chart"
+            for f in figures if f["text"] > f["chart"] + SLACK]
+
+
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_at_390_px_no_chart_is_followed_by_more_text_than_its_height_and_its_alt_text_is_not_shown(
+        server, browser, path):
+    with Visit(browser, f"{server}/{path}", width=390) as visit:
+        drawn(visit)
+        figures = visit.page.evaluate(UNDER)
+        assert _too_much_text(figures) == [], path
+        assert [f["id"] for f in figures if f["altShown"]] == [], f"{path}: alt text printed"
+
+
+def test_notes_that_outweigh_their_chart_at_390_px_are_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    with Visit(browser, url, width=390, route=(url, (FIXTURES / "text-under-chart.html").read_text())) as visit:
+        drawn(visit)
+        problems = _too_much_text(visit.page.evaluate(UNDER))
+        assert len(problems) == 1 and problems[0].startswith("chart-text-under: ")
+
+
+# A downloaded picture, opened on its own: where its title (and subtitle: the definition and the takeaway), its
+# marks and its "Source:" and "Note:" lines are.
+PICTURE = """() => {
+  const box = e => e.getBoundingClientRect();
+  const marks = [...document.querySelectorAll("g.mark-rect.role-mark path")].map(box);
+  const texts = [...document.querySelectorAll("text")];
+  const heading = [...document.querySelectorAll("g.role-title")].filter(g => g.querySelector(".role-title-subtitle"));
+  const title = heading.flatMap(g => [...g.querySelectorAll("text")]).map(box);  // the picture's, not a panel's
+  const footer = texts.filter(t => /^(Source|Note):/.test(t.textContent)).map(box);
+  return {marksTop: Math.min(...marks.map(r => r.top)), marksBottom: Math.max(...marks.map(r => r.bottom)),
+          titleBottom: Math.max(...title.map(r => r.bottom)), footerTop: Math.min(...footer.map(r => r.top)),
+          titles: title.length, footers: footer.length};
+}"""
+
+
+def _picture_problems(place: dict) -> list[str]:
+    problems = []
+    if not place["titles"] or place["titleBottom"] > place["marksTop"]:
+        problems.append("title not above the chart")
+    if not place["footers"] or place["footerTop"] < place["marksBottom"]:
+        problems.append("source and notes not below the chart")
+    return problems
+
+
+def test_every_downloaded_picture_has_its_title_above_the_chart_and_its_source_and_notes_below(server, browser):
+    pictures = sorted((SITE / "_static" / "downloads" / "charts").glob("*.svg"))
+    assert pictures, "no chart picture in the site"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        for picture in pictures:
+            page.goto(f"{server}/{picture.relative_to(SITE).as_posix()}", wait_until="load")
+            assert _picture_problems(page.evaluate(PICTURE)) == [], picture.name
+    finally:
+        page.close()
+
+
+def test_a_picture_with_a_note_above_its_chart_is_caught(server, browser):
+    picture = next((SITE / "_static" / "downloads" / "charts").glob("*.svg")).read_text()
+    # the old picture's way: a note among the title's lines, above the chart
+    opening = picture.index(">", picture.index("<svg")) + 1
+    planted = picture[:opening] + '<text x="12" y="40">Note: said above the chart.</text>' + picture[opening:]
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    try:
+        page.set_content(planted)
+        assert _picture_problems(page.evaluate(PICTURE)) == ["source and notes not below the chart"]
+    finally:
+        page.close()
