@@ -162,6 +162,25 @@ def test_what_every_chart_shares_is_said_once_at_the_top_and_each_keeps_its_own(
     assert "Only the first chart." in charts_left[0] and "Only the second chart." in charts_left[1]
 
 
+def test_a_page_whose_opening_shows_nothing_gets_the_box_in_a_cell_of_its_own_the_same_each_time(pictures):
+    html = figure(chart("qualified"))
+
+    def staged() -> str:
+        notebook = nbformat.v4.new_notebook(cells=[
+            nbformat.v4.new_markdown_cell("# A page", id="title"),
+            nbformat.v4.new_code_cell("", id="quiet"),
+            nbformat.v4.new_markdown_cell("## A section", id="section"),
+            nbformat.v4.new_code_cell("", id="chart", outputs=[
+                nbformat.v4.new_output("display_data", data={"text/html": html})])])
+        return nbformat.writes(gather_page_notes(notebook))
+
+    first = staged()
+    assert first == staged()  # an identical page stages to identical bytes (an incremental build matches a clean one)
+    cells = nbformat.reads(first, as_version=4).cells
+    assert [c.id for c in cells] == ["title", BOX_ID, "quiet", "section", "chart"]
+    assert "remove-input" in cells[1].metadata["tags"] and BOX_ID in cells[1].outputs[0]["data"]["text/html"]
+
+
 def test_a_page_whose_charts_share_nothing_gets_no_box():
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# A page")])
     assert len(gather_page_notes(notebook).cells) == 1

@@ -172,6 +172,7 @@ def _put_at_top(notebook: nbformat.NotebookNode, box: Markup) -> None:
         if cell.cell_type == "code" and cell.get("outputs"):
             cell.outputs.append(output)
             return
-    shown = nbformat.v4.new_code_cell("# the key to the page's charts", metadata={"tags": ["remove-input"]})
+    shown = nbformat.v4.new_code_cell("# the key to the page's charts", metadata={"tags": ["remove-input"]},
+                                      id=BOX_ID)  # not a random id: the same page stages to the same bytes
     shown.outputs.append(output)
     cells.insert(title + 1, shown)
