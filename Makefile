@@ -23,7 +23,6 @@ $(SETUP): requirements.lock pyproject.toml package.json package-lock.json
 	.venv/bin/pip install --quiet --disable-pip-version-check -r requirements.lock
 	.venv/bin/pip install --quiet --disable-pip-version-check --no-deps -e .
 	npm ci --no-audit --no-fund --loglevel=error
-	bash bin/ensure-debian dot:graphviz
 	touch $@
 
 LAB := .venv/.lab-done

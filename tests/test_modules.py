@@ -73,7 +73,7 @@ def test_moving_a_module_re_runs_the_pages_that_import_it(tmp_path: Path, packag
     """A page run before a module moved to another subpackage is stale afterwards (its recorded module is
     gone), and the page's new closure hashes the module at its new home."""
     monkeypatch.setattr(lineage, "ROOT", tmp_path)
-    notebook = chapter(tmp_path / "page.md", "from icebook.pages.diagram import graph_svg")
+    notebook = chapter(tmp_path / "page.md", "from icebook.pages.diagram import tree_diagram")
     before = lineage.module_closure(notebook)
     entry = {"reads": {"groups": [], "records": {}}, "modules": before, "records": {},
              "inputs": lineage.page_inputs(notebook, {}, [], [], before)}
@@ -84,7 +84,7 @@ def test_moving_a_module_re_runs_the_pages_that_import_it(tmp_path: Path, packag
     (package / "pages" / "diagram.py").rename(package / "drawing" / "diagram.py")
     assert lineage.why_stale(entry, notebook, {}, [], NO_RECORDS) == "changed: module icebook.pages.diagram"
 
-    notebook = chapter(notebook, "from icebook.drawing.diagram import graph_svg")
+    notebook = chapter(notebook, "from icebook.drawing.diagram import tree_diagram")
     after = lineage.module_closure(notebook)
     assert "icebook.drawing.diagram" in after and "icebook.pages.diagram" not in after
     assert package / "drawing" / "diagram.py" in modules.files_of(after)

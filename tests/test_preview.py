@@ -79,13 +79,13 @@ def test_preview_rebuilds_on_save_and_keeps_the_last_good_site_on_failure(tmp_pa
         terminal = log.read_text()
         assert "malformed YAML" in terminal and "FAILED, the last good site is still served" in terminal
         # builds are forked from a server that imported lib/ when it started: an edit there starts a new one,
-        # so the page is run with the edited code (here, the organisation chart's fill colour)
+        # so the page is run with the edited code (here, the organisation chart's text version's name)
         before = _wait(url, lambda s: not s["building"])
-        diagram = project / "lib" / "icebook" / "diagram.py"
+        diagram = project / "lib" / "icebook" / "pages" / "diagram.py"
         with Edit(diagram):
-            diagram.write_text(diagram.read_text().replace("#eef3f8", "#eef3f9"))
+            diagram.write_text(diagram.read_text().replace("The chart as text", "The chart in words"))
             _wait(url, lambda s: s["version"] > before["version"] and not s["building"])
-            assert "#eef3f9" in _get(f"{url}/chapters/pages/organisation.html")
+            assert "The chart in words" in _get(f"{url}/chapters/pages/organisation.html")
     finally:
         preview.send_signal(signal.SIGINT)
         preview.wait(timeout=60)

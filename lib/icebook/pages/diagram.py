@@ -1,28 +1,47 @@
-"""Diagrams drawn at build time with Graphviz (Debian's `dot`), inlined as SVG: no network, no script."""
+"""Diagrams as HTML boxes that the page's stylesheet lays out: text a reader can read at any width, no picture.
+
+A tree (the organisation chart) is nested lists: on a wide screen a row of boxes under their parent, on a phone an
+indented column. A sequence of steps (the Criminal Alien Program) is a numbered list of boxes joined by arrows. The
+text is the page's own, at the page's size, so it never shrinks with the screen, and it is searchable and
+selectable; each diagram has its text version, in sentences, one click away.
+"""
 
 from __future__ import annotations
 
-import re
-import shutil
-import subprocess
+from markupsafe import Markup
 
 
-def graph_svg(nodes: dict[str, str], edges: list[tuple[str, str]], rankdir: str = "TB") -> str:
-    """An SVG of a directed graph; node labels are text, so the diagram stays searchable and selectable."""
-    if shutil.which("dot") is None:
-        raise RuntimeError("Graphviz's `dot` is missing: run `make setup` (it installs Debian's graphviz)")
+def _tree(node: str, nodes: dict[str, str], children: dict[str, list[str]]) -> Markup:
+    below = children.get(node, [])
+    return Markup('<li><span class="diagram-box">{}</span>{}</li>').format(
+        nodes[node], Markup("<ul>{}</ul>").format(Markup("").join(_tree(c, nodes, children) for c in below))
+        if below else "")
 
-    def quoted(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
-    lines = [f"digraph G {{ rankdir={rankdir}; bgcolor=transparent;",
-             'node [shape=box, style="rounded,filled", fillcolor="#eef3f8", fontname="Helvetica", fontsize=11];',
-             'edge [color="#555555"];']
-    lines += [f"{quoted(key)} [label={quoted(label)}];" for key, label in nodes.items()]
-    lines += [f"{quoted(a)} -> {quoted(b)};" for a, b in edges]
-    lines.append("}")
-    svg = subprocess.run(["dot", "-Tsvg"], input="\n".join(lines), capture_output=True, text=True, check=True).stdout
-    svg = re.sub(r"<!--.*?-->", "", svg[svg.index("<svg"):], flags=re.S)
-    # Scale to the column: keep the viewBox, drop the fixed size.
-    return re.sub(r'<svg width="[^"]*" height="[^"]*"', '<svg style="max-width:100%;height:auto" aria-hidden="true"',
-                  svg, count=1)
+def tree_diagram(nodes: dict[str, str], edges: list[tuple[str, str]], caption: Markup) -> Markup:
+    """A tree of boxes, each node's label in a box under its parent's (``edges`` are parent, child pairs; the
+    root is the node no edge leads to), captioned, with the tree in sentences one click away."""
+    children: dict[str, list[str]] = {}
+    for parent, child in edges:
+        children.setdefault(parent, []).append(child)
+    roots = [n for n in nodes if n not in {child for _, child in edges}]
+    if len(roots) != 1:
+        raise ValueError(f"a tree has one root; these nodes have no parent: {', '.join(roots) or 'none'}")
+    outline = Markup("").join(Markup("<li>{} — part of {}</li>").format(nodes[child], nodes[parent])
+                              for parent, child in edges)
+    return Markup('<figure class="diagram tree-diagram"><ul class="diagram-tree">{}</ul><figcaption>{}</figcaption>'
+                  '<details class="diagram-text"><summary>The chart as text</summary><ul>{}</ul></details>'
+                  "</figure>").format(_tree(roots[0], nodes, children), caption, outline)
+
+
+def steps_diagram(steps: list[tuple[str, str, Markup]], caption: Markup) -> Markup:
+    """A numbered sequence of boxes, each a step's name and who takes it (``steps``: name, actor, the step in
+    words), joined by arrows; captioned, with every step in words one click away."""
+    boxes = Markup("").join(
+        Markup('<li class="diagram-step"><span class="diagram-box"><strong>{}</strong>'
+               '<span class="diagram-actor">{}</span></span></li>').format(name, actor) for name, actor, _ in steps)
+    words = Markup("").join(Markup("<li><strong>{}</strong> ({}): {}</li>").format(name, actor, said)
+                            for name, actor, said in steps)
+    return Markup('<figure class="diagram steps-diagram"><ol class="diagram-steps">{}</ol><figcaption>{}'
+                  '</figcaption><details class="diagram-text"><summary>Each step in words</summary><ol>{}</ol>'
+                  "</details></figure>").format(boxes, caption, words)
