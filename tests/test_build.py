@@ -749,3 +749,18 @@ def test_a_changed_recommendation_status_changes_the_home_pages_totals(project: 
         oversight = (project / "_build" / "html" / "chapters" / "pages" / "oversight.html").read_text()
         assert oversight.count("status-resolved-open") == 5 + 3
     build(project)
+
+
+def test_plain_mode_builds_a_site_that_reads_as_the_fast_builds(tmp_path_factory, copy_project):
+    """``--plain`` (ICEBOOK_PLAIN=1): every page in a stock jupyter_client kernel and the book by the jupyter-book
+    command, without the extension that overrides Sphinx's indexer (plain.py). A reader gets the same site."""
+    fast = built_copy(tmp_path_factory, copy_project)
+    plain = copy_project(tmp_path_factory.mktemp("plain"))
+    result = build(plain, "--plain")
+    assert result.returncode == 0, result.stderr
+    assert "plain mode: stock jupyter_client kernels" in result.stdout
+    assert executed(result) == (len(list_pages(plain)), 0)
+    staged = yaml.safe_load((plain / "_build" / "stage" / "src" / "_config.yml").read_text())
+    assert "icebook.sphinx.incremental" not in staged["sphinx"]["extra_extensions"]
+    assert "icebook.sphinx.offline" in staged["sphinx"]["extra_extensions"]
+    assert readable_site(plain) == readable_site(fast)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from pathlib import Path
@@ -51,7 +52,10 @@ def _port(text: str) -> int:
 
 def _build(args: argparse.Namespace) -> int:
     from icebook.build.command import run
+    from icebook.build.plain import VARIABLE
 
+    if args.plain:
+        os.environ[VARIABLE] = "1"  # for the workers and kernels too
     return run(only=args.only, params=args.param, out=args.out, jobs=args.jobs, cell_timeout=args.cell_timeout)
 
 
@@ -111,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--out", help="with --only: where to write the executed notebook and page (a relative "
                    "path is from the current directory; inside _build/ only under _build/analysis/)")
     p.add_argument("-j", "--jobs", type=int, default=None, help="notebooks run at once (default: cores)")
+    p.add_argument("--plain", action="store_true",
+                   help="stock kernels and the plain jupyter-book command, none of the speed work's overrides of "
+                        "private APIs (as ICEBOOK_PLAIN=1 does): for when an upgrade breaks the fast path")
     p.add_argument("--cell-timeout", type=_cell_timeout, default=None, metavar="SECONDS",
                    help="stop a notebook whose cell runs longer, or 'none' for no limit (default: cell_timeout in "
                    "chapters/params.yml)")

@@ -59,6 +59,8 @@ from icebook.build.params import (
     parse_cli_value,
     static_pages,
 )
+from icebook.build.plain import EXTENSIONS as PLAIN_EXTENSIONS
+from icebook.build.plain import plain
 from icebook.build.procs import fork
 from icebook.build.running import Cell, CellTimeout, OutputLimitExceeded, OutputLimits, Worker, read_status
 from icebook.build.sphinx_child import SphinxChild
@@ -347,10 +349,11 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
     failures, start = [], time.perf_counter()
     limits = OutputLimits(*configured_output_limits())
     if todo:
-        from icebook.build.warm import warm
+        if not plain():
+            from icebook.build.warm import warm
 
-        _step.now = "importing what the pages' kernels use"
-        warm([job.notebook for job in todo])  # once here, not per page: each kernel is forked from here (warm.py)
+            _step.now = "importing what the pages' kernels use"
+            warm([job.notebook for job in todo])  # once here, not per page: each kernel is forked from here (warm.py)
         bar, waiting, running = _Progress(len(todo), cell_timeout), list(todo), {}
         try:
             while waiting or running:
@@ -464,6 +467,9 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     config = book_config()
     # Filled in when the site is published, so a new data version does not make Sphinx write every page.
     config.setdefault("html", {})["extra_footer"] = f'<p class="build-version">{BUILD_VERSION}</p>'
+    if plain():
+        sphinx = config.get("sphinx", {})
+        sphinx["extra_extensions"] = [e for e in sphinx.get("extra_extensions", []) if e not in PLAIN_EXTENSIONS]
 
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")  # makes the folder afresh: the charts' files go in after
@@ -523,18 +529,25 @@ def write_bibliography(path: Path) -> None:
     path.write_text(bibliography(book().sources), encoding="utf-8")
 
 
-def _jupyter_book(stage: Path, sphinx: SphinxChild) -> Path:
+def _jupyter_book(stage: Path, sphinx: SphinxChild | None) -> Path:
     """Build the staged book over the environment the last build kept; ``building`` marks a run under way.
-    jupyter-book runs in a child that imported it while the pages ran (sphinx_child.py)."""
+    jupyter-book runs in a child that imported it while the pages ran (sphinx_child.py); in plain mode
+    (no child) it is the ``jupyter-book`` command, building afresh (plain.py)."""
     out = stage / "out"
     arguments = ["build", str(stage / "src"), "--path-output", str(out), "--builder", "html", "-W", "-n",
                  "--keep-going", "-q"]
     _step.now = "building the site with jupyter-book"
     unfinished = stage / "building"
     unfinished.touch()
-    sphinx.start(arguments)
-    _ready_checks()  # on the core Sphinx leaves free
-    code, output = sphinx.wait()
+    if sphinx is None:
+        shutil.rmtree(out, ignore_errors=True)
+        command = [str(Path(sys.executable).with_name("jupyter-book")), *arguments]
+        done = subprocess.run(command, capture_output=True, text=True, check=False)
+        code, output = done.returncode, done.stdout + done.stderr
+    else:
+        sphinx.start(arguments)
+        _ready_checks()  # on the core Sphinx leaves free
+        code, output = sphinx.wait()
     if code == 0:
         unfinished.unlink()
     else:
@@ -762,13 +775,20 @@ def _site(workers: int, cell_timeout: int | None) -> int:
         _note(f"the published site was changed after it was built ({len(damaged)} file(s): "
               f"{', '.join(damaged[:3])}{', …' if len(damaged) > 3 else ''}); building it again")
     _step.now = "validating the data"
-    _validate_while_warming()  # all data validated before anything runs
-    sphinx = SphinxChild()  # imports jupyter-book while the pages run
+    if plain():
+        from icebook.data.loader import book
+
+        print("plain mode: stock jupyter_client kernels and the jupyter-book command (ICEBOOK_PLAIN)")
+        book()
+    else:
+        _validate_while_warming()  # all data validated before anything runs
+    sphinx = None if plain() else SphinxChild()  # imports jupyter-book while the pages run
     try:
         summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
         built = _jupyter_book(_stage(job_list), sphinx)
     finally:
-        sphinx.close()
+        if sphinx is not None:
+            sphinx.close()
     _check(built)
     _publish(_site_copy(built, record), record)
     total = time.perf_counter() - start

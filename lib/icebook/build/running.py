@@ -135,12 +135,19 @@ def read_status(path: Path) -> tuple[Cell, float] | None:
 
 def _engine(status: Path, limits: OutputLimits):
     """A papermill engine that writes each cell's number to ``status`` as the cell starts, and stops a page whose
-    output passes ``limits``."""
+    output passes ``limits``; its kernels are forked from the worker (warm.py), or in plain mode started by
+    jupyter_client as usual (plain.py)."""
     import papermill.engines
     from nbclient.exceptions import CellTimeoutError
     from papermill.engines import NBClientEngine
 
-    from icebook.build.warm import ForkingKernelManager
+    from icebook.build.plain import plain
+
+    managers = {}
+    if not plain():
+        from icebook.build.warm import ForkingKernelManager
+
+        managers["kernel_manager_class"] = ForkingKernelManager
 
     class Engine(NBClientEngine):
         @classmethod
@@ -160,8 +167,7 @@ def _engine(status: Path, limits: OutputLimits):
             # papermill's engine makes its client from this name; the worker process runs this one page only
             papermill.engines.PapermillNotebookClient = _bounded_client(limits)
             try:
-                return super().execute_managed_notebook(nb_man, kernel_name, kernel_manager_class=ForkingKernelManager,
-                                                        **kwargs)
+                return super().execute_managed_notebook(nb_man, kernel_name, **managers, **kwargs)
             except CellTimeoutError:
                 cell = current["cell"]
                 raise CellTimeout(cell.number, cell.first_line, kwargs["execution_timeout"]) from None
