@@ -66,11 +66,11 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
 
 
 def test_a_change_link_names_its_two_facts_for_the_figure_table():
-    """The page's own change links (fmt.change) say which two facts they compare; figures() reads them there."""
+    """The page's own change links (fmt.change_link) say which two facts they compare; figures() reads them there."""
     from icebook.data.compare import Change
-    from icebook.pages.fmt import change
+    from icebook.pages.fmt import change_link
 
     blocked = Change(id="change-a-b", measure="m", series="s", base="a", later="b", value=None, bound="",
                      reason="", blocked="period not stated")
-    link = BeautifulSoup(str(change(blocked)), "html.parser").a
+    link = BeautifulSoup(str(change_link(blocked)), "html.parser").a
     assert link["data-facts"] == "a b" and link["href"] == "#change-a-b"

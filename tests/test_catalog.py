@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from icebook.data.catalog import check_catalog_use, check_scope, load_catalog, spelled_out
+from icebook.data.catalog import check_catalog_use, check_scope, label_is_identifier, load_catalog
 from icebook.data.collect import Collector
 from icebook.data.schema import Measure, Metric
 
@@ -22,11 +22,11 @@ CATALOG = DATA / "metrics.yaml"
     ("ero_covid_citizens_lprs_returned", "COVID citizens LPRs returned"),
 ])
 def test_a_humanised_identifier_is_caught(slug, label):
-    assert spelled_out(slug, label)
+    assert label_is_identifier(slug, label)
 
 
 def test_a_label_in_plain_words_is_not_an_identifier():
-    assert not spelled_out("ero_admin_arrests", "Administrative arrests ERO made")
+    assert not label_is_identifier("ero_admin_arrests", "Administrative arrests ERO made")
 
 
 def measure(*metrics: str) -> Measure:

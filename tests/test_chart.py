@@ -22,12 +22,12 @@ from icebook.core import cache as datacache
 from icebook.pages.chart import (
     Chart,
     bar_label,
-    change_sentence,
     colour_only,
     figure,
     figures_of,
     one_scale_fits,
     printed_marks,
+    series_takeaway,
     why_not_a_chart,
 )
 from icebook.pages.chartfiles import FILE_PAYLOAD, ship_files
@@ -166,7 +166,7 @@ def test_a_figure_past_a_short_bar_that_would_leave_a_phone_s_plot_gets_room_on_
 
 
 def test_a_takeaway_is_made_from_the_facts_not_typed():
-    sentence = change_sentence("dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims",
+    sentence = series_takeaway("dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims",
                                "yes")
     text = Markup(sentence).striptags()
     later, earlier = (book().fact(i)["printed"] for i in ("ar2020-hsi-child-exploitation-victims",
@@ -184,7 +184,7 @@ def test_a_figure_given_as_of_the_page_s_date_is_not_then_said_to_have_no_period
     # sentence said "as of August 20, 2018" and then "no change is computed between the two: period not stated".
     page = book().sources["dhs2018"].date_printed
     assert page == "August 20, 2018" and book().fact(earlier)["period"] == f"as of {page}"
-    said = Markup(change_sentence(earlier, later, "yes", blocked="period not stated")).striptags()
+    said = Markup(series_takeaway(earlier, later, "yes", blocked="period not stated")).striptags()
     assert f"no change is computed: DHS gives its figure as of the page's date ({page}) without saying what " \
            "period it covers" in said
     assert "period not stated" not in said
@@ -323,7 +323,7 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
     assert bar_label("dhs2018-opla-removal-orders", "DHS page") == "FY 2018 to August 20, 2018 (partial year), DHS page"
     assert bar_label("ar2020-opla-removal-orders", "ICE annual report") == "FY 2020, ICE annual report"
     assert bar_label("dhs2018-ice-workforce", "DHS page") == "FY 2018, period not stated, DHS page"
-    said = Markup(change_sentence("dhs2018-opla-removal-orders", "ar2020-opla-removal-orders", "caveat")).striptags()
+    said = Markup(series_takeaway("dhs2018-opla-removal-orders", "ar2020-opla-removal-orders", "caveat")).striptags()
     assert "against over 100,000 in FY 2018 to August 20, 2018, a partial year (DHS)" in said
 
 
@@ -347,7 +347,7 @@ def test_a_font_installed_is_a_new_picture_not_one_kept_from_before(tmp_path, mo
 
     monkeypatch.setattr(chart, "FONT_DIRS", [tmp_path])
     names: list[str] = []
-    monkeypatch.setattr(chart, "kept", lambda name, make: names.append(name) or b"")
+    monkeypatch.setattr(chart, "cached_bytes", lambda name, make: names.append(name) or b"")
     chart.fonts_installed.cache_clear()
     chart.pictures({"mark": "bar"})
     (tmp_path / "truetype").mkdir()

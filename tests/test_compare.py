@@ -94,8 +94,8 @@ def test_no_baseline_figure_no_change(data):
 
 
 def test_a_blocked_change_is_shown_with_its_reason_and_no_figure(data):
-    from icebook.pages.fmt import change, change_reason
+    from icebook.pages.fmt import change_link, change_reason
     blocked = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2019], 2017)[0]
-    assert str(change(blocked)).endswith(">none: scope in doubt</a>")
+    assert str(change_link(blocked)).endswith(">none: scope in doubt</a>")
     reason = str(change_reason(blocked))
     assert reason.startswith("No change is computed") and 'href="fact-index.html#oig2013-bg-fy2019' in reason

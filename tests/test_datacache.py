@@ -52,7 +52,7 @@ def test_a_damaged_entry_is_loaded_afresh_and_an_unwritable_cache_is_skipped(tmp
 
 
 def test_an_object_is_made_once_per_inputs_and_a_damaged_entry_is_made_again(tmp_path: Path, monkeypatch):
-    """``kept_object`` (the detectors' sweep, the coverage spans): made for new inputs, read back for the same,
+    """``cached_object`` (the detectors' sweep, the coverage spans): made for new inputs, read back for the same,
     and made again when its entry is damaged."""
     monkeypatch.setattr(datacache, "CACHE", tmp_path / "cache")
     made: list[int] = []
@@ -61,14 +61,14 @@ def test_an_object_is_made_once_per_inputs_and_a_damaged_entry_is_made_again(tmp
         made.append(1)
         return {"candidates": ("a", "b")}
 
-    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
-    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert datacache.cached_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert datacache.cached_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
     assert len(made) == 1
     (entry,) = (tmp_path / "cache" / "sweeps").iterdir()
     entry.write_bytes(b"not a pickle")
-    assert datacache.kept_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
+    assert datacache.cached_object("sweeps", b"texts v1", make) == {"candidates": ("a", "b")}
     assert len(made) == 2  # the damaged entry made again
-    datacache.kept_object("sweeps", b"texts v2", make)
+    datacache.cached_object("sweeps", b"texts v2", make)
     assert len(made) == 3  # other inputs, another entry
 
 
@@ -110,12 +110,12 @@ def test_a_sealed_entry_from_another_key_is_refused(tmp_path: Path, monkeypatch,
     """A copy of another checkout's cache (another key) is made again, never loaded."""
     monkeypatch.setattr(datacache, "CACHE", tmp_path / "cache")
     made: list[int] = []
-    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    assert datacache.cached_bytes("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
     entry = tmp_path / "cache" / "charts" / "a.svg"
     entry.write_bytes(b"\0" * datacache.SEAL + b"<svg onload='alert(1)'/>")
-    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    assert datacache.cached_bytes("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
     assert len(made) == 2
     own_key.write_bytes(b"k" * 32)  # another key: every entry is refused
     datacache._key.cache_clear()
-    assert datacache.kept("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
+    assert datacache.cached_bytes("charts/a.svg", lambda: made.append(1) or b"<svg/>") == b"<svg/>"
     assert len(made) == 3

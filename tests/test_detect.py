@@ -18,7 +18,7 @@ import pytest
 import yaml
 
 from icebook import DataError, load
-from icebook.data.detect import KINDS, passages, sweep
+from icebook.data.detect import KINDS, sentences, sweep
 from icebook.data.loader import DATA_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -123,7 +123,7 @@ def test_places_leaves_one_centre_in_one_town_and_two_centres_in_two_towns_alone
 # --- candidates: where they are, and ids that do not move
 
 def test_passages_keep_their_line_and_section():
-    items = passages("planted", (DETECT / "places_planted.md").read_text(encoding="utf-8"))
+    items = sentences("planted", (DETECT / "places_planted.md").read_text(encoding="utf-8"))
     williston = next(p for p in items if "Williston" in p.text)
     assert (williston.line, williston.section) == (3, "Background")
     assert williston.locator == "Background, line 3"

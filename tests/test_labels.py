@@ -4,7 +4,7 @@ periods marked. Expected values are read off the quoted sentences."""
 import pytest
 
 from icebook import book
-from icebook.data.catalog import spelled_out
+from icebook.data.catalog import label_is_identifier
 
 
 @pytest.fixture(scope="module")
@@ -14,7 +14,7 @@ def data():
 
 def test_every_metric_of_the_facts_has_a_label_that_is_not_its_identifier(data):
     assert set(data.facts["metric"]) <= set(data.metrics)
-    spelled = [slug for slug, metric in data.metrics.items() if spelled_out(slug, metric.label)]
+    spelled = [slug for slug, metric in data.metrics.items() if label_is_identifier(slug, metric.label)]
     assert spelled == []
 
 

@@ -153,7 +153,7 @@ def figures(soup, data) -> list[dict]:
             row = data.derived_figure(figure_id)
             extra = {"kind": "derived", "qualifier": "", "source": "", "locator": row["formula"],
                      "fiscal_year": row["fiscal_year"], "period": ""}
-        elif link.get("data-facts"):  # a change the page computes (fmt.change): its base and later fact
+        elif link.get("data-facts"):  # a change the page computes (fmt.change_link): its base and later fact
             pair = link["data-facts"].split()
             later = data.fact(pair[1])
             rows[figure_id] = {"id": figure_id, "kind": "change", "shown": shown, "times_shown": 1, "value": "",

@@ -65,6 +65,7 @@ from icebook.build.procs import fork
 from icebook.build.running import Cell, CellTimeout, OutputLimitExceeded, OutputLimits, Worker, read_status
 from icebook.build.sphinx_child import SphinxChild
 from icebook.core.errors import EXIT_CODES, BuildError, ParameterError, brief, exit_code
+from icebook.core.files import digest_files, file_digest, write_atomic
 from icebook.core.modules import closure, files_of, package_files
 from icebook.data.groups import DATA_GROUPS
 
@@ -102,12 +103,9 @@ class _Step:
 _step = _Step()
 
 
-def _sha(paths: list[Path]) -> str:
-    digest = hashlib.sha256()
-    for path in sorted(paths):
-        digest.update(str(path.relative_to(ROOT)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.hexdigest()
+def _files_key(paths: list[Path]) -> str:
+    """The key of a set of the project's files: their paths and bytes."""
+    return digest_files(paths, ROOT).hex()
 
 
 def _group_files(group: str) -> list[Path]:
@@ -125,7 +123,7 @@ def job_key(job: Job) -> str:
     files = [job.notebook, *code_files()]
     for group in job.reads:
         files += _group_files(group)
-    digest = hashlib.sha256(_sha(files).encode())
+    digest = hashlib.sha256(_files_key(files).encode())
     digest.update(json.dumps(job.parameters, sort_keys=True).encode())
     digest.update(json.dumps(sorted(job.reads)).encode())
     return digest.hexdigest()
@@ -157,14 +155,12 @@ def _read_json(path: Path) -> dict:
 
 
 def _write_json(path: Path, value: dict) -> None:
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(value, indent=1, sort_keys=True) + "\n")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(value, indent=1, sort_keys=True) + "\n")
 
 
-def _file_sha(path: Path) -> str | None:
+def _file_files_key(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_digest(path)
     except OSError:
         return None
 
@@ -176,7 +172,7 @@ def _executed_ok(out_dir: Path, page: str, entry: dict, key: str, quiet: bool = 
     path = out_dir / f"{page}.ipynb"
     if not path.exists():
         return False
-    if _file_sha(path) != entry.get("output"):
+    if _file_files_key(path) != entry.get("output"):
         if not quiet:
             _note(f"{path.relative_to(ROOT)} is damaged or was changed by hand; running it again")
         return False
@@ -284,7 +280,7 @@ def _finish(job: Job, tmp: Path, log: Path, key: str, records: Records | None) -
     output = tmp.with_name(f"{job.page}.ipynb")
     tmp.replace(output)  # written whole to a temporary file, then renamed into place
     entry = {"key": key, "chapter": job.chapter, "parameters": job.parameters, "reads": read,
-             "output": _file_sha(output)}
+             "output": _file_files_key(output)}
     if records is not None:
         entry["lineage"] = lineage_entry(job.notebook, job.parameters, job.reads, reads, records)
     return entry, None
@@ -412,7 +408,7 @@ def site_inputs(jobs: list[Job]) -> dict:
     book_files = [ROOT / f for f in BOOK_FILES] + [p for d in BOOK_DIRS for p in (ROOT / d).rglob("*")
                                                    if p.is_file()]
     book_files += static_pages() + [ROOT / p for p in VENDOR.values()]
-    return {"pages": {j.page: job_key(j) for j in jobs}, "book": _sha(book_files),
+    return {"pages": {j.page: job_key(j) for j in jobs}, "book": _files_key(book_files),
             "data_version": data_version(), "commit": _git_commit()}
 
 
@@ -482,7 +478,7 @@ def _assemble(jobs: list[Job], src: Path) -> None:
 
 def _staged_key(page: str) -> str:
     """What a page's staged form is made from: its executed notebook and the code that post-processes it."""
-    return _sha([EXECUTED / f"{page}.ipynb", *files_of(closure(STAGING_MODULES))])
+    return _files_key([EXECUTED / f"{page}.ipynb", *files_of(closure(STAGING_MODULES))])
 
 
 def _stage_page(page: str, staged: Path, charts: Path) -> None:
@@ -583,7 +579,7 @@ def _site_copy(built: Path, record: dict) -> Path:
 
 
 def _ready_checks() -> None:
-    """Import the site checks (a fifth of a second: BeautifulSoup, lxml and their patterns) and work out the
+    """Import the site checks (BeautifulSoup, lxml and their compiled patterns) and work out the
     counts they compare the pages with, while Sphinx builds the site the checks will read."""
     from icebook.data.loader import book
     from icebook.site.checks import book_counts
@@ -707,7 +703,7 @@ def _os_message(error: OSError) -> str:
     return f"{where}: {why}" if where else f"{type(error).__name__}: {why}"
 
 
-KEPT = "The published site was left as it was."
+LEFT_AS_IT_WAS = "The published site was left as it was."
 
 
 def _fail(message: str, code: int) -> int:
@@ -743,13 +739,13 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
                 return _analyst(only, params or [], analysis_dir(only, out), workers, timeout)
             return _site(workers, timeout)
     except BuildError as error:
-        return _fail(f"error: {error}\n{KEPT}", 1)
+        return _fail(f"error: {error}\n{LEFT_AS_IT_WAS}", 1)
     except KeyboardInterrupt:
         return _fail(f"\ninterrupted while {_step.now}; the published site was left as it was", 130)
     except _Stopped as stop:
         return _fail(f"stopped by {stop} while {_step.now}; the published site was left as it was", 143)
     except OSError as error:
-        return _fail(f"error: {_os_message(error)}\n{KEPT}", 1)
+        return _fail(f"error: {_os_message(error)}\n{LEFT_AS_IT_WAS}", 1)
     finally:
         signal.signal(signal.SIGTERM, previous)
 

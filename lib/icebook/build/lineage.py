@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from icebook.build.notebooks import code_cells
 from icebook.core.errors import BuildError
+from icebook.core.files import file_digest
 from icebook.core.modules import UnknownModule, closure, module_file, subpackage_modules
 from icebook.core.paths import ROOT
 from icebook.data.groups import DATA_GROUPS, NOTES, RECORD_GROUPS, matches
@@ -64,12 +65,14 @@ def parse_log(lines: Iterable[str]) -> Reads:
                         for g, r in sorted(records.items())}}
 
 
-def _sha(value: Any) -> str:
+def _value_hash(value: Any) -> str:
+    """The hash of a JSON-like value (a record, a parameter set), its keys sorted."""
     return hashlib.sha256(json.dumps(value, sort_keys=True, default=str).encode()).hexdigest()
 
 
 def _frame_hashes(frame: pd.DataFrame) -> dict[str, str]:
-    return {str(i): _sha(row) for i, row in zip(frame.index, frame.astype(object).to_numpy().tolist(), strict=True)}
+    rows = frame.astype(object).to_numpy().tolist()
+    return {str(i): _value_hash(row) for i, row in zip(frame.index, rows, strict=True)}
 
 
 class Records:
@@ -79,11 +82,11 @@ class Records:
         self.facts, self.derived = data.facts, data.derived
         self.hashes = {
             "facts": _frame_hashes(data.facts.drop(columns=[NOTES])),
-            NOTES: {str(i): _sha(note) for i, note in data.facts[NOTES].items()},
+            NOTES: {str(i): _value_hash(note) for i, note in data.facts[NOTES].items()},
             "derived": _frame_hashes(data.derived),
-            "measures": {f"measure:{m.id}": _sha(m.model_dump()) for m in data.measures}
-            | {f"metric:{k}": _sha(m.model_dump()) for k, m in data.metrics.items()},
-            "findings": {k: _sha(v) for k, v in data.findings.items()},
+            "measures": {f"measure:{m.id}": _value_hash(m.model_dump()) for m in data.measures}
+            | {f"metric:{k}": _value_hash(m.model_dump()) for k, m in data.metrics.items()},
+            "findings": {k: _value_hash(v) for k, v in data.findings.items()},
         }
 
     def frame(self, group: str) -> pd.DataFrame | None:
@@ -108,7 +111,7 @@ class Records:
                 ids += chosen
             if group == "derived":  # a derived figure implies its input facts
                 parts.append([[f, self.hashes["facts"][f]] for f in self._inputs(ids)])
-            out[group] = _sha(parts)
+            out[group] = _value_hash(parts)
         return out
 
 
@@ -131,7 +134,7 @@ def build_modules() -> list[str]:
 
 
 def _file_hashes(paths: Iterable[Path]) -> dict[str, str]:
-    return {str(p.relative_to(ROOT)): hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(set(paths))
+    return {str(p.relative_to(ROOT)): file_digest(p) for p in sorted(set(paths))
             if p.is_file()}
 
 
@@ -145,7 +148,7 @@ def page_inputs(notebook: Path, parameters: dict, declared: Iterable[str], group
     files += [p for g in sorted(set(groups) - set(RECORD_GROUPS)) for pattern in DATA_GROUPS.get(g, [])
               for p in data.glob(pattern)]
     return (_file_hashes(files) | _module_hashes(modules)
-            | {"parameters": _sha(parameters), "reads declared": _sha(sorted(declared))})
+            | {"parameters": _value_hash(parameters), "reads declared": _value_hash(sorted(declared))})
 
 
 def _module_hashes(modules: Iterable[str]) -> dict[str, str]:
@@ -154,7 +157,7 @@ def _module_hashes(modules: Iterable[str]) -> dict[str, str]:
     hashes = {}
     for name in sorted(set(modules)):
         path = module_file(name)
-        hashes[f"module {name}"] = hashlib.sha256(path.read_bytes()).hexdigest() if path else ABSENT
+        hashes[f"module {name}"] = file_digest(path) if path else ABSENT
     return hashes
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
 from icebook.core import yamlio
-from icebook.core.cache import kept_object
+from icebook.core.cache import cached_object
 from icebook.core.errors import BuildError
 from icebook.core.paths import ROOT
 
@@ -102,4 +102,4 @@ def code_cells(path: Path) -> list[CodeCell]:
                 for cell in read_chapter(path).cells if cell.cell_type == "code"]
 
     inputs = f"{version('jupytext')}\0".encode() + Path(__file__).read_bytes() + path.read_bytes()
-    return kept_object("chapter-cells", inputs, make)
+    return cached_object("chapter-cells", inputs, make)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from icebook.build.procs import end_with_parent
+from icebook.core.files import write_atomic
 
 
 def worker_start(parent: int) -> None:
@@ -157,10 +158,8 @@ def _engine(status: Path, limits: OutputLimits):
             def cell_start(cell, cell_index=None, **more):
                 if cell.cell_type == "code" and cell.source.strip():
                     current["cell"] = cell_of(nb_man.nb.cells, cell_index)
-                    tmp = status.with_suffix(".tmp")
-                    tmp.write_text(json.dumps({"number": current["cell"].number, "since": time.time(),
-                                               "first_line": current["cell"].first_line}))
-                    tmp.replace(status)
+                    write_atomic(status, json.dumps({"number": current["cell"].number, "since": time.time(),
+                                                     "first_line": current["cell"].first_line}))
                 return start(cell, cell_index, **more)
 
             nb_man.cell_start = cell_start

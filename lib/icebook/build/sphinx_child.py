@@ -1,7 +1,7 @@
 """jupyter-book in a child process made ready while the pages run.
 
 ``jupyter-book build`` started as a new process spends most of a small rebuild importing Sphinx, MyST-NB,
-the theme and the extensions (on this machine 2.8 s for a one-page rebuild, 1.4 s of it after the imports).
+the theme and the extensions (README, "Benchmarks", has the figures).
 Here the build forks a child once its own imports are done (warm.py); the child imports those modules while
 the pages' notebooks run, then waits. When the book is staged, the build tells it to go, and it runs
 jupyter-book's own command (its click entry point, with the arguments the command line would give) in that

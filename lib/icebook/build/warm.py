@@ -1,9 +1,9 @@
 """Warm kernels: each page's kernel is forked from a build that has already imported what chapters use.
 
 A kernel started the usual way is a new Python process that imports IPython, ipykernel, pandas,
-Altair and this package before the page's first cell runs: about a second and a half per page on
-this machine, paid again for every page. Here the build imports those modules once (``warm``),
-and each page's kernel is a fork of its worker (itself a fork of the build) that then runs
+Altair and this package before the page's first cell runs, paid again for every page (``make bench``
+prints what that costs: bench/bench_notebook.py's kernel start and imports). Here the build imports those
+modules once (``warm``), and each page's kernel is a fork of its worker (itself a fork of the build) that then runs
 ipykernel's own application with the connection file jupyter_client wrote. It is a real
 kernel in its own process, driven by papermill and nbclient over ZeroMQ as before: outputs,
 errors, interrupts and time limits are unchanged; only the imports are already done.
@@ -47,7 +47,7 @@ MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager
 
 
 # Imported only for pages whose code can run these icebook modules (lineage.module_closure): Altair and the chart
-# renderer take a third of a second to import, and a rebuild of pages without charts does not wait for them.
+# renderer are slow to import, and a rebuild of pages without charts does not wait for them.
 DRAWING = {"icebook.pages.chart": ["altair", "vl_convert", "icebook.pages.chart"],
            "icebook.pages.diagram": ["icebook.pages.diagram"]}
 

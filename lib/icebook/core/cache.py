@@ -16,7 +16,6 @@ and made again, so a crafted pickle never runs.
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import hmac
@@ -28,6 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from icebook.core.files import write_atomic
 from icebook.core.modules import package_digest
 from icebook.core.paths import ROOT
 from icebook.core.versions import data_digest
@@ -116,26 +116,14 @@ def cached(data_dir: Path, load: Callable[[Path], Any]) -> Any:
     if found:
         return value
     value = load(data_dir)
-    _keep(entry, value)
+    if _write_whole(entry, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)):
+        for old in CACHE.glob("book-*.pickle"):  # the older entries
+            if old != entry:
+                old.unlink(missing_ok=True)
     return value
 
 
-def _keep(entry: Path, value: Any) -> None:
-    """Write the entry whole (a temporary file renamed into place) and drop the older entries."""
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
-    try:
-        CACHE.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(seal(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)))
-        tmp.replace(entry)
-        for old in CACHE.glob("book-*.pickle"):
-            if old != entry:
-                old.unlink(missing_ok=True)
-    except OSError:
-        with contextlib.suppress(OSError):  # no partial entry left behind, if one could be made
-            tmp.unlink()
-
-
-def kept(name: str, make: Callable[[], bytes]) -> bytes:
+def cached_bytes(name: str, make: Callable[[], bytes]) -> bytes:
     """The bytes of ``make()``, kept under ``_build/cache/`` as ``name``. The name must be a hash of
     everything the bytes depend on (content-addressed), so an entry is never stale; one that cannot be
     written (a read-only or full disk) is skipped."""
@@ -148,19 +136,17 @@ def kept(name: str, make: Callable[[], bytes]) -> bytes:
     return content
 
 
-def _write_whole(entry: Path, content: bytes) -> None:
-    """Write an entry whole or not at all (a reader never sees half of one); skipped if it cannot be written."""
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}")
+def _write_whole(entry: Path, content: bytes) -> bool:
+    """Write an entry, sealed, whole or not at all (a reader never sees half of one); skipped, returning False, if
+    it cannot be written (a read-only or full disk)."""
     try:
-        entry.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_bytes(seal(content))
-        tmp.replace(entry)
+        write_atomic(entry, seal(content))
     except OSError:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+        return False
+    return True
 
 
-def kept_object(kind: str, inputs: bytes, make: Callable[[], Any]) -> Any:
+def cached_object(kind: str, inputs: bytes, make: Callable[[], Any]) -> Any:
     """``make()``, kept pickled under ``_build/cache/KIND/`` by a hash of ``inputs``, which must be everything
     it depends on (the code that makes it included); an entry that is missing or cannot be read is made again."""
     entry = CACHE / kind / f"{hashlib.sha256(platform.python_version().encode() + inputs).hexdigest()[:24]}.pickle"

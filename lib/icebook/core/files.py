@@ -1,4 +1,5 @@
-"""Which files the book reads: regular files inside their folder.
+"""Which files the book reads: regular files inside their folder; how it writes one whole (``write_atomic``) and
+hashes a set of them (``digest_files``, which every cache key made from files uses).
 
 Every file the book reads from ``data/`` or ``chapters/`` must be a regular file that, after symbolic links are
 resolved, lies inside its folder (``data/sources/`` for a source's text). A device (``/dev/zero``), a FIFO (which
@@ -10,8 +11,11 @@ validation refused.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import os
 import stat
+from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
 
 from icebook.core.errors import brief
@@ -88,3 +92,33 @@ def plain_name(name: str) -> str | None:
     if ".." in parts:
         return "climbs out of its folder with '..'; write a name inside its folder"
     return None
+
+
+def write_atomic(path: Path, content: bytes | str) -> None:
+    """Write ``content`` (text as UTF-8) to ``path`` whole: to a temporary file beside it, then renamed into
+    place, so a reader finds the old file or the new one, never half of one. The folder is made if need be; on
+    a failure no temporary file is left behind and the error is raised."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+        tmp.replace(path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+
+
+def file_digest(path: Path) -> str:
+    """The sha256 of a file's bytes, in hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def digest_files(paths: Iterable[Path], base: Path) -> bytes:
+    """One digest of these files' paths (relative to ``base``) and bytes, whatever order they come in."""
+    digest = hashlib.sha256()
+    for path in sorted(set(paths)):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.digest()

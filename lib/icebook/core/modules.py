@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import ast
 import functools
-import hashlib
 from collections.abc import Iterable
 from pathlib import Path
+
+from icebook.core.files import digest_files
 
 PACKAGE = "icebook"
 LIB = Path(__file__).resolve().parents[1]  # lib/icebook
@@ -146,11 +147,3 @@ def package_digest() -> bytes:
     """One digest of every Python file of the package, by its path in the package and its bytes."""
     return digest_files(package_files(), LIB)
 
-
-def digest_files(paths: Iterable[Path], base: Path) -> bytes:
-    """One digest of these files' paths (relative to ``base``) and bytes, whatever order they come in."""
-    digest = hashlib.sha256()
-    for path in sorted(set(paths)):
-        digest.update(str(path.relative_to(base)).encode())
-        digest.update(hashlib.sha256(path.read_bytes()).digest())
-    return digest.digest()

@@ -93,7 +93,7 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
         col.add(path, f"metric {metric!r} has no label: add it under 'metrics' with a label in plain words",
                 record=metric, field="metrics")
     for slug, metric in metrics.items():
-        if spelled_out(slug, metric.label):
+        if label_is_identifier(slug, metric.label):
             col.add(path, f"the label {metric.label!r} is the metric's name spelled out; write what it counts in "
                     "plain words", record=slug, field="label")
         for term in metric.scope:
@@ -124,7 +124,7 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
                             f"scope words {term!r}", record=measure.id, field="series.counts")
 
 
-def spelled_out(slug: str, label: str) -> bool:
+def label_is_identifier(slug: str, label: str) -> bool:
     """True when a label is only its metric's identifier with the underscores taken out ("Admin arrests
     criminal fugitive reentry share" for ero_admin_arrests_criminal_fugitive_reentry_share)."""
     words = re.findall(r"[a-z0-9]+", label.lower())

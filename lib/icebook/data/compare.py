@@ -113,6 +113,11 @@ def _blocked(base: pd.Series, later: pd.Series, series_doubt: str) -> tuple[str,
     return "", ""
 
 
+def series_facts(facts: pd.DataFrame, series: Series, fiscal_years: list[int]) -> pd.DataFrame:
+    """The facts of one series (those of its metric) in the chosen fiscal years."""
+    return facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+
+
 def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int],
                      baseline_year: int) -> list[Change]:
     """Every change from the baseline year's figure to another chosen year's, series by series.
@@ -124,7 +129,7 @@ def baseline_changes(facts: pd.DataFrame, measure: Measure, fiscal_years: list[i
     for series in measure.series:
         if series.comparable == "no":
             continue
-        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        own = series_facts(facts, series, fiscal_years)
         own = own.loc[~own.duplicated(["as_of_fiscal_year", "value", "source"])]
         bases = own[own["as_of_fiscal_year"] == baseline_year]
         others = own[own["as_of_fiscal_year"] != baseline_year].sort_values("as_of_fiscal_year")
@@ -148,7 +153,7 @@ def series_pairs(facts: pd.DataFrame, measure: Measure, fiscal_years: list[int])
     for series in measure.series:
         if series.comparable == "no":
             continue
-        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        own = series_facts(facts, series, fiscal_years)
         own = own.loc[~own.duplicated(["as_of_fiscal_year", "value", "source"])].sort_values("as_of_fiscal_year")
         for i, (_, base) in enumerate(own.iterrows()):
             for _, later in own.iloc[i + 1:].iterrows():

@@ -51,10 +51,10 @@ class Uncovered:
 def _spans(patterns: tuple[re.Pattern, ...], text: str) -> tuple[tuple[int, int], ...]:
     """Where the patterns match (kept while the text and rules stay the same, for the process and in the build's
     cache, as ``detect.sweep`` is)."""
-    from icebook.core.cache import kept_object
+    from icebook.core.cache import cached_object
 
     inputs = json.dumps([[p.pattern, p.flags] for p in patterns]).encode() + b"\0" + text.encode()
-    return kept_object("spans", inputs,
+    return cached_object("spans", inputs,
                        lambda: tuple(m.span() for pattern in patterns for m in pattern.finditer(text)))
 
 

@@ -58,7 +58,7 @@ MONTHS = ("January February March April May June July August September October N
 
 
 @dataclass(frozen=True)
-class Passage:
+class Sentence:
     """A sentence (or heading, or list item) as printed, where it stands in its source."""
 
     source: str
@@ -77,8 +77,8 @@ class Candidate:
 
     kind: str
     subject: str
-    first: Passage
-    second: Passage
+    first: Sentence
+    second: Sentence
     detail: str
 
     @property
@@ -114,19 +114,19 @@ def _heading(line: str, counts: dict[str, int]) -> str | None:
     return text if content and capitals / len(content) >= 0.75 else None
 
 
-def passages(source: str, raw: str) -> list[Passage]:
+def sentences(source: str, raw: str) -> list[Sentence]:
     """The source's sentences, list items and headings, each with its first line and its section."""
     lines = raw.split("\n")
     counts: dict[str, int] = defaultdict(int)
     for line in lines:
         counts[normalise(line)] += 1
-    out: list[Passage] = []
+    out: list[Sentence] = []
     section = ""
     block: list[tuple[int, str]] = []
 
     def flush() -> None:
         if block:
-            out.extend(_sentences(source, section, block))
+            out.extend(_split_sentences(source, section, block))
             block.clear()
 
     for number, line in enumerate(lines, start=1):
@@ -136,11 +136,11 @@ def passages(source: str, raw: str) -> list[Passage]:
         if heading and not _MD_HEADING.match(line) and out and out[-1].line == number - 1 \
                 and out[-1].text == section and not _MD_HEADING.match(lines[number - 2]):
             section = f"{section} {heading}"
-            out[-1] = Passage(source, out[-1].line, section, section)
+            out[-1] = Sentence(source, out[-1].line, section, section)
         elif heading:
             flush()
             section = heading
-            out.append(Passage(source, number, section, heading))
+            out.append(Sentence(source, number, section, heading))
         elif not line.strip():
             flush()
         else:
@@ -151,7 +151,7 @@ def passages(source: str, raw: str) -> list[Passage]:
     return _names_are_not_headings(out)
 
 
-def _names_are_not_headings(items: list[Passage]) -> list[Passage]:
+def _names_are_not_headings(items: list[Sentence]) -> list[Sentence]:
     """A short line standing alone that the text also uses mid-sentence is a name (a chart's label, a
     signature's title: "Law Enforcement Support Center", "Inspector General"), not a heading: it goes back
     to being a passage of the section before it."""
@@ -162,11 +162,11 @@ def _names_are_not_headings(items: list[Passage]) -> list[Passage]:
     for passage in items:
         if passage.text == passage.section and passage.text not in names:
             section = passage.section
-        out.append(Passage(passage.source, passage.line, section, passage.text))
+        out.append(Sentence(passage.source, passage.line, section, passage.text))
     return out
 
 
-def _sentences(source: str, section: str, block: list[tuple[int, str]]) -> Iterator[Passage]:
+def _split_sentences(source: str, section: str, block: list[tuple[int, str]]) -> Iterator[Sentence]:
     """Split a block of lines into sentences, each keeping the line it starts on."""
     text, starts = "", []
     for number, line in block:
@@ -179,7 +179,7 @@ def _sentences(source: str, section: str, block: list[tuple[int, str]]) -> Itera
         line = max(number for offset, number in starts if offset <= max(at, 0))
         sentence = normalise(_BULLET.sub("", piece, count=1))
         if sentence:
-            yield Passage(source, line, section, sentence)
+            yield Sentence(source, line, section, sentence)
 
 
 # --- same number, different things ------------------------------------------------------------------
@@ -222,11 +222,11 @@ def _described(text: str, end: int, start: int) -> set[str]:
     return set(after or _words(text[max(0, start - 60):start])[-4:])
 
 
-def same_number(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
+def same_number(texts: dict[str, list[Sentence]]) -> Iterator[Candidate]:
     """A figure with three or more significant digits printed twice, the words after it sharing nothing or
     the two sentences naming different fiscal years; a shorter figure only when both stand within a few
     lines of one source."""
-    seen: dict[str, list[tuple[Passage, set[str], int]]] = defaultdict(list)
+    seen: dict[str, list[tuple[Sentence, set[str], int]]] = defaultdict(list)
     for items in texts.values():
         for passage in items:
             figures = list(_figures(passage.text))
@@ -302,10 +302,10 @@ def _expansion(run: str, acronym: str) -> str | None:
     return None
 
 
-def names(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
+def names(texts: dict[str, list[Sentence]]) -> Iterator[Candidate]:
     """An acronym defined by two different expansions, or written out elsewhere in other words
     with the same initials ("legal permanent residents" where LPR is "lawful permanent residents")."""
-    forms: dict[str, dict[str, tuple[str, Passage]]] = defaultdict(dict)
+    forms: dict[str, dict[str, tuple[str, Sentence]]] = defaultdict(dict)
     for items in texts.values():
         for passage in items:
             for match in _DEFINED.finditer(passage.text):
@@ -339,7 +339,7 @@ def names(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                 yield Candidate("names", acronym, first, second, f"“{name_a}” against “{name_b}”")
 
 
-def _add_variant(defined: dict[str, tuple[str, Passage]], run: str, passage: Passage) -> None:
+def _add_variant(defined: dict[str, tuple[str, Sentence]], run: str, passage: Sentence) -> None:
     """Keep a run of words with an acronym's initials that names it another way: a proper name (every word
     capitalised) sharing all but one word with a definition, or a lower-case phrase with no joining words
     whose last word is the definition's and only one other word differs ("legal permanent residents")."""
@@ -402,7 +402,7 @@ def _fiscal_years(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple(found)
 
 
-def durations(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
+def durations(texts: dict[str, list[Sentence]]) -> Iterator[Candidate]:
     """A stated span against the fiscal years named beside it (its sentence, or the one before on the same
     or the previous line), and two such ranges that name different fiscal years; a span said to be the
     period reviewed is set against the period the report says it analysed, and the dates the work was done
@@ -433,7 +433,7 @@ def durations(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
                                         f"(FY {first_b}–FY {last_b})")
 
 
-def _same_subject(first: Passage, second: Passage, printed: str, printed_b: str) -> bool:
+def _same_subject(first: Sentence, second: Sentence, printed: str, printed_b: str) -> bool:
     """Two ranges in one sentence, or in two sentences that share a content word besides their dates."""
     if first is second:
         return True
@@ -445,7 +445,7 @@ def _month(name: str, year: str) -> int:
     return int(year) * 12 + MONTHS.index(name.capitalize())
 
 
-def _after_the_work(passage: Passage, analysed: list) -> Iterator[Candidate]:
+def _after_the_work(passage: Sentence, analysed: list) -> Iterator[Candidate]:
     """A report that says when its work was done, and data it says it analysed running past that date."""
     conducted = _CONDUCTED.search(passage.text)
     if not conducted:
@@ -499,7 +499,7 @@ def _changed_words(a: str, b: str) -> tuple[list[str], list[str]]:
     return gone, new
 
 
-def terms(texts: dict[str, list[Passage]], raw: dict[str, str]) -> Iterator[Candidate]:
+def terms(texts: dict[str, list[Sentence]], raw: dict[str, str]) -> Iterator[Candidate]:
     """A table-of-contents entry worded otherwise in its heading, and a heading's three-word phrase
     found in a recommendation with one content word swapped for another."""
     for source, items in texts.items():
@@ -516,7 +516,7 @@ def terms(texts: dict[str, list[Passage]], raw: dict[str, str]) -> Iterator[Cand
                 continue
             if ratio >= 0.75:
                 gone, new = _changed_words(entry, best.text)
-                yield Candidate("terms", f"contents: {best.text}", Passage(source, line, "Table of Contents", entry),
+                yield Candidate("terms", f"contents: {best.text}", Sentence(source, line, "Table of Contents", entry),
                                 best, f"contents “{' '.join(gone)}”, heading “{' '.join(new)}”")
         yield from _swapped_phrases(source, items, headings)
 
@@ -535,18 +535,18 @@ ACTIONS = {"ensure", "review", "develop", "determine", "identify", "provide", "c
 _RECOMMENDATION = re.compile(r"Recommendation \d+:")
 
 
-def _swapped_phrases(source: str, items: list[Passage], headings: list[Passage]) -> Iterator[Candidate]:
-    phrases: dict[tuple[str, ...], Passage] = {}
+def _swapped_phrases(source: str, items: list[Sentence], headings: list[Sentence]) -> Iterator[Candidate]:
+    phrases: dict[tuple[str, ...], Sentence] = {}
     for heading in headings:
         if re.search(r"\b(?:we|our|us)\b", heading.text, re.I):
             continue  # "What We Recommend": the report's own furniture, not the name of a thing
         for gram in _trigrams(heading.text):
             phrases.setdefault(gram, heading)
-    index: dict[tuple[str, ...], list[tuple[tuple[str, ...], Passage]]] = defaultdict(list)
+    index: dict[tuple[str, ...], list[tuple[tuple[str, ...], Sentence]]] = defaultdict(list)
     for phrase, heading in phrases.items():
         for position in range(3):
             index[phrase[:position] + ("*",) + phrase[position + 1:]].append((phrase, heading))
-    found: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Passage, Passage]] = {}
+    found: dict[tuple[tuple[str, ...], tuple[str, ...]], tuple[Sentence, Sentence]] = {}
     for passage in items:
         if not _RECOMMENDATION.match(passage.text):
             continue
@@ -585,7 +585,7 @@ def _listed_items(text: str) -> list[str]:
     return [p for p in parts if p.strip()]
 
 
-def parts_totals(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
+def parts_totals(texts: dict[str, list[Sentence]]) -> Iterator[Candidate]:
     """A stated count against the items listed after it, a share against its count and whole, an
     increase against its two figures (rounded to a whole percent, half a point allowed)."""
     for items in texts.values():
@@ -622,9 +622,9 @@ _PLACED = re.compile(r"((?:[A-Z][\w’'&-]*\s+|of\s+|and\s+|the\s+|for\s+)*?(?:C
                      r"[A-Z]{2}|D\.C\.)")
 
 
-def places(texts: dict[str, list[Passage]]) -> Iterator[Candidate]:
+def places(texts: dict[str, list[Sentence]]) -> Iterator[Candidate]:
     """One office or centre (by acronym, or by its name) placed in two different towns."""
-    placed: dict[str, dict[str, Passage]] = defaultdict(dict)
+    placed: dict[str, dict[str, Sentence]] = defaultdict(dict)
     for items in texts.values():
         for passage in items:
             for match in _PLACED.finditer(passage.text):
@@ -653,16 +653,16 @@ def sweep(raw: dict[str, str]) -> list[Candidate]:
 @functools.lru_cache(maxsize=2)
 def _sweep(raw: tuple[tuple[str, str], ...]) -> tuple[Candidate, ...]:
     """The sweep of these texts, kept while they and the detectors stay the same (for the process, and in the
-    build's cache): the sources hardly ever change, and a sweep takes a quarter of a second of each validation."""
-    from icebook.core.cache import kept_object
+    build's cache): the sources hardly ever change, and a sweep is a large part of each validation."""
+    from icebook.core.cache import cached_object
 
     inputs = b"".join(Path(module.__file__).read_bytes() for module in (sys.modules[__name__], text_module))
     inputs += json.dumps(raw).encode()
-    return kept_object("sweeps", inputs, lambda: _sweep_now(raw))
+    return cached_object("sweeps", inputs, lambda: _sweep_now(raw))
 
 
 def _sweep_now(raw: tuple[tuple[str, str], ...]) -> tuple[Candidate, ...]:
-    texts = {source: passages(source, text) for source, text in raw}
+    texts = {source: sentences(source, text) for source, text in raw}
     found: dict[str, Candidate] = {}
     for detector in DETECTORS.values():
         for candidate in detector(texts):

@@ -21,7 +21,7 @@ import vl_convert as vlc
 from altair.utils.schemapi import SchemaValidationError, debug_mode
 from markupsafe import Markup
 
-from icebook.core.cache import kept
+from icebook.core.cache import cached_bytes
 from icebook.pages.chartkey import gather_page_notes
 
 VL_VERSION = "6.4"
@@ -73,7 +73,7 @@ def schema_checked(title: str, specs: dict[str, dict], digest: str) -> None:
                                  f"({alt.SCHEMA_VERSION}): {reason}") from None
         return b"valid\n"
 
-    kept(f"chart-specs-valid/{key[:24]}", check)
+    cached_bytes(f"chart-specs-valid/{key[:24]}", check)
 
 
 # Where the drawing library looks for the fonts it sets a chart's text in (fontdb's places on Linux).
@@ -100,8 +100,9 @@ def pictures(picture: dict) -> tuple[bytes, bytes]:
     the same chart draws nothing."""
     key = hashlib.sha256(json.dumps([picture, VL_VERSION, vlc.__version__, fonts_installed()],
                                     sort_keys=True).encode()).hexdigest()
-    return (kept(f"charts/{key[:24]}.svg", lambda: vlc.vegalite_to_svg(picture, vl_version=VL_VERSION).encode()),
-            kept(f"charts/{key[:24]}.png", lambda: vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2)))
+    svg = cached_bytes(f"charts/{key[:24]}.svg", lambda: vlc.vegalite_to_svg(picture, vl_version=VL_VERSION).encode())
+    png = cached_bytes(f"charts/{key[:24]}.png", lambda: vlc.vegalite_to_png(picture, vl_version=VL_VERSION, scale=2))
+    return svg, png
 
 
 def ship_files(notebook: Path, out: Path) -> None:

@@ -135,7 +135,7 @@ def _unstated_periods(*fact_ids: str) -> Markup:
     return Markup("no change is computed: {}").format(Markup("; and ").join(parts))
 
 
-def change_sentence(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
+def series_takeaway(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
     """A takeaway made from two facts of one series: who reported what, when, and whether the two
     count the same thing (``comparable`` is the metrics catalog's yes or caveat), or why no change is set
     between them (``blocked``: "scope in doubt", …)."""

@@ -390,7 +390,7 @@ def show(html: Markup) -> None:
     display(HTML(str(html)))
 
 
-def change(ch, href: str = "", text: str = "") -> Markup:
+def change_link(ch, href: str = "", text: str = "") -> Markup:
     """A change from the baseline (an ``icebook.compare.Change``), linked to where a page shows its working
     (``href``; by default this page's own table of changes); ``text`` words it otherwise ("at most a rise of 170%")."""
     href = href or f"#{ch.id}"

@@ -4,7 +4,7 @@ Nothing here is typed by hand: each finding is assembled from the metrics catalo
 the changes it allows (``compare.baseline_changes``), the structure records, the OIG
 findings records and their recommendations' status, and the discrepancy register.
 When the data change, the findings change with them. Every figure is a traced link
-(``fmt.fact``, ``fmt.change``); a count the book makes of its own records is a
+(``fmt.fact``, ``fmt.change_link``); a count the book makes of its own records is a
 ``book-count`` link to the list it counts.
 """
 
@@ -17,9 +17,10 @@ from dataclasses import dataclass
 import pandas as pd
 from markupsafe import Markup
 
-from icebook.data.compare import Change, baseline_changes, caveat_applies
+from icebook.data.compare import Change, baseline_changes, caveat_applies, series_facts
+from icebook.data.loader import Book
 from icebook.data.schema import Measure
-from icebook.pages.fmt import book_count, change, fact, number, prose
+from icebook.pages.fmt import book_count, change_link, fact, number, prose
 
 # The comparison page's published years and baseline: its defaults in chapters/params.yml
 MAX_CHANGE_FINDINGS = 5  # measures with a stated change beyond these are named together in one finding
@@ -56,16 +57,16 @@ def _and(items: list) -> Markup:
     return Markup(", ").join(items[:-1]) + Markup(" and ") + items[-1]
 
 
-def _speakers(data, source_ids: list[str]) -> Markup:
+def _speakers(data: Book, source_ids: list[str]) -> Markup:
     names = list(dict.fromkeys(data.sources[s].speaker for s in source_ids))
     return _and(names)
 
 
-def _source_of(data, fact_id: str) -> str:
+def _source_of(data: Book, fact_id: str) -> str:
     return data.sources[data.fact(fact_id)["source"]].short_name
 
 
-def _year(data, fact_id: str) -> int:
+def _year(data: Book, fact_id: str) -> int:
     return int(data.fact(fact_id)["as_of_fiscal_year"])
 
 
@@ -73,20 +74,20 @@ def _unit_note(measure: Measure) -> str:
     return f" ({measure.unit})" if measure.unit not in ("count", "usd", "percent") else ""
 
 
-def series_name(data, measure: Measure, series_id: str) -> str:
+def series_name(data: Book, measure: Measure, series_id: str) -> str:
     """What a change reports, as a sentence heads it: the measure's label for its headline series, else the
     series' own label ("HSI MS-13 criminal arrests"), so that a part is never read as the whole it belongs to."""
     return measure.label if series_id == measure.series[0].metric else data.metric(series_id).label
 
 
-def _change_phrase(data, ch: Change) -> Markup:
+def _change_phrase(data: Book, ch: Change) -> Markup:
     series = next(s for s in _measure(data, ch.measure).series if s.metric == ch.series)
     sources = {data.fact(ch.base)["source"], data.fact(ch.later)["source"]}
     caveat = Markup(" (comparable only with a caveat)") if caveat_applies(series, sources) else Markup("")
     return Markup("{} in FY {} ({}) and {} in FY {} ({}); the book computes {}{}").format(
         fact(ch.base), _year(data, ch.base), _source_of(data, ch.base),
         fact(ch.later), _year(data, ch.later), _source_of(data, ch.later),
-        change(ch, href=f"comparison.html#{ch.id}", text=change_in_words(ch)), caveat)
+        change_link(ch, href=f"comparison.html#{ch.id}", text=change_in_words(ch)), caveat)
 
 
 def change_in_words(ch: Change) -> str:
@@ -103,18 +104,18 @@ def change_in_words(ch: Change) -> str:
     return f"a {way} of more than {size}" if widens else f"at most a {way} of {size}"
 
 
-def _measure(data, measure_id: str) -> Measure:
+def _measure(data: Book, measure_id: str) -> Measure:
     return next(m for m in data.measures if m.id == measure_id)
 
 
-def stated_changes(data, measure: Measure, fiscal_years: list[int],
+def stated_changes(data: Book, measure: Measure, fiscal_years: list[int],
                    baseline_year: int) -> list[Change]:
     """The changes from the baseline that the qualifiers allow the book to state."""
     changes = baseline_changes(measure_facts(data, measure), measure, fiscal_years, baseline_year)
     return [c for c in changes if c.value is not None]
 
 
-def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
+def change_sentence(data: Book, measure: Measure, changes: list[Change]) -> Markup:
     """"DHS and ICE reported <what changed>: <base> in FY 2017 (…) and <later> in FY 2020 (…); the book computes
     <a rise or fall of %>": the figures the agencies', the change the book's own."
     Headed by the series each change reports (``series_name``): the measure's label only for its headline series."""
@@ -126,19 +127,19 @@ def change_sentence(data, measure: Measure, changes: list[Change]) -> Markup:
     return Markup("{} reported {}.").format(_speakers(data, sources), Markup("; and ").join(parts))
 
 
-def measure_facts(data, measure: Measure) -> pd.DataFrame:
+def measure_facts(data: Book, measure: Measure) -> pd.DataFrame:
     """The facts of a measure's series (read by selection: a fact added to one of them re-runs the page)."""
     return data.facts_where(metric=[s.metric for s in measure.series])
 
 
-def comparable_years(data, measure: Measure, fiscal_years: list[int]) -> dict[str, list[int]]:
+def comparable_years(data: Book, measure: Measure, fiscal_years: list[int]) -> dict[str, list[int]]:
     """For each series that may be compared, the chosen fiscal years the sources give it for."""
     facts = measure_facts(data, measure)
     years = {}
     for series in measure.series:
         if series.comparable == "no":
             continue
-        own = facts[(facts["metric"] == series.metric) & facts["as_of_fiscal_year"].isin(fiscal_years)]
+        own = series_facts(facts, series, fiscal_years)
         years[series.metric] = sorted({int(y) for y in own["as_of_fiscal_year"]})
     return years
 
@@ -152,7 +153,7 @@ NO_CHANGE = {  # why the sources show no change for a measure, as the home page 
 }
 
 
-def why_no_change(data, measure: Measure, fiscal_years: list[int],
+def why_no_change(data: Book, measure: Measure, fiscal_years: list[int],
                   baseline_year: int) -> tuple[str, str]:
     """Why the sources show no change for a measure: a key of ``NO_CHANGE`` and the years in words."""
     years = comparable_years(data, measure, fiscal_years)
@@ -168,7 +169,7 @@ def why_no_change(data, measure: Measure, fiscal_years: list[int],
     return ("blocked" if any(c.blocked for c in changes) else "bounded"), shown
 
 
-def measure_takeaway(data, measure: Measure, fiscal_years: list[int],
+def measure_takeaway(data: Book, measure: Measure, fiscal_years: list[int],
                      baseline_year: int) -> Markup:
     """One line a reader can take away from a measure: its change from the baseline, or why there is none."""
     changes = stated_changes(data, measure, fiscal_years, baseline_year)
@@ -183,7 +184,7 @@ def measure_takeaway(data, measure: Measure, fiscal_years: list[int],
         f" ({years})" if years else "", apart)
 
 
-def _change_findings(data, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
+def _change_findings(data: Book, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
     with_change = [(m, stated_changes(data, m, fiscal_years, baseline_year)) for m in data.measures]
     with_change = [(m, c) for m, c in with_change if c]
     findings = [KeyFinding("changes", change_sentence(data, m, c), f"comparison.html#{measure_anchor(m)}",
@@ -196,10 +197,10 @@ def _change_findings(data, fiscal_years: list[int], baseline_year: int) -> list[
     return findings
 
 
-def _changed_series(data, measure: Measure, series_id: str, changes: list[Change]) -> Markup:
+def _changed_series(data: Book, measure: Measure, series_id: str, changes: list[Change]) -> Markup:
     """"fentanyl seized by HSI (less than +170%)"; a series other than the measure's headline one says where the
     page shows it: "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)"."""
-    shown = Markup("; ").join(change(c) for c in changes)
+    shown = Markup("; ").join(change_link(c) for c in changes)
     if series_id == measure.series[0].metric:
         return Markup("{} ({})").format(_measure_link(measure), shown)
     return Markup('<a href="comparison.html#{}">{}</a> ({}; under {})').format(
@@ -207,7 +208,7 @@ def _changed_series(data, measure: Measure, series_id: str, changes: list[Change
         _lower_first(measure.label))
 
 
-def _section_name(data, measure: Measure, changes: list[Change]) -> str:
+def _section_name(data: Book, measure: Measure, changes: list[Change]) -> str:
     """The section a change finding links to: the measure, after the series the finding reports when that is
     not the measure's headline series ("HSI MS-13 criminal arrests, under HSI gang-related criminal arrests")."""
     named = [series_name(data, measure, s) for s in dict.fromkeys(c.series for c in changes)]
@@ -218,7 +219,7 @@ def _measure_link(measure: Measure) -> Markup:
     return Markup('<a href="comparison.html#{}">{}</a>').format(measure_anchor(measure), _lower_first(measure.label))
 
 
-def no_change_measures(data, fiscal_years: list[int],
+def no_change_measures(data: Book, fiscal_years: list[int],
                        baseline_year: int) -> dict[str, list[Measure]]:
     """The measures for which the sources show no change from the baseline, by the reason why."""
     grouped: dict[str, list[Measure]] = {}
@@ -228,7 +229,7 @@ def no_change_measures(data, fiscal_years: list[int],
     return grouped
 
 
-def _no_change_sentence(data, fiscal_years: list[int], baseline_year: int) -> Markup | None:
+def _no_change_sentence(data: Book, fiscal_years: list[int], baseline_year: int) -> Markup | None:
     grouped = no_change_measures(data, fiscal_years, baseline_year)
     if not grouped:
         return None
@@ -238,14 +239,14 @@ def _no_change_sentence(data, fiscal_years: list[int], baseline_year: int) -> Ma
     return Markup("The sources cannot show a change from FY {} {}.").format(baseline_year, Markup("; nor ").join(parts))
 
 
-def _no_change_finding(data, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
+def _no_change_finding(data: Book, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
     sentence = _no_change_sentence(data, fiscal_years, baseline_year)
     if sentence is None:
         return []
     return [KeyFinding("changes", sentence, "comparison.html#coverage", "which source reports what")]
 
 
-def main_messages(data, fiscal_years: list[int], baseline_year: int) -> list[Markup]:
+def main_messages(data: Book, fiscal_years: list[int], baseline_year: int) -> list[Markup]:
     """The comparison page's opening messages: where a change can be stated, where not, and how far to trust it."""
     with_change = [(m, stated_changes(data, m, fiscal_years, baseline_year)) for m in data.measures]
     with_change = [(m, changes) for m, changes in with_change if changes]
@@ -265,7 +266,7 @@ def main_messages(data, fiscal_years: list[int], baseline_year: int) -> list[Mar
     return messages
 
 
-def _organisation_findings(data) -> list[KeyFinding]:
+def _organisation_findings(data: Book) -> list[KeyFinding]:
     structure = data.structure
     current = [c for c in structure.get("components", []) if c.get("current", True)]
     if not current:
@@ -294,7 +295,7 @@ def _organisation_findings(data) -> list[KeyFinding]:
     return findings
 
 
-def _size_parts(data) -> list[Markup]:
+def _size_parts(data: Book) -> list[Markup]:
     """ICE's own latest figure for each workforce and budget measure ("ICE workforce: 21,000 (…)")."""
     parts = []
     for measure in data.measures:
@@ -328,7 +329,7 @@ def concurred_count(record: dict) -> int:
     return sum(1 for rec in record.get("recommendations", []) if rec.get("ice_response", {}).get("concurred") is True)
 
 
-def recommendation_totals(data, report: str, href: str) -> Markup:
+def recommendation_totals(data: Book, report: str, href: str) -> Markup:
     """"OIG's report OIG-20-13 made four recommendations, and ICE concurred with four; two were resolved and open
     and two unresolved and open as of February 18, 2020, the report's date, and these sources say nothing later."
     Each count links to ``href``."""
@@ -348,21 +349,21 @@ def recommendation_totals(data, report: str, href: str) -> Markup:
         stood, data.sources[report].date_printed)
 
 
-def _report_order(data) -> list[str]:
+def _report_order(data: Book) -> list[str]:
     return sorted(data.findings, key=lambda r: str(data.sources[r].date or data.sources[r].date_printed))
 
 
 ABBREVIATION = re.compile(r"\b[A-Z]{2,}\b")
 
 
-def _known_abbreviations(data, components: bool) -> set[str]:
+def _known_abbreviations(data: Book, components: bool) -> set[str]:
     """Abbreviations a reader has already met written out: the speakers' names (ICE, DHS, OIG, in the book's title
     and opening) and, on the home page, the components' (its organisation finding writes each out first)."""
     return ({s.speaker for s in data.sources.values()} | {"FY"}
             | ({c.get("abbreviation") for c in data.structure.get("components", [])} if components else set()))
 
 
-def spelled_out(data, report: str, text: Markup, known: set[str]) -> Markup:
+def spelled_out(data: Book, report: str, text: Markup, known: set[str]) -> Markup:
     """``text`` with each abbreviation not in ``known`` written out at its first use as the report's own text
     writes it out ("CAP" -> "the Criminal Alien Program (CAP)", from OIG-20-13's "Criminal Alien Program (CAP)");
     one the report never writes out is left as it is. Adds what it wrote out to ``known``; tags are left alone."""
@@ -385,7 +386,7 @@ def spelled_out(data, report: str, text: Markup, known: set[str]) -> Markup:
     return Markup("".join(parts))
 
 
-def _oversight_findings(data, after_organisation: bool = False) -> list[KeyFinding]:
+def _oversight_findings(data: Book, after_organisation: bool = False) -> list[KeyFinding]:
     findings = []
     known = _known_abbreviations(data, components=after_organisation)
     for report in _report_order(data):
@@ -412,7 +413,7 @@ def _sentence(text: Markup) -> Markup:
     return text if text.endswith(".") else text + Markup(".")
 
 
-def key_findings(data, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
+def key_findings(data: Book, fiscal_years: list[int], baseline_year: int) -> list[KeyFinding]:
     """The home page's numbered findings for the comparison of these years: what changed, how ICE is organised,
     what OIG found."""
     return (_change_findings(data, fiscal_years, baseline_year) + _no_change_finding(data, fiscal_years, baseline_year)
@@ -420,7 +421,7 @@ def key_findings(data, fiscal_years: list[int], baseline_year: int) -> list[KeyF
             + _oversight_findings(data, after_organisation=True))
 
 
-def limits(data, fiscal_years: list[int], baseline_year: int) -> list[tuple[str, Markup]]:
+def limits(data: Book, fiscal_years: list[int], baseline_year: int) -> list[tuple[str, Markup]]:
     """What these sources cannot tell a reader about these years, each point headed by what it is about."""
     points = []
     no_change = no_change_measures(data, fiscal_years, baseline_year)
@@ -446,7 +447,7 @@ def limits(data, fiscal_years: list[int], baseline_year: int) -> list[tuple[str,
     return points
 
 
-def _partial_years(data) -> list[Markup]:
+def _partial_years(data: Book) -> list[Markup]:
     """Each measure a source gives for part of a fiscal year only, with the period it covers."""
     found = []
     for measure in data.measures:
@@ -458,6 +459,6 @@ def _partial_years(data) -> list[Markup]:
     return found
 
 
-def oversight_messages(data) -> list[str | Markup]:
+def oversight_messages(data: Book) -> list[str | Markup]:
     """The oversight page's opening messages: what OIG found in each report, and where its recommendations stood."""
     return [f.sentence for f in _oversight_findings(data)]

@@ -28,7 +28,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import os
 import platform
 import re
 from collections.abc import Callable, Iterator
@@ -40,9 +39,11 @@ import bs4
 import lxml.etree
 from bs4 import BeautifulSoup, Tag
 
-from icebook.core.modules import LIB, closure, digest_files, files_of
+from icebook.core.files import digest_files, write_atomic
+from icebook.core.modules import LIB, closure, files_of
 from icebook.core.text import NUMBER_WORDS, normalise, unstructured_numbers
 from icebook.data.detect import KINDS
+from icebook.data.loader import Book
 
 SKIP_PAGES = {"genindex.html", "search.html", "py-modindex.html"}
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
@@ -191,7 +192,7 @@ class BookCounts:
     fiscal_years: tuple[int, int] | None = None  # the first and last year the book compares
 
 
-def book_counts(data, years: list[int]) -> BookCounts:
+def book_counts(data: Book, years: list[int]) -> BookCounts:
     """The counts of the validated data, and the first and last of the fiscal years the book compares."""
     return BookCounts(
         sources=len(data.sources), reports=len(data.findings),
@@ -399,14 +400,8 @@ def _read_verdicts(cache: Path | None) -> dict:
 
 def _keep_verdicts(cache: Path, verdicts: dict) -> None:
     """Write the verdicts of this check's pages whole (a temporary file renamed into place), replacing the last."""
-    tmp = cache.with_name(f".{cache.name}.{os.getpid()}")
-    try:
-        cache.parent.mkdir(parents=True, exist_ok=True)
-        tmp.write_text(json.dumps(verdicts), encoding="utf-8")
-        tmp.replace(cache)
-    except OSError:  # a read-only or full disk: the next check parses every page again
-        with contextlib.suppress(OSError):
-            tmp.unlink()
+    with contextlib.suppress(OSError):  # a read-only or full disk: the next check parses every page again
+        write_atomic(cache, json.dumps(verdicts))
 
 
 def check_site(site: Path, counts: BookCounts | None = None, texts: dict[str, str] | None = None,

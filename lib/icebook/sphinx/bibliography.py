@@ -16,7 +16,7 @@ from pybtex.plugin import register_plugin
 from pybtex.style.formatting.unsrt import Style as Unsrt
 from pybtex.style.labels import BaseLabelStyle
 
-if TYPE_CHECKING:  # Sphinx loads this module as an extension; the schema (pydantic) costs it 0.1 s to import
+if TYPE_CHECKING:  # Sphinx loads this module as an extension; it need not import the schema (pydantic) too
     from icebook.data.schema import Source
 
 

@@ -28,11 +28,11 @@ written, so every build links it the same way.
 
 Last, the process's own cost, whether or not the build is a rebuild: jupyter-book runs Sphinx in a
 fresh process that imports some 1,500 modules before it reads a page, and the garbage collector
-looks through all of them at each full collection and once more as the process exits (about
-0.5 s of a 2.5 s one-page rebuild). They are moved out of its sight (``gc.freeze``) once the
+looks through all of them at each full collection and once more as the process exits (a fifth of a
+one-page rebuild when this was written; README, "Benchmarks"). They are moved out of its sight (``gc.freeze``) once the
 extensions are loaded, and everything again when the build has finished; what the build makes
 and drops meanwhile is collected as usual. And the theme's templates, compiled afresh by every
-process (about 0.3 s), are kept compiled beside the environment (Jinja's bytecode cache, keyed by
+process, are kept compiled beside the environment (Jinja's bytecode cache, keyed by
 each template's source).
 """
 
@@ -48,6 +48,8 @@ from pathlib import Path
 from typing import Any
 
 from docutils import nodes
+
+from icebook.core.files import write_atomic
 
 SHARED = "icebook_shared_before"  # app attribute: the shared state before this build's reads
 INDEX_FILE = "icebook-search.pickle"  # beside the environment: the last build's search index, unfrozen
@@ -189,10 +191,8 @@ def _keep_index(app: Any, exception: Exception | None) -> None:
     if exception is not None or getattr(app.builder, "indexer", None) is None:
         return
     state = Path(app.doctreedir) / INDEX_FILE
-    with open(state.with_suffix(".tmp"), "wb") as kept:
-        pickle.dump((_index_stamp(app), _published_index(app),
-                     {name: getattr(app.builder.indexer, name) for name in INDEX_PARTS}), kept)
-    state.with_suffix(".tmp").replace(state)
+    write_atomic(state, pickle.dumps((_index_stamp(app), _published_index(app),
+                                      {name: getattr(app.builder.indexer, name) for name in INDEX_PARTS})))
 
 
 def _stylesheet_first(app: Any) -> None:

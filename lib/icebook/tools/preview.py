@@ -10,7 +10,7 @@ watchfiles; each batch of saved changes runs one build.
 The builds are forked from a resident build server (``BuildServer``): a process started with the preview that
 has imported the build, what the pages' kernels use (warm.py) and jupyter-book (sphinx_child.py), and then
 forks one child per rebuild that runs ``icebook build`` as the command would. The child loads the data and
-runs the pages afresh; only the imports are done ahead, about two seconds of each rebuild. An edit under
+runs the pages afresh; only the imports are done ahead, the larger part of a small rebuild. An edit under
 ``lib/`` or to ``requirements.lock`` could change imported code, so it restarts the server first.
 """
 
