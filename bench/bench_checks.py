@@ -16,7 +16,8 @@ import time
 from pathlib import Path
 
 from icebook.data.loader import book
-from icebook.site.checks import book_counts, check_site
+from icebook.site.checks import check_site
+from icebook.site.counts import book_counts
 
 ROOT = Path(__file__).resolve().parents[1]
 ONE_FACT_PAGES = ["home", "comparison", "profile-ero", "checking", "fact-index"]

@@ -17,7 +17,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from icebook import book
-from icebook.site.checks import pages
+from icebook.site.parse import pages
 
 ROOT = Path(__file__).resolve().parents[1]
 

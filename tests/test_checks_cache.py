@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from icebook.site import checks
-from icebook.site.checks import BookCounts, check_site
+from icebook.site.checks import check_site
+from icebook.site.counts import BookCounts
 from test_checks import FACTS, PAGE  # the same small site the plain checks are tested on
 
 FAULTS = ("<p>It also made 4,067 gang arrests, from the five sources.</p>"

@@ -18,8 +18,9 @@ import pytest
 import yaml
 
 from icebook import DataError, load
-from icebook.data.detect import KINDS, sentences, sweep
+from icebook.data.detect import KINDS, sweep
 from icebook.data.loader import DATA_DIR
+from icebook.data.sentences import sentences
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"

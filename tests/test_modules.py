@@ -13,7 +13,7 @@ import pytest
 
 from conftest import write_chapter
 from icebook.build import lineage
-from icebook.build.command import code_files
+from icebook.build.execution import code_files
 from icebook.build.params import chapter_notebooks
 from icebook.core import cache, modules
 from icebook.core.errors import BuildError

@@ -32,7 +32,7 @@ def test_a_change_and_a_derived_change_use_the_same_sign():
     change = Change(id="c", measure="m", series="s", base="dhs2018-hsi-ms13-criminal-arrests",
                     later="ar2020-hsi-ms13-arrests", value=-40.564, bound="", reason="both figures are exact",
                     shown=-40.564, decimals=1)
-    assert ">−40.6%<" in str(fmt.change(change))
+    assert ">−40.6%<" in str(fmt.change_link(change))
     assert ">−40.6%<" in str(fmt.derived("dhs2018-ar2020-hsi-ms13-criminal-arrests-change-pct"))
 
 

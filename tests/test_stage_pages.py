@@ -11,7 +11,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from icebook.build import command as build
+from icebook.build import stage as build
 from icebook.core import modules
 from icebook.pages import sections
 

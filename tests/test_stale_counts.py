@@ -11,7 +11,8 @@ from bs4 import BeautifulSoup
 
 from icebook import book
 from icebook.build.params import chapter_spec
-from icebook.site.checks import BookCounts, book_counts, check_site, stale_counts
+from icebook.site.checks import check_site
+from icebook.site.counts import BookCounts, book_counts, stale_counts
 
 FAULTS = Path(__file__).parent / "fixtures" / "stale_counts"
 AGREE = BookCounts(sources=5, reports=2, components=7, recommendations={"OIG-17-51": 5, "OIG-20-13": 4},

@@ -66,7 +66,7 @@ def _preview(args: argparse.Namespace) -> int:
 
 
 def _rollback(args: argparse.Namespace) -> int:
-    from icebook.build.command import rollback
+    from icebook.build.publish import rollback
 
     return rollback()
 

@@ -30,7 +30,7 @@ import time
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from icebook.build.command import BOOK_DIRS, BOOK_FILES, SITE
+from icebook.build.layout import BOOK_DIRS, BOOK_FILES, SITE
 from icebook.build.params import ROOT
 from icebook.core.errors import ParameterError
 
