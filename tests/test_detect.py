@@ -209,9 +209,10 @@ def test_real_sources_candidate_counts_are_pinned():
 def test_checking_page_has_a_heading_for_each_kind_of_detector():
     """Each kind's section is a heading in the chapter's text followed by the cell that lists its findings."""
     cells = jupytext.read(ROOT / "chapters" / "checking.md").cells
-    sections = {re.search(r'findings\("([\w-]+)"\)', after.source)[1]: cell.source.removeprefix("### ")
-                for cell, after in zip(cells, cells[1:], strict=False)
-                if cell.cell_type == "markdown" and cell.source.startswith("### ") and 'findings("' in after.source}
+    kinds = [(cell, re.search(r'findings\(data, "([\w-]+)"\)', after.source))
+             for cell, after in zip(cells, cells[1:], strict=False)]
+    sections = {found[1]: cell.source.removeprefix("### ") for cell, found in kinds
+                if cell.cell_type == "markdown" and cell.source.startswith("### ") and found}
     assert sections == KINDS
 
 
