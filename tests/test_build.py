@@ -764,3 +764,16 @@ def test_plain_mode_builds_a_site_that_reads_as_the_fast_builds(tmp_path_factory
     assert "icebook.sphinx.incremental" not in staged["sphinx"]["extra_extensions"]
     assert "icebook.sphinx.offline" in staged["sphinx"]["extra_extensions"]
     assert readable_site(plain) == readable_site(fast)
+
+
+def test_an_edit_to_a_chapters_text_reruns_that_chapter_alone(project: Path):
+    """A chapter is a text file: a sentence added to it re-runs its page and no other, and the page shows it."""
+    with Edit(project / "chapters" / "sources.md") as edit:
+        edit.path.write_text(edit.original.decode() + "\n+++\n\nA sentence added to the chapter for the test.\n")
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        assert ran(result) == ["sources"]
+        assert "re-running sources: changed: chapters/sources.md" in result.stderr
+        page = project / "_build" / "html" / "chapters" / "pages" / "sources.html"
+        assert "A sentence added to the chapter for the test." in page.read_text()
+    assert ran(build(project)) == ["sources"]
