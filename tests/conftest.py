@@ -1,19 +1,103 @@
-"""Fixtures shared by the test modules."""
+"""Fixtures shared by the test modules, and the guard that keeps each test in its tier.
+
+The tiers (``bin/test`` runs them in this order, each selected by its marker):
+
+- fast: no marker. Unit and data tests: no build, no built site, no browser.
+- ``build``: reads the site the build stage made (``built_page``); builds nothing itself.
+- ``slow``: builds a copy of the book (``built_project``), or runs chapters in kernels.
+- ``browser``: drives Chromium.
+
+A test that builds the book, reads the built site or starts a browser without its tier's marker fails, whatever
+tier it runs in.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
+import subprocess
+import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 import jupytext
 import nbformat
 import pytest
+from playwright.sync_api import BrowserType
+
+from icebook.build.lock import BuildLock
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_PAGES = ROOT / "_build" / "html" / "chapters" / "pages"
 PROJECT = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
+TIERS = {"build", "slow", "browser"}
+_marks: set[str] = set()  # the tier markers of the test running now
+
+
+_builds: list[tuple[Path, float]] = []  # (project, when) of each build command an unmarked test started
+
+
+def _starts_a_build_or_browser(args: object, options: dict) -> str | None:
+    """What a command line would start that only a marked test may: jupyter-book, or Chromium. A build or the
+    preview is noted, and found out afterwards if it took its project's build lock (a command refused before
+    it builds, as the command-line tests' are, is fine)."""
+    words = [str(a) for a in args] if isinstance(args, list | tuple) else str(args).split()
+    if "icebook" in words and {"build", "preview"} & set(words) and "slow" not in _marks:
+        env = options.get("env") or os.environ
+        _builds.append((Path(env.get("ICEBOOK_ROOT") or options.get("cwd") or os.getcwd()), time.time()))
+    if any(Path(w).name in ("jupyter-book", "sphinx-build") for w in words) and "slow" not in _marks:
+        return "runs jupyter-book: mark it @pytest.mark.slow"
+    if words and "chromium" in Path(words[0]).name and "browser" not in _marks:
+        return "starts Chromium: mark it @pytest.mark.browser"
+    return None
+
+
+def _built(item: pytest.Item) -> None:
+    """Fail a test that started a build which took its project's lock, without the slow marker."""
+    started, _builds[:] = list(_builds), []
+    for root, when in started:
+        lock = root / "_build" / "build.lock"
+        if lock.exists() and lock.stat().st_mtime >= when - 1:
+            pytest.fail(f"{item.nodeid} builds the book: mark it @pytest.mark.slow")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
+    """Around each test, its fixtures included: fail it when it does what its markers do not declare (see the
+    module's docstring)."""
+    _marks.update(TIERS & {m.name for m in item.iter_markers()})
+
+    def refuse(what: str, marker: str) -> Callable:
+        def refused(*args, **kwargs):
+            pytest.fail(f"{item.nodeid} {what}: mark it @pytest.mark.{marker}")
+        return refused
+
+    popen = subprocess.Popen.__init__
+
+    def guarded_popen(self, args, *more, **options):
+        if (refused := _starts_a_build_or_browser(args, options)) is not None:
+            pytest.fail(f"{item.nodeid} {refused}")
+        popen(self, args, *more, **options)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(subprocess.Popen, "__init__", guarded_popen)
+        if "slow" not in _marks:
+            patch.setattr(BuildLock, "__enter__", refuse("builds the book in its own process", "slow"))
+        if "browser" not in _marks:
+            patch.setattr(BrowserType, "launch", refuse("starts a browser", "browser"))
+        try:
+            return (yield)
+        finally:
+            _marks.clear()
+
+
+@pytest.fixture(autouse=True)
+def no_unmarked_build(request: pytest.FixtureRequest):
+    """After each test: a build it started that took its project's lock fails it unless it is marked slow."""
+    _builds.clear()
+    yield
+    _built(request.node)
 
 
 @pytest.fixture(scope="session")
@@ -33,9 +117,52 @@ def copy_project() -> Callable[[Path], Path]:
     return copy
 
 
+def build(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """``python -m icebook build ARGS`` in the project at ``root``, with that project's code."""
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    return subprocess.run([sys.executable, "-m", "icebook", "build", *args], cwd=root, env=env,
+                          capture_output=True, text=True, timeout=900)
+
+
+@pytest.fixture(scope="session")
+def built_template(tmp_path_factory, copy_project) -> Path:
+    """A copy of the project built once per test process (from this checkout's executed notebooks when the test
+    command built them first), kept as the build left it. Tests never change it: see ``built_project``."""
+    root = copy_project(_project_copy_folder(tmp_path_factory))
+    if (ROOT / "_build" / "executed").exists():
+        shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
+    result = build(root)
+    assert result.returncode == 0, result.stderr
+    template = root.with_name("built-template")
+    shutil.copytree(root, template, symlinks=True)
+    return template
+
+
+def _project_copy_folder(tmp_path_factory) -> Path:
+    """Where this test process's tests get their built copy: always the same folder, where the template was built,
+    because Sphinx's kept environment is valid only in the folder it was made in (elsewhere it reads every page)."""
+    folder = tmp_path_factory.getbasetemp() / "book"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def built_project(built_template: Path, tmp_path_factory) -> Path:
+    """A built copy of the project for this test alone, as the last build left it (a rebuild has nothing to do):
+    what one test changes, no other sees. The tests of one process run one at a time, so each replaces the last
+    one's copy."""
+    root = _project_copy_folder(tmp_path_factory)
+    shutil.rmtree(root)
+    shutil.copytree(built_template, root, symlinks=True)
+    return root
+
+
 def built_page(name: str) -> str:
-    """The HTML of a page of the built site (``_build/html/chapters/pages/NAME.html``). Without a built site the
-    test is skipped, but not in CI, where the build runs before the tests: there a missing page fails it."""
+    """The HTML of a page of the built site (``_build/html/chapters/pages/NAME.html``), for tests marked ``build``.
+    Without a built site the test is skipped, but not in CI, where the build runs before the tests: there a missing
+    page fails it."""
+    if not _marks:
+        pytest.fail("reads the built site: mark the test @pytest.mark.build")
     page = SITE_PAGES / f"{name}.html"
     if not page.exists():
         if os.environ.get("CI") == "true":

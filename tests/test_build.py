@@ -1,7 +1,8 @@
 """The build on a copy of the project: incremental, atomic, checked parameters, no stale output.
 
-The copy starts from this checkout's executed notebooks and site when they exist
-(the test command builds the book first), so each test pays only for what it changes.
+Each test has a built copy of its own (conftest's ``built_project``: a copy of a project built once per
+test process, from this checkout's executed notebooks when they exist), so each test pays only for what it
+changes and none depends on what another left.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import re
 import shutil
 import stat
 import subprocess
-import sys
 from pathlib import Path
 
 import jupytext
@@ -23,32 +23,17 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import append_cell
+from conftest import append_cell, build
 from icebook.data.facts import FIELD_LIMIT
 
 ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, copy_project) -> Path:
-    return built_copy(tmp_path_factory, copy_project)
-
-
-def built_copy(tmp_path_factory, copy_project) -> Path:
-    """A built copy of the project, for tests that change it."""
-    root = copy_project(tmp_path_factory.mktemp("book"))
-    if (ROOT / "_build" / "executed").exists():
-        shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
-    result = build(root)
-    assert result.returncode == 0, result.stderr
-    return root
-
-
-def build(root: Path, *args: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
-    return subprocess.run([sys.executable, "-m", "icebook", "build", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+@pytest.fixture
+def project(built_project: Path) -> Path:
+    """This test's own built copy of the project: what one test changes, no other sees."""
+    return built_project
 
 
 def site_digest(root: Path) -> str:
@@ -157,7 +142,6 @@ def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(p
     without its notes (the claims audit); adding a fact re-runs the pages whose selection takes it in (the
     facts of its metric, of its component, the count of its source's facts). After each, the site shows the
     new text everywhere, and matches a clean build."""
-    assert build(project).returncode == 0  # settle whatever earlier tests left to re-run
     path, fact, profile = a_fact_one_profile_shows(project)
     new_notes = "Notes edited by the lineage test."
     with Edit(path) as edit:
@@ -193,7 +177,6 @@ def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(p
             assert changed <= rerun, f"pages changed but not re-run: {changed - rerun}"
             assert "comparison" in pages_linking(project, added["id"])  # a new fact of a compared metric
             assert_as_clean_build(project, copy_project(tmp_path / "clean"))
-    assert build(project).returncode == 0
 
 
 def assert_as_clean_build(project: Path, clean: Path) -> None:
@@ -249,7 +232,6 @@ def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
         entry = re.search(rf'id="{fact["id"]}".*?</div>', index, re.S)[0]
         link = re.search(r'<a class="fact"[^>]*>([^<]*)</a>', entry)[1]
         assert link == new, f"the fact index shows {link!r} for {fact['id']}, not the corrected {new!r}"
-    assert build(project).returncode == 0
 
 
 def _rewrite_first_fact(project: Path, change) -> str:
@@ -631,7 +613,6 @@ def test_analyst_mode_runs_one_chapter_elsewhere_and_keeps_the_site(project: Pat
 
 
 def test_two_clean_builds_give_identical_notebooks_pages_and_downloads(project: Path):
-    assert build(project).returncode == 0  # settle whatever earlier tests left to re-run
     executed_dir = project / "_build" / "executed"
     before = {p.name: p.read_bytes() for p in executed_dir.glob("*.ipynb")}
     site_before = readable_site(project)
@@ -670,7 +651,6 @@ def _add_glossary_section(project: Path) -> Edit:
 def test_incremental_sphinx_rebuild_publishes_the_bytes_of_a_clean_build(project: Path, change):
     """A rebuild over Sphinx's kept environment writes only changed pages, unless what pages show of each other
     (here a new section in the contents) changed; either way the site is the one a clean build publishes."""
-    assert build(project).returncode == 0  # settle whatever earlier tests left to re-run
     out = project / "_build" / "stage" / "out" / "_build" / "html"
     pages = {p: p.stat().st_mtime_ns for p in (out / "chapters").rglob("*.html")}  # every page of the book
     with change(project):
@@ -697,7 +677,6 @@ def test_incremental_sphinx_rebuild_publishes_the_bytes_of_a_clean_build(project
 def test_search_index_after_a_word_came_and_went_is_a_clean_builds(project: Path, kept_index):
     """A rebuild indexes the pages it writes over the last build's index of the others: a word the edit took
     away again is gone from the index, and a damaged kept index is indexed afresh, as a clean build does."""
-    assert build(project).returncode == 0
     with _add_register_word(project):
         assert build(project).returncode == 0
     kept = project / "_build" / "stage" / "out" / "_build" / ".doctrees" / "icebook-search.pickle"
@@ -748,13 +727,12 @@ def test_a_changed_recommendation_status_changes_the_home_pages_totals(project: 
         assert "three were resolved and open and one unresolved and open" in totals("oversight.html")
         oversight = (project / "_build" / "html" / "chapters" / "pages" / "oversight.html").read_text()
         assert oversight.count("status-resolved-open") == 5 + 3
-    build(project)
 
 
-def test_plain_mode_builds_a_site_that_reads_as_the_fast_builds(tmp_path_factory, copy_project):
+def test_plain_mode_builds_a_site_that_reads_as_the_fast_builds(built_project, tmp_path_factory, copy_project):
     """``--plain`` (ICEBOOK_PLAIN=1): every page in a stock jupyter_client kernel and the book by the jupyter-book
     command, without the extension that overrides Sphinx's indexer (plain.py). A reader gets the same site."""
-    fast = built_copy(tmp_path_factory, copy_project)
+    fast = built_project
     plain = copy_project(tmp_path_factory.mktemp("plain"))
     result = build(plain, "--plain")
     assert result.returncode == 0, result.stderr

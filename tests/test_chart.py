@@ -244,6 +244,7 @@ def test_a_panel_shrunk_on_the_chart_s_scale_gets_its_own_scale():
     assert one_scale_fits(detainers) is True
 
 
+@pytest.mark.build
 def test_the_comparison_s_ms13_panel_is_headed_by_its_name_on_its_own_scale():
     html = built_page("comparison")
     ms13 = [v for v in views(html) if "HSI MS-13 criminal arrests (count)" == " ".join(
@@ -260,6 +261,7 @@ def test_each_panel_s_axis_can_carry_its_own_measure_s_word():
     assert titles == ["Removals", "Some groups removed (count)"]
 
 
+@pytest.mark.build
 def test_the_comparison_s_detainers_placed_figure_says_placed():
     html = built_page("comparison")
     lines = re.findall(r'<p class="stat-line">.*?</p>', html)
@@ -327,6 +329,7 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
     assert "against over 100,000 in FY 2018 to August 20, 2018, a partial year (DHS)" in said
 
 
+@pytest.mark.build
 def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
     html = built_page("comparison")
     drawn = {row.get("fact") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}

@@ -8,6 +8,8 @@ from conftest import built_page
 from icebook import book
 from icebook.data.audit import audit_groups
 
+pytestmark = pytest.mark.build
+
 
 @pytest.fixture(scope="module")
 def page() -> BeautifulSoup:

@@ -21,16 +21,17 @@ import nbformat
 import psutil
 import pytest
 
-from conftest import append_cell
-from test_build import Edit, build, built_copy, executed, readable_site, site_digest
+from conftest import append_cell, build
+from test_build import Edit, executed, readable_site, site_digest
 
 pytestmark = pytest.mark.slow
-HANG = "import time\n\ntime.sleep(600)"
+STARTED = "hanging-cell-started"  # the file the hanging cell writes in the project when the kernel runs it
 
 
-@pytest.fixture(scope="module")
-def project(tmp_path_factory, copy_project) -> Path:
-    return built_copy(tmp_path_factory, copy_project)
+@pytest.fixture
+def project(built_project: Path) -> Path:
+    """This test's own built copy of the project (conftest's ``built_project``)."""
+    return built_project
 
 
 def _run(root: Path, *args: str, cwd: Path | None = None, env: dict | None = None,
@@ -47,17 +48,22 @@ def _start(root: Path) -> subprocess.Popen:
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
 
 
-def _kernel_running(build_process: subprocess.Popen, limit: float = 120) -> list[psutil.Process]:
-    """Wait until the build runs a notebook in a kernel; return every process under the build."""
+def _kernel_running(build_process: subprocess.Popen, project: Path, limit: float = 120) -> list[psutil.Process]:
+    """Wait until the build's kernel runs the hanging cell; return every process under the build."""
     deadline = time.monotonic() + limit
-    while time.monotonic() < deadline:
+    while not (project / STARTED).exists():
         assert build_process.poll() is None, build_process.communicate()
-        below = psutil.Process(build_process.pid).children(recursive=True)
-        if any("ipykernel" in " ".join(_cmdline(p)) for p in below):
-            time.sleep(1)  # the kernel is running the notebook's cells
-            return psutil.Process(build_process.pid).children(recursive=True)
-        time.sleep(0.3)
-    raise AssertionError("no kernel started")
+        assert time.monotonic() < deadline, "no kernel ran the hanging cell"
+        time.sleep(0.1)
+    return psutil.Process(build_process.pid).children(recursive=True)
+
+
+def _ended(processes: list[psutil.Process], limit: float = 30) -> list[str]:
+    """Wait until every process has ended (or been left a zombie); return those still running after ``limit``."""
+    deadline = time.monotonic() + limit
+    while (alive := _left_running(processes)) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return alive
 
 
 def _cmdline(process: psutil.Process) -> list[str]:
@@ -79,8 +85,11 @@ def _left_running(processes: list[psutil.Process]) -> list[str]:
 
 
 def _hanging_home(project: Path) -> Edit:
+    """The home page's chapter with a last cell that says it started, then never returns."""
     edit = Edit(project / "chapters" / "home.md")
-    append_cell(edit.path, nbformat.v4.new_code_cell(HANG))
+    started = project / STARTED
+    append_cell(edit.path, nbformat.v4.new_code_cell(f"import pathlib\nimport time\n\npathlib.Path({str(started)!r})"
+                                                     ".touch()\ntime.sleep(600)"))
     return edit
 
 
@@ -96,7 +105,7 @@ def test_a_second_build_is_refused_naming_the_first_and_sigterm_stops_the_first(
     before = site_digest(project)
     with _hanging_home(project):
         first = _start(project)
-        below = _kernel_running(first)
+        below = _kernel_running(first, project)
         second = build(project)
         assert second.returncode == 3, second.stderr
         assert f"another build is running on {project / '_build'} (pid {first.pid}, started " in second.stderr
@@ -106,8 +115,7 @@ def test_a_second_build_is_refused_naming_the_first_and_sigterm_stops_the_first(
     assert stderr.strip().splitlines()[-1] == ("stopped by SIGTERM while running notebooks (home); "
                                                "the published site was left as it was")
     assert "Traceback" not in stderr
-    time.sleep(5)
-    assert _left_running(below) == []
+    assert _ended(below) == []
     assert site_digest(project) == before
 
 
@@ -115,15 +123,14 @@ def test_ctrl_c_prints_one_line_naming_what_was_interrupted_and_leaves_no_proces
     before = site_digest(project)
     with _hanging_home(project):
         first = _start(project)
-        below = _kernel_running(first)
+        below = _kernel_running(first, project)
         os.killpg(first.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole foreground group
         _, stderr = first.communicate(timeout=60)
     assert first.returncode == 130, stderr
     *before_it, last = stderr.strip().splitlines()
     assert last == "interrupted while running notebooks (home); the published site was left as it was", stderr
     assert [line for line in before_it if line and not line.startswith("re-running home: ")] == [], stderr  # why it ran
-    time.sleep(5)
-    assert _left_running(below) == []
+    assert _ended(below) == []
     assert site_digest(project) == before
 
 
@@ -131,12 +138,11 @@ def test_kill_9_leaves_no_orphan_and_the_next_build_clears_its_lock(project: Pat
     before = site_digest(project)
     with _hanging_home(project):
         first = _start(project)
-        below = _kernel_running(first)
+        below = _kernel_running(first, project)
         assert below, "the build started no worker"
         first.kill()
         first.wait(timeout=30)
-        time.sleep(5)
-        assert _left_running(below) == []
+        assert _ended(below) == []
         assert site_digest(project) == before
     after = build(project)
     assert after.returncode == 0, after.stderr

@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 PAGES = ROOT / "_build" / "html" / "chapters" / "pages"
 FIGURE = re.compile(r'<a class="(?:fact|derived)" href="fact-index\.html#([a-z0-9-]+)"')
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.build]
 
 
 def _published_with_defaults() -> list[tuple[str, str]]:

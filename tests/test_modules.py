@@ -116,6 +116,7 @@ def test_lineage_follows_a_flat_name_to_its_home(tmp_path: Path):
     assert "icebook.pages.fmt" in names
 
 
+@pytest.mark.build
 def test_the_manifest_records_dotted_module_names(tmp_path: Path):
     manifest = ROOT / "_build" / "executed" / "manifest.json"
     if not manifest.exists():

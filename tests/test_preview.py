@@ -15,7 +15,7 @@ import urllib.request
 import pytest
 
 import test_site_browser
-from test_build import Edit, built_copy
+from test_build import Edit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 browser = test_site_browser.browser
@@ -37,8 +37,8 @@ def _wait(url: str, done, limit: float = 300) -> dict:
     raise AssertionError(f"the preview did not get there: {status}")
 
 
-def test_preview_rebuilds_on_save_and_keeps_the_last_good_site_on_failure(tmp_path_factory, copy_project, browser):
-    project = built_copy(tmp_path_factory, copy_project)
+def test_preview_rebuilds_on_save_and_keeps_the_last_good_site_on_failure(built_project, browser):
+    project = built_project
     env = {**os.environ, "PYTHONPATH": str(project / "lib")}
     log = project / "preview.log"
     with log.open("w") as out:

@@ -8,6 +8,8 @@ from conftest import built_page
 from icebook import book
 from icebook.build.params import chapter_spec
 
+pytestmark = pytest.mark.build
+
 
 def _page(component: str) -> BeautifulSoup:
     return BeautifulSoup(built_page(f"profile-{component.lower()}"), "html.parser")
