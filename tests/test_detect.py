@@ -26,8 +26,11 @@ ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = Path(__file__).parent / "fixtures"
 DETECT = FIXTURES / "detect"
 
-# The real sources' candidates, kind by kind, each read and judged in data/verdicts.yaml. A change here
-# means a detector or a source changed: read the candidates the failure lists, then judge them.
+# The candidates the detectors find in these sources (those of the book when the counts were pinned), kind by kind,
+# each read and judged in data/verdicts.yaml. A change here means a detector or one of these texts changed: read
+# the candidates the failure lists, then judge them. A source added later changes nothing here (validate asks for
+# the verdicts on its candidates).
+PINNED_SOURCES = ("ar2020", "dhs2018", "oidro", "oig1751", "oig2013")
 PINNED = {"same-number": 5, "names": 5, "durations": 4, "terms": 5, "parts-totals": 2, "places": 1}
 
 
@@ -39,9 +42,10 @@ def _details(candidates: list, kind: str) -> list[str]:
     return [c.detail for c in candidates if c.kind == kind]
 
 
-def _real_sources() -> dict[str, str]:
+def _real_sources(ids: tuple[str, ...]) -> dict[str, str]:
     registry = yaml.safe_load((DATA_DIR / "sources.yaml").read_text(encoding="utf-8"))
-    return {s["id"]: (DATA_DIR / "sources" / s["file"]).read_text(encoding="utf-8") for s in registry}
+    return {s["id"]: (DATA_DIR / "sources" / s["file"]).read_text(encoding="utf-8") for s in registry
+            if s["id"] in ids}
 
 
 # --- each detector: its planted fault, and a near-miss it must not flag
@@ -194,7 +198,7 @@ def test_a_verdict_reason_with_a_typed_figure_is_refused(tmp_path):
 # --- the real sources
 
 def test_real_sources_candidate_counts_are_pinned():
-    candidates = sweep(_real_sources())
+    candidates = sweep(_real_sources(PINNED_SOURCES))
     counts = Counter(c.kind for c in candidates)
     verdicts = {v["id"] for v in yaml.safe_load((DATA_DIR / "verdicts.yaml").read_text(encoding="utf-8"))}
     new = [f"  new {c.id}: {c.detail} ({c.first.source} line {c.first.line}, {c.second.source} line "

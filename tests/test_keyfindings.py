@@ -14,8 +14,10 @@ from icebook.build.params import default_value
 from icebook.data.compare import Change
 from icebook.data.loader import book
 from icebook.pages.keyfindings import (
+    NO_CHANGE,
     change_in_words,
     change_sentence,
+    comparable_years,
     key_findings,
     limits,
     main_messages,
@@ -120,15 +122,34 @@ def test_a_bounded_change_says_which_way_its_bound_goes(shown, bound, said):
     assert change_in_words(ch) == said
 
 
-def test_measures_without_two_comparable_years_are_named_with_the_reason():
-    grouped = {reason: [m.id for m in ms] for reason, ms in no_change_measures(book(), *YEARS).items()}
-    # removals: only the FY 2020 annual report gives a count of removals
-    assert "ero_removals" in grouped["single"]
-    # OPLA's docket: the DHS page (FY 2018) and the annual report (FY 2020), no FY 2017 figure
-    assert "opla_docket" in grouped["no_baseline"]
-    assert "hsi_fentanyl" not in sum(grouped.values(), [])
-    line = text(measure_takeaway(book(), measure("opla_docket"), *YEARS))
-    assert line.startswith("No change from FY 2017 can be shown") and "FY 2018 and FY 2020" in line
+def test_measures_without_a_change_are_grouped_by_what_their_years_allow_and_say_why():
+    """Holds for whatever sources the data has: a measure with a stated change is in no group; any other is in
+    one, which its series' comparable years decide, and its takeaway gives that reason with the years."""
+    data = book()
+    fiscal_years, baseline = YEARS
+    grouped = no_change_measures(data, *YEARS)
+    named = [m.id for measures in grouped.values() for m in measures]
+    assert len(named) == len(set(named)) and set(grouped) <= set(NO_CHANGE)
+    for measure in data.measures:
+        reason = next((r for r, measures in grouped.items() if measure in measures), None)
+        if stated_changes(data, measure, *YEARS):
+            assert reason is None, measure.id
+            continue
+        years = comparable_years(data, measure, fiscal_years).values()
+        widest = max((len(y) for y in years), default=0)
+        if widest == 0:
+            assert reason == "none", measure.id
+        elif widest == 1:
+            assert reason == "single", measure.id
+        elif not any(baseline in y for y in years):
+            assert reason == "no_baseline", measure.id
+        else:
+            assert reason in ("bounded", "blocked"), measure.id
+        every_year = " and ".join(f"FY {y}" for y in sorted({y for ys in years for y in ys}))
+        line = text(measure_takeaway(data, measure, *YEARS))
+        assert line.startswith(f"No change from FY {baseline} can be shown: the sources give "
+                               f"{NO_CHANGE[reason].replace('the baseline year', f'FY {baseline}')}"), line
+        assert every_year in line, line
 
 
 def test_limits_name_partial_years_self_reporting_and_damaged_copies():

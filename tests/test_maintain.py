@@ -15,7 +15,7 @@ from icebook.core.errors import ParameterError
 from icebook.tools.maintain import add_source, impact_of_file
 
 FIXTURES = Path(__file__).parent / "fixtures"
-NEW_TEXT = FIXTURES / "sixth_source" / "ero-removals-summary.md"
+NEW_TEXT = FIXTURES / "new_source" / "made-up-removals-summary.md"
 
 
 @pytest.fixture
