@@ -1,6 +1,8 @@
 """Benchmark: the build on a copy of the project. Prints figures; asserts nothing.
 
-1. cold build (every notebook executed, then jupyter-book with execution off);
+1. cold build (every notebook executed, then jupyter-book with execution off), with its peak memory: the largest
+   process's peak resident memory (its kernels, workers and Sphinx included), and the whole process tree's, sampled
+   every 0.1 s (budget: 2 GB, the test command's budget for any stage);
 2. no-op rebuild (target < 0.5 s, no notebook executed, Sphinx not started), with the time of its check of the
    published site's files against their record (build/siterecord.py), then a rebuild after damage to that site;
 3. rebuild after changing one data file (register.yaml: read by the checking and home chapters);
@@ -19,6 +21,7 @@ Each rebuild is printed beside the cold build of the same run, as a ratio.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import functools
 import io
@@ -31,7 +34,9 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import NamedTuple
 
+import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,16 +66,54 @@ def site_check(root: Path, runs: int = 5) -> tuple[float, int]:
     return statistics.median(times), sum(1 for p in site.rglob("*") if not p.is_dir())
 
 
-def run_build(root: Path) -> tuple[float, str]:
+class Memory(NamedTuple):
+    """A build's peak resident memory, in MB."""
+
+    largest: float  # the largest single process (the build or any process it waited for)
+    tree: float  # the build and every process under it together, sampled
+
+
+def _tree_rss(pid: int) -> int:
+    try:
+        build = psutil.Process(pid)
+        processes = [build, *build.children(recursive=True)]
+    except psutil.Error:
+        return 0
+    total = 0
+    for process in processes:
+        with contextlib.suppress(psutil.Error):
+            total += process.memory_info().rss
+    return total
+
+
+def measured_build(root: Path) -> tuple[float, str, Memory]:
+    """One build of the copy: its seconds, its summary line and its peak memory."""
     env = {**os.environ, "PYTHONPATH": str(root / "lib")}
-    start = time.perf_counter()
-    result = subprocess.run([sys.executable, "-m", "icebook", "build"], cwd=root, env=env,
-                            capture_output=True, text=True)
-    seconds = time.perf_counter() - start
-    if result.returncode:
-        raise SystemExit(f"build failed:\n{result.stderr}")
-    summary = re.search(r"notebooks: .*|nothing changed.*", result.stdout)
-    return seconds, summary[0] if summary else ""
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen([sys.executable, "-m", "icebook", "build"], cwd=root, env=env, stdout=out,
+                                   stderr=err, text=True)
+        tree = 0
+        while True:  # wait4, not poll: it reaps the build with its resource usage
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            tree = max(tree, _tree_rss(process.pid))
+            time.sleep(0.1)
+        seconds = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        stdout, stderr = out.read(), err.read()
+    if process.returncode:
+        raise SystemExit(f"build failed:\n{stderr}")
+    summary = re.search(r"notebooks: .*|nothing changed.*", stdout)
+    return seconds, summary[0] if summary else "", Memory(usage.ru_maxrss / 1024, tree / 2**20)
+
+
+def run_build(root: Path) -> tuple[float, str]:
+    seconds, summary, _ = measured_build(root)
+    return seconds, summary
 
 
 def edit_facts(root: Path, change) -> str:
@@ -117,8 +160,10 @@ def forced_jupyter_book(root: Path) -> float:
 def main() -> int:
     root = copy_project()
     try:
-        cold, summary = run_build(root)
+        cold, summary, memory = measured_build(root)
         print(f"cold build: {cold:.1f} s ({summary})")
+        print(f"cold build peak memory: largest process {memory.largest:.0f} MB, all its processes together "
+              f"{memory.tree:.0f} MB (budget 2048 MB)")
 
         def rebuild(case: str, target: str = "") -> None:
             seconds, summary = run_build(root)
