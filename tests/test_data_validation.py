@@ -22,6 +22,8 @@ GOOD = FIXTURES / "good"
 
 # case -> fragments the message must contain (file, row or record, field, what is wrong)
 CASES = {
+    "percentage_unclaimed": ["facts/sample.csv", "row 3", "sample-at-large-share", "'unit'",
+                             "states a percentage (40%) that no claim in data/claims.yaml checks"],
     "malformed_csv": ["facts/sample.csv", "row 2", "malformed CSV row", "17 fields"],
     "malformed_yaml": ["derived.yaml", "malformed YAML"],
     "missing_field": ["facts/sample.csv", "row 2", "sample-arrests", "'unit'", "required field is empty"],

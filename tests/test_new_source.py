@@ -18,7 +18,7 @@ import yaml
 from bs4 import BeautifulSoup
 
 from icebook import load
-from icebook.text import NUMBER_WORDS
+from icebook.core.text import NUMBER_WORDS
 from newsource import FACT_IDS, SOURCE_ID, TEXT, add_source, run_icebook
 
 ROOT = Path(__file__).resolve().parents[1]

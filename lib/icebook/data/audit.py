@@ -54,6 +54,17 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
     return pd.DataFrame(rows, columns=columns).set_index("id", drop=False)
 
 
+def check_percentages_claimed(claims: list[Claim], facts: pd.DataFrame, data_dir: Path, col: Collector) -> None:
+    """Every percentage a source states is a claim's fact in claims.yaml, so the checking page recomputes it from
+    its parts or says it cannot."""
+    claimed = {claim.fact for claim in claims}
+    percentages = facts[(facts["unit"] == "percent") & ~facts.index.isin(claimed)]
+    for row in percentages[["printed", "csv_file", "csv_line"]].itertuples():
+        col.add(data_dir.parent / row.csv_file, f"states a percentage ({row.printed}) that no claim in "
+                "data/claims.yaml checks: add a claim with this fact, its formula and inputs, or with no formula if "
+                "the source does not give its parts", row=row.csv_line, record=row.Index, field="unit")
+
+
 def check_listed(claims: list[Claim], facts: pd.DataFrame, texts: dict[str, str], path: Path,
                  col: Collector) -> None:
     """A count claim lists its items as printed: each must stand in its fact's source, and a count needs some."""

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pandas as pd
 
+from icebook.core.text import normalise
 from icebook.data.collect import Collector
-from icebook.data.prose import check_text
+from icebook.data.prose import FACT_REF, check_text
 from icebook.data.read import parse_record, read_records, read_yaml
 from icebook.data.schema import Findings, RegisterEntry, Source, Structure, Verdict
 
@@ -28,6 +30,41 @@ def load_findings(data_dir: Path, col: Collector, known: set[str], sources: dict
         check_text(record, path, col, known, sources, record.report)
         findings[record.report] = raw
     return findings
+
+
+QUOTED = re.compile(r'"([^"]*)"')  # words in double quotes in the book's prose: the sources' own words
+
+
+def check_readings(findings: dict[str, dict], facts: pd.DataFrame, texts: dict[str, str], data_dir: Path,
+                   col: Collector) -> None:
+    """A finding's reading (``bears_on``) says no more than the sources do: each part of its summary in double
+    quotes stands verbatim in the report or in the source of a fact it names, one at least in the report; and each
+    fact it lists is followed, after its {{fact-id}}, by words of that fact's own quote, in double quotes."""
+    for report, record in findings.items():
+        path = data_dir / "findings" / f"{report}.yaml"
+        for finding in record.get("findings", []):
+            reading = finding.get("bears_on") or {}
+            summary = " ".join(str(reading.get("summary", "")).split())
+            if not summary:
+                continue
+            named = [ref for ref in FACT_REF.findall(summary) if ref in facts.index]
+            own = {report, *(facts.at[ref, "source"] for ref in named)}
+            quoted = [normalise(part) for part in QUOTED.findall(summary)]
+            for part in quoted:
+                if not any(part in texts.get(source, "") for source in own):
+                    col.add(path, f"the reading quotes “{part}”, which stands in neither {report} nor the source of "
+                            "a fact it names: quote the words as printed", record=finding.get("id"),
+                            field="bears_on.summary")
+            if not any(part in texts.get(report, "") for part in quoted):
+                col.add(path, f"the reading quotes no words of {report}: give OIG's own words, in double quotes",
+                        record=finding.get("id"), field="bears_on.summary")
+            for fact_id in reading.get("facts", []):
+                after = summary.split(f"{{{{{fact_id}}}}}", 1)[1:] or [""]
+                scope = [normalise(part) for part in QUOTED.findall(after[0])][:1]
+                if fact_id in facts.index and not (scope and scope[0] in normalise(facts.at[fact_id, "quote"])):
+                    col.add(path, f"{{{{{fact_id}}}}} is not followed by words of its own quote, in double quotes: "
+                            "say what the figure counts in its source's words", record=finding.get("id"),
+                            field="bears_on.summary")
 
 
 def load_structure(data_dir: Path, col: Collector, known: set[str], sources: dict) -> tuple[dict, list]:

@@ -22,12 +22,12 @@ from icebook.core.cache import cached
 from icebook.core.errors import DataError
 from icebook.core.paths import DATA_DIR
 from icebook.core.versions import data_files, data_stamp
-from icebook.data.audit import audit_claims, check_listed
+from icebook.data.audit import audit_claims, check_listed, check_percentages_claimed
 from icebook.data.catalog import check_catalog_use, check_scope, check_wordings, load_catalog
 from icebook.data.collect import Collector
 from icebook.data.coverage import check_coverage
 from icebook.data.derive import derive_figures
-from icebook.data.documents import load_findings, load_structure, review_detections
+from icebook.data.documents import check_readings, load_findings, load_structure, review_detections
 from icebook.data.facts import as_of_fiscal_year, check_facts, check_pages, read_fact_files, source_qualifiers
 from icebook.data.groups import DATA_GROUPS, matches, normal_where
 from icebook.data.prose import check_fact_prose, check_record_prose
@@ -157,8 +157,10 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     check_record_prose(derived_records, ("label", "notes", "doubt"), known, derived_path, col)
     audit = audit_claims(claims, facts, derived, known, claims_path, col)
     check_listed(claims, facts, texts, claims_path, col)
+    check_percentages_claimed(claims, facts, data_dir, col)
 
     findings = load_findings(data_dir, col, known, sources)
+    check_readings(findings, facts, texts, data_dir, col)
     structure, register = load_structure(data_dir, col, known, sources)
     detections = review_detections(data_dir, sources, texts, known, register, col)
 
