@@ -1,8 +1,9 @@
 """Benchmark: load + full validation of the real data, and of a synthetic data set 100x its size.
 
-Prints figures; asserts nothing (targets: real data under 1 s, 100x under 5 s on a 2-core machine).
+Prints figures; asserts nothing (targets: real data under 1 s, 100x under 3 s on a 2-core machine).
 The synthetic set repeats every real fact 100 times under new ids, with its real quote, so quote
-look-up works against the real sources at 100 times the number of quotes.
+look-up works against the real sources at 100 times the number of quotes; each copy of a percentage has a copy of
+its claim, as the validator asks of every percentage.
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+import yaml
 
 from icebook.data.facts import FACT_COLUMNS
 from icebook.data.loader import DATA_DIR, load
@@ -40,6 +43,12 @@ def synthetic(copies: int) -> Path:
             for row in rows:
                 # copy 0 keeps the real ids, which findings and structure refer to
                 writer.writerow({**row, "id": row["id"] if copy == 0 else f"{row['id']}-x{copy}"})
+    percentages = {row["id"] for row in rows if row["unit"] == "percent"}
+    claims_path = root / "data" / "claims.yaml"
+    claims = yaml.safe_load(claims_path.read_text(encoding="utf-8"))
+    claims += [{**claim, "id": f"{claim['id']}-x{copy}", "fact": f"{claim['fact']}-x{copy}"}
+               for copy in range(1, copies) for claim in claims if claim["fact"] in percentages]
+    claims_path.write_text(yaml.safe_dump(claims, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root / "data"
 
 
@@ -50,7 +59,7 @@ def main() -> int:
     big = synthetic(100)
     try:
         seconds, n = timed(big)
-        print(f"100x synthetic: {n} facts loaded and validated in {seconds:.3f} s (target < 5 s)")
+        print(f"100x synthetic: {n} facts loaded and validated in {seconds:.3f} s (target < 3 s)")
     finally:
         shutil.rmtree(big.parent)
     return 0

@@ -1,8 +1,17 @@
 """Number parsing and quote normalisation, on the forms the sources print."""
 
+from pathlib import Path
+
 import pytest
 
-from icebook.core.text import NumberFormatError, normalise, parse_printed, unstructured_numbers
+from icebook.core.text import (
+    STRUCTURAL_FORMS,
+    STRUCTURAL_NUMBER,
+    NumberFormatError,
+    normalise,
+    parse_printed,
+    unstructured_numbers,
+)
 
 
 @pytest.mark.parametrize("printed, value, unit", [
@@ -48,3 +57,17 @@ def test_structure_numbers_are_not_figures_but_counts_are():
     text = ("In FY 2019 (FY 2014–FY 2019) OIG-20-13 made Recommendation 3 on 287(g) and MS-13 "
             "on February 18, 2020, and found 143,100 arrests and 64%.")
     assert unstructured_numbers(text) == ["143,100", "64"]
+
+
+def test_the_data_readme_lists_the_structural_numbers_the_code_treats_as_such():
+    readme = (Path(__file__).resolve().parents[1] / "data" / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Structural numbers\n", 1)[1].split("\n### ", 1)[0]
+    listed = [line[2:] for line in section.splitlines() if line.startswith("- ")]
+    assert listed == [description for description, _ in STRUCTURAL_FORMS]
+
+
+@pytest.mark.parametrize("description", [d for d, _ in STRUCTURAL_FORMS], ids=lambda d: d.split(":")[0])
+def test_each_structural_form_s_examples_are_structure_and_a_figure_beside_them_is_not(description):
+    for example in description.split(": ", 1)[1].split(", "):
+        assert STRUCTURAL_NUMBER.fullmatch(example), example
+    assert unstructured_numbers(f"{description.split(': ', 1)[1]} and 1,250 arrests") == ["1,250"]

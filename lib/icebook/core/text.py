@@ -102,30 +102,50 @@ NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 
 
 # Numbers that are structure, not figures: they may stand in prose and on pages
-# without a fact behind them. Shared by the validator (prose fields) and the
-# trace test (built pages), so both apply the same rule.
-STRUCTURAL_NUMBER = re.compile(
-    r"""(?ix)
-    \bFY\s?(?:19|20)\d\d(?:[–-](?:FY\s?)?(?:19|20)?\d\d)?\b   # FY 2019, FY2014–FY2019
-    | \b(?:19|20)\d\d[–-](?:19|20)?\d\d\b                       # 2017–2020, 2014-19
-    | \b(?:January|February|March|April|May|June|July|August|September|October|November|December)
-      \s+\d{1,2},\s+(?:19|20)\d\d\b                             # a date
-    | \b(?:January|February|March|April|May|June|July|August|September|October|November|December)
-      \s+\d{1,2}\b(?![,.]?\d)                                     # a day of a month ("July 13 to …")
-    | \b(?:19|20)\d\d-\d\d-\d\d\b                               # an ISO date
-    | \b(?:19|20)\d\d\b                                         # a year
-    | \bOIG-\d\d-\d\d\b                                         # a report number
-    | \b287\s?\([a-z]\)(?:\(\d\))?                              # 287(g), 287(a)(2)
-    | \(b\)\(\d\)(?:\([A-Z]\))?                                 # FOIA exemption (b)(7)(E)
-    | \b(?:Figure|Table|Appendix|footnote|Recommendation|Rec\.|section|Step|Finding|Chapter|Part|Title|Quarter|page|p\.)
-      \s+[0-9]+[A-Za-z]?\b                                      # a section or item number
-    | \bSHA-256\b | \bMS-13\b | \bCOVID-19\b | \b24/7\b | \bI-\d{3}[A-Z]?\b    # names that contain digits
-    | \b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b       # a hash or commit id
-    """
+# without a fact behind them. Shared by the validator (prose fields, coverage) and the
+# trace test (built pages), so both apply the same rule. Each form: what it is, with
+# examples, as data/README.md lists it (a test keeps the two lists equal), and its pattern.
+STRUCTURAL_FORMS: tuple[tuple[str, str], ...] = (
+    ("fiscal-year labels: FY 2019, FY2014–FY2019", r"\bFY\s?(?:19|20)\d\d(?:[–-](?:FY\s?)?(?:19|20)?\d\d)?\b"),
+    ("ISO dates: 2020-12-01", r"\b(?:19|20)\d\d-\d\d-\d\d\b"),
+    ("spans of years: 2017–2020, 2014-19", r"\b(?:19|20)\d\d[–-](?:19|20)?\d\d\b"),
+    ("dates: March 1, 2020", r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+     r"|December)\s+\d{1,2},\s+(?:19|20)\d\d\b"),
+    ("a day of a month: July 13", r"\b(?:January|February|March|April|May|June|July|August|September|October"
+     r"|November|December)\s+\d{1,2}\b(?![,.]?\d)"),
+    ("years: 2020", r"\b(?:19|20)\d\d\b"),
+    ("OIG report numbers: OIG-20-13", r"\bOIG-\d\d-\d\d\b"),
+    ("the 287(g) program and its statute: 287(g), 287(a)(2)", r"\b287\s?\([a-z]\)(?:\(\d\))?"),
+    ("FOIA exemptions: (b)(7)(E)", r"\(b\)\(\d\)(?:\([A-Z]\))?"),
+    ("section and item numbers: Figure 3, Table 2, Appendix 1, footnote 9, Recommendation 4, Rec. 2, section 5, "
+     "Step 4, Finding 2, Chapter 3, Part 2, Title 8, Quarter 3, page 12, p. 7",
+     r"\b(?:Figure|Table|Appendix|footnote|Recommendation|Rec\.|section|Step|Finding|Chapter|Part|Title|Quarter"
+     r"|page|p\.)\s+[0-9]+[A-Za-z]?\b"),
+    ("names that contain digits: SHA-256, MS-13, COVID-19, 24/7, I-213",
+     r"\bSHA-256\b|\bMS-13\b|\bCOVID-19\b|\b24/7\b|\bI-\d{3}[A-Z]?\b"),
+    ("hashes and commit ids: 3f2a9c1", r"\b(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{7,64}\b"),
 )
 
 
+def _structural_pattern() -> re.Pattern:
+    """One pattern for every form. Those that start a word are tried only where a word starts with a character
+    one of them can start with (a digit, a hex letter, or the first letter of a month or of an item's name):
+    Python's ``re`` otherwise tries each of them at every character of a long prose field."""
+    at_word = "|".join(p for _, p in STRUCTURAL_FORMS if p.startswith(r"\b"))
+    other = "|".join(p for _, p in STRUCTURAL_FORMS if not p.startswith(r"\b"))
+    return re.compile(rf"(?<![A-Za-z0-9])(?=[0-9a-fijmnopqrst])(?:{at_word})|{other}", re.I)
+
+
+STRUCTURAL_NUMBER = _structural_pattern()
+
+
+_DIGIT = re.compile(r"\d")
+
+
 def unstructured_numbers(text: str) -> list[str]:
-    """The numbers in ``text`` that are not structure (years, report numbers, item numbers)."""
+    """The numbers in ``text`` that are not structure (years, report numbers, item numbers). A text with no digit
+    has none: the structure pattern, slow over long prose, is not run over it."""
+    if not _DIGIT.search(text):
+        return []
     remainder = STRUCTURAL_NUMBER.sub(" ", text)
     return re.findall(r"\d[\d,.]*", remainder)

@@ -100,7 +100,8 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
             if term.lower() not in metric.label.lower():
                 col.add(path, f"the label {metric.label!r} leaves out the scope words {term!r}", record=slug,
                         field="label")
-    for row in facts[["id", "metric", "quote", "scope_deviation", "csv_file", "csv_line"]].itertuples(index=False):
+    columns = ["id", "metric", "quote", "scope_deviation", "csv_file", "csv_line"]
+    for row in facts[columns].astype(object).itertuples(index=False):  # object columns iterate fast
         terms = metrics[row.metric].scope if row.metric in metrics else []
         quote = normalise(row.quote).lower()
         missing = [term for term in terms if term.lower() not in quote]

@@ -17,7 +17,7 @@ import pandas as pd
 from icebook.core.errors import brief
 from icebook.core.text import NumberFormatError, normalise, parse_printed, same_number
 from icebook.data import schema
-from icebook.data.collect import Collector, text_problem
+from icebook.data.collect import CONTROL, FORMULA_START, MARKUP, Collector, text_problem
 from icebook.data.schema import ID, Source, Vocabulary
 
 FACT_COLUMNS = [column.name for column in schema.FACT_COLUMNS]
@@ -40,6 +40,8 @@ ID_RE = re.compile(ID)
 # What a value may be: ASCII digits, an optional sign and decimal point. Python's float() also reads "١٢٧٠٠٠",
 # "１２７０００", "127_000", "1.27e5", "nan" and "inf", which the CSV would then keep as written.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
+# what text_problem looks for, in fields joined by line breaks (not a control character it refuses)
+SUSPECT = re.compile(f"(?i:{MARKUP.pattern})|{CONTROL.pattern}|(?:^|\n)[{re.escape(''.join(FORMULA_START))}]")
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 # The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
@@ -125,8 +127,10 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     values, years = [], []
     first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
     unknown: dict[str, list] = {}
-    for row in facts.astype(object).itertuples(index=False):  # object columns iterate fast
-        path, where = data_dir.parent / row.csv_file, {"row": row.csv_line, "record": row.id or None}
+    paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
+    suspect = _suspect_text(facts)
+    for row, flagged in zip(facts.astype(object).itertuples(index=False), suspect, strict=True):
+        path, where = paths[row.csv_file], {"row": row.csv_line, "record": row.id or None}
         problems_before = len(col.problems)
         for name in REQUIRED:
             if not getattr(row, name):
@@ -148,7 +152,7 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                 if value and value not in allowed:
                     col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
                             "(data/vocabulary.yaml)", field=name, **where)
-        for name in FACT_COLUMNS:
+        for name in FACT_COLUMNS if flagged else ():
             if name != "quote" and (problem := text_problem(getattr(row, name))):
                 col.add(path, problem, field=name, **where)
         _check_period_basis(row, path, where, col)
@@ -181,6 +185,15 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
     facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
     return facts.set_index("id", drop=False)
+
+
+def _suspect_text(facts: pd.DataFrame) -> list[bool]:
+    """For each row, whether any field but the quote may hold what ``text_problem`` refuses (markup, a control
+    character, a leading formula sign): one search of the row's fields joined by line breaks, so most rows skip
+    the check of each field."""
+    columns = [name for name in FACT_COLUMNS if name != "quote"]
+    return [SUSPECT.search("\n".join(fields)) is not None
+            for fields in facts[columns].astype(object).itertuples(index=False)]
 
 
 def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> None:
@@ -280,7 +293,8 @@ def source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
     any_wording = sorted({w for name in ("about", "nearly", "more_than", "less_than") for w in wordings.get(name, [])},
                          key=len, reverse=True)
     found = []
-    for quote, printed, qualifier in zip(facts["quote"], facts["printed"], facts["qualifier"], strict=True):
+    columns = (facts[name].tolist() for name in ("quote", "printed", "qualifier"))
+    for quote, printed, qualifier in zip(*columns, strict=True):
         text = normalise(quote)
         at = re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,]*\d)", text)
         before = text[:at.start() if at else 0].rstrip().lower()

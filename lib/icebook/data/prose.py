@@ -45,10 +45,14 @@ def check_record_prose(records: list, fields: tuple[str, ...], known: set[str], 
 def check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: Collector) -> None:
     """A fact's notes, scope doubt and scope deviation are shown as the book's words: figures in them are
     {{fact-id}} references, never typed (a typed figure is unlinked, or from outside the sources)."""
-    for row in facts[[*FACT_PROSE, "ocr_correction", "id", "csv_file", "csv_line"]].itertuples(index=False):
-        path, refs = data_dir.parent / row.csv_file, set()
+    paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
+    columns = [*FACT_PROSE, "ocr_correction", "id", "csv_file", "csv_line"]
+    for row in facts[columns].astype(object).itertuples(index=False):  # object columns iterate fast
+        path, refs = paths[row.csv_file], set()
         for name in (*FACT_PROSE, "ocr_correction"):
             text = getattr(row, name)
+            if not text:
+                continue
             if name == "ocr_correction":  # the misprint, in double quotes, is the source's words
                 text = re.sub(r'"[^"]*"', " ", text)
             refs.update(FACT_REF.findall(text))
