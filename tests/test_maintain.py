@@ -88,3 +88,16 @@ def test_impact_of_a_fact_names_the_data_that_uses_it_and_the_pages_that_link_to
     text = "\n".join(impact_of_fact(fact_id, tmp_path))
     assert f"claim {claim.id} checks it" in text
     assert "  chapters/a.html" in text and "b.html" not in text
+
+
+def test_impact_of_a_fact_nothing_names_says_none(tmp_path: Path):
+    from icebook import load
+    from icebook.tools.maintain import impact_of_fact
+
+    data = load()
+    named = {ref for c in data.claims for ref in (c.fact, c.implies, *c.inputs.values())}
+    named |= {ref for inputs in data.derived["inputs"] for ref in inputs.values()}
+    charted = {s.metric for m in data.measures for s in m.series}
+    fact_id = next(f for f, row in data.facts.iterrows() if f not in named and row["metric"] not in charted)
+    first = impact_of_fact(fact_id, tmp_path)[0]
+    assert first.endswith("; the data that names it: none"), first

@@ -113,14 +113,14 @@ def impact_of_fact(fact_id: str, site: Path = ROOT / "_build" / "html") -> list[
     if fact_id not in data.facts.index:
         raise ParameterError(f"no fact or file {fact_id!r}: give a path under data/ or a fact id")
     row = data.fact(fact_id)
-    lines = [f"fact {fact_id}: {row['printed']!r} from source {row['source']}, metric {row['metric']}; "
-             "the data that names it:"]
-    lines += [f"  derived figure {d} takes it as input" for d, r in data.derived.iterrows()
+    naming = [f"  derived figure {d} takes it as input" for d, r in data.derived.iterrows()
               if fact_id in r["inputs"].values()]
-    lines += [f"  claim {c.id} checks it" for c in data.claims
-              if fact_id in (c.fact, c.implies, *c.inputs.values())]
-    lines += [f"  measure {m.id} charts its metric {row['metric']}" for m in data.measures
-              if any(s.metric == row["metric"] for s in m.series)]
+    naming += [f"  claim {c.id} checks it" for c in data.claims
+               if fact_id in (c.fact, c.implies, *c.inputs.values())]
+    naming += [f"  measure {m.id} charts its metric {row['metric']}" for m in data.measures
+               if any(s.metric == row["metric"] for s in m.series)]
+    lines = [f"fact {fact_id}: {row['printed']!r} from source {row['source']}, metric {row['metric']}; "
+             f"the data that names it: {'' if naming else 'none'}".rstrip(), *naming]
     link = re.compile(r'href="[^"]*#' + re.escape(fact_id) + '"')
     pages = sorted(p for p in site.rglob("*.html") if link.search(p.read_text(encoding="utf-8")))
     if pages:
