@@ -29,7 +29,9 @@ def test_a_duplicate_id_and_a_record_failing_its_schema_are_reported_the_rest_ke
     records = read_records(path, col, Labelled)
     assert [r.label for r in records] == ["A", "A again"]
     assert [(p.record, p.field, p.message) for p in col.problems] == [
-        ("b", "label", "Field required"), ("c", "x", "Extra inputs are not permitted"),
+        ("b", "label", "required field is missing"),
+        ("c", "x", "is not a field of this record: remove it, or check its spelling against "
+                   "lib/icebook/data/schema.py"),
         ("a", "id", "duplicate id 'a' (2 times)")]
 
 
@@ -58,7 +60,23 @@ def test_an_unquoted_hash_says_a_hash_is_a_quoted_string(tmp_path):
     col = Collector(tmp_path)
     read_records(path, col, Source)
     assert [p.message for p in col.problems if p.field == "sha256"] == [
-        "Input should be a valid string; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)"]
+        "0 is not accepted; write text; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)"]
+    kind = [p.message for p in col.problems if p.field == "kind"]
+    assert kind == ["'audit' is not accepted; write one of 'annual_report', 'press_release', 'oig_inspection', "
+                    "'oig_audit' or 'memorandum'"]
+
+
+def test_no_schema_error_reaches_the_user_in_pydantic_s_words(tmp_path):
+    """A date, a flag and a number in the wrong form: each message says what was given and what is accepted."""
+    path = tmp_path / "sources.yaml"
+    path.write_text("- {id: s, file: s.md, title: T, short_name: S, issuer: I, date_printed: D, date: '2019-13-45', "
+                    "document_number: null, kind: memorandum, trust: T, missing: '', pages_printed: perhaps, "
+                    "original_address: null, notes: '', sha256: '" + "0" * 64 + "'}\n")
+    col = Collector(tmp_path)
+    read_records(path, col, Source)
+    assert {p.field: p.message for p in col.problems} == {
+        "date": "'2019-13-45' is not accepted; write a date, YYYY-MM-DD",
+        "pages_printed": "'perhaps' is not accepted; write true or false"}
 
 
 def test_a_field_add_source_left_to_fill_in_is_named(tmp_path):

@@ -62,15 +62,48 @@ def read_yaml(path: Path, col: Collector) -> Any:
     return None
 
 
+# What a field of each type accepts, in words, for a value its schema refuses (pydantic's own text never reaches
+# the person who wrote the file).
+ACCEPTS = {"string_type": "text", "int_type": "a whole number", "int_parsing": "a whole number",
+           "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+           "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list ([a, b])",
+           "dict_type": "a mapping (key: value lines)", "model_type": "a mapping (key: value lines)",
+           "date_type": "a date, YYYY-MM-DD", "date_parsing": "a date, YYYY-MM-DD",
+           "date_from_datetime_parsing": "a date, YYYY-MM-DD", "date_from_datetime_inexact": "a date, YYYY-MM-DD"}
+
+
+def schema_problem(item: dict) -> str:
+    """A schema error in words: what the field was given and what it accepts."""
+    kind, value, context = item["type"], item.get("input"), item.get("ctx") or {}
+    given = "nothing" if value is None else repr(value)
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "is not a field of this record: remove it, or check its spelling against lib/icebook/data/schema.py"
+    if kind == "literal_error":
+        return f"{given} is not accepted; write one of {context.get('expected', '')}"
+    if kind == "string_pattern_mismatch":
+        return f"{given} is not accepted; it must match the pattern {context.get('pattern', '')}"
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        bound = {"greater_than_equal": "at least", "less_than_equal": "at most", "greater_than": "more than",
+                 "less_than": "less than"}[kind]
+        limit = next(iter(context.values()), "")
+        return f"{given} is not accepted; write a number {bound} {limit}"
+    return f"{given} is not accepted; write {ACCEPTS.get(kind, 'a value of the kind lib/icebook/data/schema.py gives')}"
+
+
 def parse_record(model: type[BaseModel], record: Any, path: Path, col: Collector, label: str) -> Any:
     try:
         parsed = model.model_validate(record)
     except ValidationError as error:
         for item in error.errors():
             where = ".".join(str(part) for part in item["loc"]) or None
+            value = item.get("input")
+            if isinstance(value, str) and value.startswith(schema.FILL_IN):
+                continue  # check_filled_in names the field still to fill in, once
             hint = "; a hash is a quoted string: sha256: '…' (unquoted digits read as a number)" \
                 if where == "sha256" else ""
-            col.add(path, item["msg"] + hint, record=label, field=where)
+            col.add(path, schema_problem(item) + hint, record=label, field=where)
         return None
     for text in schema.text_fields(parsed, label=label):  # every text field its schema declares
         if text.role != schema.QUOTE and (problem := text_problem(text.text)):
