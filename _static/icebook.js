@@ -24,37 +24,90 @@ document.addEventListener("DOMContentLoaded", function () {
   });
 });
 
-// Fact index: the filter box hides the entries (and the sources' sections, headings and all) that do not contain
-// the words typed.
+// A source's page of the fact index: the filter box shows only the figures whose line or quote holds every word
+// typed (a quote with none of them folds away), and says how many.
 document.addEventListener("DOMContentLoaded", function () {
   var box = document.getElementById("fact-filter");
   if (!box) { return; }
   var status = document.getElementById("fact-filter-status");
+  var entries = document.querySelectorAll(".quote-group .fact-entry");
   box.addEventListener("input", function () {
     var words = box.value.toLowerCase().split(/\s+/).filter(Boolean);
     var shown = 0;
-    document.querySelectorAll(".fact-entry").forEach(function (entry) {
-      var text = entry.textContent.toLowerCase();
+    entries.forEach(function (entry) {
+      var group = entry.closest(".quote-group");
+      var text = (entry.textContent + " " + group.querySelector(".source-quote").textContent).toLowerCase();
       entry.hidden = !words.every(function (word) { return text.includes(word); });
       if (!entry.hidden) { shown += 1; }
     });
-    document.querySelectorAll("div.fact-source").forEach(function (entries) {
-      entries.closest("section").hidden = !entries.querySelector(".fact-entry:not([hidden])");
+    document.querySelectorAll(".quote-group").forEach(function (group) {
+      group.hidden = !group.querySelector(".fact-entry:not([hidden])");
     });
-    status.textContent = !words.length ? "" : shown ? "Showing the matching entries only." : "No entry matches.";
+    status.textContent = !words.length ? "" : shown ? shown + " of " + entries.length + " facts match." :
+      "No fact of this source matches.";
   });
 });
 
-// "Cite this figure": copies the entry's citation with its permanent link (the page's address and the fact's id).
+// The fact index's landing page: an old address of a fact (fact-index.html#<fact-id>, from when every fact stood
+// on one page) goes on to the fact's page; a fact's id starts with its source's id.
+(function () {
+  var id = decodeURIComponent(location.hash.slice(1));
+  if (!id) { return; }
+  document.addEventListener("DOMContentLoaded", function () {
+    var list = document.querySelector("ul.fact-sources[data-sources]");
+    if (!list || document.getElementById(id)) { return; }
+    var source = id.split("-")[0];
+    if (list.dataset.sources.split(" ").indexOf(source) >= 0) {
+      location.replace("facts-" + source + ".html#" + encodeURIComponent(id));
+    }
+  });
+})();
+
+// The edition the page belongs to, as its footer names it (filled in when the site is published): "ICE in …,
+// edition of 2026-12-06 (data version …, source commit …)"; empty on a page that was never published.
+function editionText() {
+  var edition = document.querySelector(".build-version .edition");
+  if (!edition) { return ""; }
+  var d = edition.dataset;
+  return d.book + ", edition of " + d.published + " (data version " + d.dataVersion + ", source commit " +
+    d.commit + ")";
+}
+
+// "Cite this figure": copies the entry's citation with its permanent link (the page's address and the fact's id)
+// and the edition of the book it was read in.
 document.addEventListener("click", function (event) {
   var button = event.target.closest("button.cite-fact");
   if (!button) { return; }
   var entry = button.closest(".fact-entry");
   var link = location.href.split("#")[0] + "#" + entry.id;
-  var text = button.dataset.citation + " " + link;
+  var edition = editionText();
+  var text = button.dataset.citation + (edition ? " Cited from " + edition + ":" : "") + " " + link;
   var done = function () {
     button.textContent = "Citation copied";
     setTimeout(function () { button.textContent = "Cite this figure"; }, 2000);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done, function () { copyBySelection(text); done(); });
+  } else {
+    copyBySelection(text);
+    done();
+  }
+});
+
+// "Cite this book": the book's address (its home page, wherever the site is served) and a button that copies the
+// citation with it.
+document.addEventListener("DOMContentLoaded", function () {
+  var root = new URL(document.documentElement.dataset.content_root || "./", location.href).href;
+  document.querySelectorAll(".cite-book .book-address").forEach(function (span) { span.textContent = root; });
+});
+
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("button.cite-book-copy");
+  if (!button) { return; }
+  var text = button.closest(".cite-book").querySelector(".book-citation").textContent.replace(/\s+/g, " ").trim();
+  var done = function () {
+    button.textContent = "Citation copied";
+    setTimeout(function () { button.textContent = "Copy this citation"; }, 2000);
   };
   if (navigator.clipboard && window.isSecureContext) {
     navigator.clipboard.writeText(text).then(done, function () { copyBySelection(text); done(); });
@@ -121,3 +174,35 @@ function copyBySelection(text) {
     }).observe(document.documentElement, {attributes: true, attributeFilter: ["data-theme"]});
   });
 })();
+
+// The search page: Pagefind's interface over the index the build ships in _pagefind/ (lib/icebook/build/search.py).
+// The sidebar's search box sends its words here as ?q=…; each result links to the section or fact that holds them.
+document.addEventListener("DOMContentLoaded", function () {
+  var mount = document.getElementById("icebook-search");
+  if (!mount) { return; }
+  if (location.protocol === "file:" || typeof PagefindUI === "undefined") {
+    document.getElementById("icebook-search-offline").hidden = false;
+    return;
+  }
+  var ui = new PagefindUI({
+    element: "#icebook-search",
+    bundlePath: new URL(mount.dataset.bundle, location.href).pathname,
+    showSubResults: true,
+    showImages: false,
+    pageSize: 8,
+    autofocus: true,
+    translations: {
+      placeholder: "A figure, a name or a document number",
+      search_label: "Search the book",
+      zero_results: "No page of the book holds “[SEARCH_TERM]”. Try fewer words, or a figure without its unit.",
+      many_results: "[COUNT] pages hold “[SEARCH_TERM]”",
+      one_result: "[COUNT] page holds “[SEARCH_TERM]”",
+      alt_search: "No page holds “[SEARCH_TERM]”; showing the pages that hold “[DIFFERENT_TERM]”",
+    },
+  });
+  var input = mount.querySelector("input");
+  if (input) { input.id = "icebook-search-words"; }  // the page's visible label names it
+  if (mount.dataset.filter) { ui.triggerFilters({Listing: [mount.dataset.filter]}); }  // the fact index's search
+  var words = new URLSearchParams(location.search).get("q");
+  if (words) { ui.triggerSearch(words); }
+});

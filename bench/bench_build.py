@@ -40,7 +40,7 @@ import psutil
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
-COPY = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
+COPY = ["lib", "chapters", "data", "_static", "_templates", "_config.yml", "_toc.yml", "requirements.lock"]
 
 
 def copy_project() -> Path:

@@ -2,7 +2,7 @@
 
 1. cold: no verdict cache, every page parsed;
 2. warm: nothing changed since the last check, every verdict read back;
-3. the five pages a one-fact edit changes (home, comparison, profile-ero, checking, fact-index) changed.
+3. the five pages a one-fact edit changes (home, comparison, profile-ero, checking, facts-ar2020) changed.
 
 Run `make book` first: it reads _build/html.
 """
@@ -20,7 +20,7 @@ from icebook.site.checks import check_site
 from icebook.site.counts import book_counts
 
 ROOT = Path(__file__).resolve().parents[1]
-ONE_FACT_PAGES = ["home", "comparison", "profile-ero", "checking", "fact-index"]
+ONE_FACT_PAGES = ["home", "comparison", "profile-ero", "checking", "facts-ar2020"]
 
 
 def timed(site: Path, cache: Path, counts, texts) -> tuple[float, int]:

@@ -30,7 +30,7 @@ from icebook.build.lock import BuildLock
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE_PAGES = ROOT / "_build" / "html" / "chapters" / "pages"
-PROJECT = ["lib", "chapters", "data", "_static", "_config.yml", "_toc.yml", "requirements.lock"]
+PROJECT = ["lib", "chapters", "data", "_static", "_templates", "_config.yml", "_toc.yml", "requirements.lock"]
 TIERS = {"build", "slow", "browser"}
 _marks: set[str] = set()  # the tier markers of the test running now
 

@@ -112,13 +112,22 @@ def write_facts(path: Path, rows: list[dict]) -> None:
 
 
 def pages_linking(project: Path, fact_id: str) -> set[str]:
-    """The pages of the published site that show a fact: those linking to its fact-index entry."""
+    """The pages of the published site that show a fact: those linking to its entry in the fact index (on its
+    source's page, facts-<source>.html)."""
     pages = project / "_build" / "html" / "chapters" / "pages"
-    return {p.stem for p in pages.glob("*.html") if f'fact-index.html#{fact_id}"' in p.read_text()}
+    link = re.compile(rf'href="(?:facts-[a-z0-9]+\.html)?#{re.escape(fact_id)}"')
+    return {p.stem for p in pages.glob("*.html") if link.search(p.read_text())}
 
 
-FOOTER = r"Data version \w+"  # every page's footer names the data version, which any data edit changes
-EVERY_FACT = {"fact-index", "checking"}  # list every fact, or check every quote against the claims
+def fact_entry(project: Path, fact_id: str) -> str:
+    """A fact's entry in the fact index, on its source's page, as HTML."""
+    page = project / "_build" / "html" / "chapters" / "pages" / f"facts-{fact_id.split('-')[0]}.html"
+    return re.search(rf'<li class="fact-entry" id="{fact_id}".*?</li>', page.read_text(), re.S)[0]
+
+
+FOOTER = r"Edition of [\d-]+ · data version \w+"  # every page's footer names the data version: any data edit changes it
+EVERY_FACT = {"checking"}  # checks every quote against the claims
+WRITTEN_BY_BUILD = {"changes"}  # not a chapter: the build writes it afresh from the data and the last edition
 
 
 def a_fact_one_profile_shows(project: Path) -> tuple[Path, dict, str]:
@@ -129,7 +138,7 @@ def a_fact_one_profile_shows(project: Path) -> tuple[Path, dict, str]:
         for row in csv.DictReader(io.StringIO(path.read_text())):
             if not row["notes"] or row["qualifier"] != "exact" or row["metric"] in measured:
                 continue
-            shown = pages_linking(project, row["id"]) - EVERY_FACT
+            shown = pages_linking(project, row["id"]) - EVERY_FACT - {f"facts-{row['source']}"}
             if len(shown) == 1 and next(iter(shown)).startswith("profile-"):
                 return path, row, next(iter(shown))
     raise AssertionError("no fact that one profile alone shows")
@@ -137,7 +146,7 @@ def a_fact_one_profile_shows(project: Path) -> tuple[Path, dict, str]:
 
 def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(project: Path, tmp_path: Path,
                                                                                 copy_project):
-    """Editing one fact's notes re-runs the fact index, which shows every fact's notes, and at most the one
+    """Editing one fact's notes re-runs its source's page of the fact index, which shows its notes, and at most the one
     page that shows the fact (it re-runs only if it shows the notes too), not the pages that read the fact
     without its notes (the claims audit); adding a fact re-runs the pages whose selection takes it in (the
     facts of its metric, of its component, the count of its source's facts). After each, the site shows the
@@ -150,9 +159,9 @@ def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(p
         write_facts(path, rows)
         result = build(project)
         assert result.returncode == 0, result.stderr
-        assert "fact-index" in ran(result) and set(ran(result)) <= {"fact-index", profile}, result.stderr
-        index = (project / "_build" / "html" / "chapters" / "pages" / "fact-index.html").read_text()
-        entry = re.search(rf'id="{fact["id"]}".*?</div>', index, re.S)[0]
+        listing = f"facts-{fact['source']}"
+        assert listing in ran(result) and set(ran(result)) <= {listing, profile}, result.stderr
+        entry = fact_entry(project, fact["id"])
         assert new_notes in entry and fact["notes"] not in entry
         assert new_notes in (project / "_build" / "html" / "_static" / "downloads" / "facts.csv").read_text()
         assert_as_clean_build(project, copy_project(tmp_path / "clean-notes"))
@@ -170,11 +179,12 @@ def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(p
             rerun = set(ran(result))
             # comparison and home select the facts of the measures' metrics; the profile of its component
             # selects that component's facts; the sources page counts each source's facts
-            may = EVERY_FACT | {"comparison", "home", f"profile-{old['component'].lower()}", "sources"}
+            may = EVERY_FACT | {"comparison", "home", f"profile-{old['component'].lower()}", "sources",
+                                "fact-index", f"facts-{old['source']}"}  # the two count the source's facts
             assert "comparison" in rerun and rerun <= may, result.stderr
             after = readable_site(project, ignore=FOOTER)
             changed = {Path(k).stem for k in after if k.startswith("chapters/pages/") and before.get(k) != after[k]}
-            assert changed <= rerun, f"pages changed but not re-run: {changed - rerun}"
+            assert changed - WRITTEN_BY_BUILD <= rerun, f"pages changed but not re-run: {changed - rerun}"
             assert "comparison" in pages_linking(project, added["id"])  # a new fact of a compared metric
             assert_as_clean_build(project, copy_project(tmp_path / "clean"))
 
@@ -184,10 +194,45 @@ def assert_as_clean_build(project: Path, clean: Path) -> None:
     for name in ("data", "chapters"):
         shutil.rmtree(clean / name)
         shutil.copytree(project / name, clean / name)
+    # the same earlier editions kept, so both compare their data with the same one (the Changes page)
+    shutil.copytree(project / "_build" / "editions", clean / "_build" / "editions", dirs_exist_ok=True)
     assert build(clean).returncode == 0
     clean_site, site = readable_site(clean), readable_site(project)
     stale = sorted(k for k in clean_site if clean_site[k] != site.get(k))
     assert not stale, f"pages differ from a clean build: {stale}"
+
+
+def test_the_changes_page_lists_an_edited_fact_with_its_old_and_new_value_and_quote(project: Path):
+    """A fact's value corrected in the data (a copy error recorded): the next edition's Changes page lists the fact
+    with the value the last published edition had, the new one, and its quote; put back, the edition after lists
+    the change the other way."""
+    from bs4 import BeautifulSoup
+
+    assert build(project).returncode == 0
+    changes = project / "_build" / "html" / "chapters" / "pages" / "changes.html"
+    path = sorted((project / "data" / "facts").glob("*.csv"))[0]
+    with Edit(path) as edit:
+        rows = list(csv.DictReader(io.StringIO(edit.original.decode())))
+        fact = next(r for r in rows if r["unit"] == "count" and r["qualifier"] == "exact" and not r["ocr_correction"]
+                    and r["printed"] == f"{int(float(r['value'])):,}")
+        old_value = int(float(fact["value"]))
+        fact["value"] = str(old_value + 1)
+        fact["ocr_correction"] = f'printed "{fact["printed"]}", read as one more by the test'
+        write_facts(path, rows)
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        soup = BeautifulSoup(changes.read_text(), "html.parser")
+        entry = next(e for e in soup.select(".change-entry") if e.select_one(f'a.fact[href$="#{fact["id"]}"]'))
+        rows_shown = {tr.th.get_text(): [td.get_text(" ", strip=True) for td in tr.select("td")]
+                      for tr in entry.select("tbody tr")}
+        assert rows_shown["value read"] == [f"{old_value:,}", f"{old_value + 1:,}"]
+        assert rows_shown["copy error"][0] == "(empty)" and "read as one more" in rows_shown["copy error"][1]
+        assert entry.select_one("blockquote.source-quote").get_text() == fact["quote"]
+    assert build(project).returncode == 0
+    soup = BeautifulSoup(changes.read_text(), "html.parser")
+    entry = next(e for e in soup.select(".change-entry") if e.select_one(f'a.fact[href$="#{fact["id"]}"]'))
+    assert [td.get_text(" ", strip=True) for td in entry.select("tbody tr")[0].select("td")] == [
+        f"{old_value + 1:,}", f"{old_value:,}"]
 
 
 def list_pages(project: Path) -> list[str]:
@@ -228,8 +273,7 @@ def test_changed_fact_value_reaches_the_page_no_stale_output(project: Path):
         csv_path.write_text(out.getvalue())
         result = build(project)
         assert result.returncode == 0, result.stderr
-        index = (project / "_build" / "html" / "chapters" / "pages" / "fact-index.html").read_text()
-        entry = re.search(rf'id="{fact["id"]}".*?</div>', index, re.S)[0]
+        entry = fact_entry(project, fact["id"])
         link = re.search(r'<a class="fact"[^>]*>([^<]*)</a>', entry)[1]
         assert link == new, f"the fact index shows {link!r} for {fact['id']}, not the corrected {new!r}"
 

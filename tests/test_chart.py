@@ -302,7 +302,7 @@ def test_a_round_figure_read_as_rounded_is_said_to_be_in_the_notes():
     notes = [Markup(n) for n in note_lines([], figures_of(list(workforce["fact"])))]
     said = [n for n in notes if "21,000 is a round figure" in n.striptags()]
     assert len(said) == 1 and "without a qualifier word" in said[0] and "rounded, not exact" in said[0]
-    assert 'href="fact-index.html#ar2020-message-ice-workforce"' in said[0]  # the figure is traced
+    assert 'href="facts-ar2020.html#ar2020-message-ice-workforce"' in said[0]  # the figure is traced
     assert not [n for n in notes if "nearest hundred" in n]  # not the OIG's rounding to the hundred
     assert not [n for n in note_lines([], figures_of(list(marks("panels")["fact"]))) if "round figure" in str(n)]
 

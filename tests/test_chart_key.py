@@ -97,7 +97,7 @@ def test_lone_figures_are_stat_lines_not_one_bar_panels(pictures):
     lines = re.findall(r'<p class="stat-line">(.*?)</p>', html)
     assert len(lines) == 3
     first = Markup(lines[0])
-    assert 'href="fact-index.html#ar2020-ero-removals"' in first  # the figure, traced
+    assert 'href="facts-ar2020.html#ar2020-ero-removals"' in first  # the figure, traced
     assert first.striptags() == "185,884 Removals FY 2020, ICE annual report"  # figure, label, year and source
     assert "Data (CSV)" in html and "Picture (PNG)" not in html
 

@@ -98,4 +98,4 @@ def test_a_blocked_change_is_shown_with_its_reason_and_no_figure(data):
     blocked = baseline_changes(data.facts, _measure(data, "ero_admin_arrests"), [2017, 2019], 2017)[0]
     assert str(change_link(blocked)).endswith(">none: scope in doubt</a>")
     reason = str(change_reason(blocked))
-    assert reason.startswith("No change is computed") and 'href="fact-index.html#oig2013-bg-fy2019' in reason
+    assert reason.startswith("No change is computed") and 'href="facts-oig2013.html#oig2013-bg-fy2019' in reason

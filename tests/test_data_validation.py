@@ -50,6 +50,9 @@ CASES = {
     "typed_number_in_prose": ["findings/sample.yaml", "'objective.summary'", "typed into prose", "1,250"],
     "number_not_covered": ["sources/sample.md", "'8.665'", "in no fact's quote", "coverage.yaml"],
     "number_word_not_covered": ["sources/sample.md", "'thirty-four'", "in no fact's quote", "coverage.yaml"],
+    "correction_unknown_fact": ["corrections.yaml", "arrests-recounted", "'facts'",
+                                "names no fact or derived figure: sample-no-such-fact"],
+    "correction_typed_number": ["corrections.yaml", "arrests-recounted", "'what'", "typed into prose", "1,205"],
     "typed_number_in_claim_notes": ["claims.yaml", "sample-share-restated", "'notes'", "typed into prose", "1,250"],
     # what the page says about a number is what its quote says
     "scope_words_missing": ["facts/extra.csv", "row 2", "sample-officers-share", "'quote'",

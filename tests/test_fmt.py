@@ -19,7 +19,7 @@ def data(monkeypatch):
 
 def test_fact_links_to_its_index_entry_with_its_quote(data):
     html = str(fmt.fact("sample-arrests"))
-    assert html.startswith('<a class="fact" href="fact-index.html#sample-arrests"')
+    assert html.startswith('<a class="fact" href="facts-sample.html#sample-arrests"')
     assert "In FY 2020, the office made 1,250 arrests" in html
     assert html.endswith(">1,250</a>")
 
@@ -39,7 +39,7 @@ def test_derived_figure_links_to_its_formula(data):
 def test_prose_placeholders_become_traced_numbers_and_text_is_escaped(data):
     html = str(fmt.prose("Arrests: {{sample-arrests}} <script>alert(1)</script>"))
     assert "<script>" not in html and "&lt;script&gt;" in html
-    assert '<a class="fact" href="fact-index.html#sample-arrests"' in html
+    assert '<a class="fact" href="facts-sample.html#sample-arrests"' in html
 
 
 def test_markup_in_data_comes_out_escaped(data):

@@ -15,7 +15,7 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
 PAGES = ROOT / "_build" / "html" / "chapters" / "pages"
-FIGURE = re.compile(r'<a class="(?:fact|derived)" href="fact-index\.html#([a-z0-9-]+)"')
+FIGURE = re.compile(r'<a class="(?:fact|derived)" href="(?:fact-index|facts-[a-z0-9]+)\.html#([a-z0-9-]+)"')
 pytestmark = [pytest.mark.slow, pytest.mark.build]
 
 

@@ -78,10 +78,9 @@ def test_the_book_builds_with_the_new_years_on_every_page_that_lists_sources(boo
     cells = dict(zip(header, [td.get_text(strip=True) for td in row.select("td")], strict=True))
     assert "Made-up summary" in cells["FY 2018"] and "Made-up summary" in cells["FY 2019"]
     comparison = str(_page(root, "comparison.html"))
-    index = _page(root, "fact-index.html")
-    for fact_id in FACT_IDS:
-        assert f"fact-index.html#{fact_id}" in comparison
-        assert index.find(id=fact_id) is not None
+    for fact_id in FACT_IDS:  # each on its source's page of the fact index, which the build made for it
+        assert f"facts-{SOURCE_ID}.html#{fact_id}" in comparison
+        assert _page(root, f"facts-{SOURCE_ID}.html").find(id=fact_id) is not None
     sources = _page(root, "sources.html")
     assert sources.find(id=f"source-{SOURCE_ID}") is not None
     entries = [" ".join(c.get_text(" ").split()) for c in sources.select("div.citation")]

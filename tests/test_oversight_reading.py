@@ -64,7 +64,7 @@ def test_our_reading_shows_oig_s_words_as_quotes_and_the_figures_traced(data):
     summary = next(f for _, f in _readings(data) if f["id"] == "oig2013-finding-1")["bears_on"]["summary"]
     shown = str(fmt.quoted_note(" ".join(summary.split())))
     assert '<q class="source-quote">at-large arrests</q>' in shown
-    assert 'href="fact-index.html#ar2020-ero-at-large-arrests"' in shown and "{{" not in shown
+    assert 'href="facts-ar2020.html#ar2020-ero-at-large-arrests"' in shown and "{{" not in shown
 
 
 def test_a_finding_s_summary_quotes_oig_verbatim_with_its_may(data):

@@ -25,7 +25,7 @@ def test_validator_and_downloads_take_their_columns_from_the_schema():
     names = [c.name for c in schema.FACT_COLUMNS]
     assert facts.FACT_COLUMNS == names
     assert facts.REQUIRED == [c.name for c in schema.FACT_COLUMNS if c.required]
-    assert list(export.FACT_FIELDS) == [*names, "as_of_fiscal_year"]
+    assert list(export.FACT_FIELDS) == [*names, "as_of_fiscal_year", "page_basis"]
     assert export.FACT_FIELDS["value"][0] == "number"
 
 

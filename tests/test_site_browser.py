@@ -3,7 +3,7 @@
 Serves _build/html on 127.0.0.1 and, for every page: no console error, no failed
 request, no request to any other host, every chart drawn, a title and a heading;
 no serious or critical axe-core violation. Then a reader's path: click a number,
-land on its quote; open a chart's data; search for a word of a quote.
+land on its quote; open a chart's data (search: test_search_browser.py).
 A screenshot of every page is saved under test-artifacts/ (not committed).
 """
 
@@ -145,10 +145,25 @@ def test_reader_clicks_a_number_and_lands_on_its_quote(server, browser):
         link = visit.page.locator("article a.fact:visible").first
         fact_id = link.get_attribute("href").split("#")[1]
         link.click()
-        visit.page.wait_for_url(f"**/fact-index.html#{fact_id}")
-        entry = visit.page.locator(f"[id='{fact_id}']")
-        assert entry.locator("blockquote.source-quote").is_visible()
-        assert entry.locator("blockquote.source-quote").inner_text().strip()
+        visit.page.wait_for_url(f"**/facts-{fact_id.split('-')[0]}.html#{fact_id}")
+        quote = visit.page.locator(f".quote-group:has([id='{fact_id}']) blockquote.source-quote")
+        assert quote.is_visible() and quote.inner_text().strip()
+
+
+def test_an_old_address_in_the_fact_index_reaches_its_fact(server, browser):
+    """Before the fact index had a page per source, every fact stood on fact-index.html: a link made then, as
+    fact-index.html#<fact-id>, goes on to the fact's entry on its source's page, on the screen."""
+    from icebook import load
+
+    facts = load().facts
+    for fact_id in facts.groupby("source").head(1).index:  # one fact of each source
+        with Visit(browser, f"{server}/chapters/pages/fact-index.html#{fact_id}", width=390) as visit:
+            visit.page.wait_for_url(f"**/facts-{facts.at[fact_id, 'source']}.html#{fact_id}")
+            entry = visit.page.locator(f"[id='{fact_id}']")
+            entry.wait_for()
+            top = entry.evaluate("e => e.getBoundingClientRect().top")
+            assert 0 <= top < 900, f"{fact_id}: its entry is not on the screen ({top} px)"
+            assert visit.errors == []
 
 
 def test_reader_opens_the_data_behind_a_chart(server, browser):
@@ -162,25 +177,22 @@ def test_reader_opens_the_data_behind_a_chart(server, browser):
         assert table.is_visible() and table.locator("a.fact").count() > 0
 
 
-def test_reader_finds_a_fact_by_a_word_of_its_quote(server, browser):
-    with Visit(browser, f"{server}/search.html?q=fentanyl") as visit:
-        results = visit.page.locator("#search-results li a")
-        results.first.wait_for(timeout=15000)
-        hrefs = [results.nth(i).get_attribute("href") for i in range(results.count())]
-        assert any("fact-index" in h for h in hrefs), hrefs
+def test_reader_filters_a_sources_facts_by_a_word_and_is_told_how_many_match(server, browser):
+    from icebook import load
 
-
-def test_reader_filters_the_fact_index_by_a_word(server, browser):
-    with Visit(browser, f"{server}/chapters/pages/fact-index.html") as visit:
+    facts = load().facts
+    source = facts.loc[facts["quote"].str.contains("fentanyl", case=False), "source"].iloc[0]
+    with Visit(browser, f"{server}/chapters/pages/facts-{source}.html") as visit:
         page = visit.page
         entries = page.locator(".fact-entry")
         total = entries.count()
         page.fill("#fact-filter", "fentanyl")
         visible = page.locator(".fact-entry:visible")
         assert 0 < visible.count() < total
-        assert all("fentanyl" in visible.nth(i).inner_text().lower() for i in range(visible.count()))
-        assert not page.locator("section:has(> span#facts-oidro)").is_visible()  # the memo has no such fact
-        assert page.locator("#fact-filter-status").inner_text().strip()
+        groups = page.locator(".quote-group:visible")
+        assert all("fentanyl" in groups.nth(i).inner_text().lower() for i in range(groups.count()))
+        assert page.locator("#fact-filter-status").inner_text().strip() == (
+            f"{visible.count()} of {total} facts match.")
         page.fill("#fact-filter", "")
         assert page.locator(".fact-entry:visible").count() == total
         assert visit.errors == []
@@ -190,12 +202,12 @@ def test_cite_this_figure_copies_the_figure_source_date_locator_quote_and_link(s
     from icebook import load
 
     data = load()
-    fact = data.facts[(data.facts["source"] == "oig2013") & (data.facts["page"] != "")].iloc[0]
+    fact = data.facts[(data.facts["source"] == "oig2013") & (data.facts["page_basis"] == "printed")].iloc[0]
     source = data.sources["oig2013"]
     context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
     try:
         page = context.new_page()
-        page.goto(f"{server}/chapters/pages/fact-index.html#{fact['id']}", wait_until="load")
+        page.goto(f"{server}/chapters/pages/facts-oig2013.html#{fact['id']}", wait_until="load")
         button = page.locator(f"[id='{fact['id']}'] button.cite-fact")
         button.click()
         page.wait_for_function("b => b.textContent === 'Citation copied'", arg=button.element_handle())
@@ -205,7 +217,8 @@ def test_cite_this_figure_copies_the_figure_source_date_locator_quote_and_link(s
     for part in (fact["printed"], source.title, source.issuer, source.date_printed, source.document_number,
                  fact["locator"], f"page {fact['page']}", fact["quote"]):
         assert part in copied, (part, copied)
-    assert copied.endswith(f"/chapters/pages/fact-index.html#{fact['id']}")
+    assert "Cited from ICE in FY2017–FY2020" in copied and "edition of" in copied  # the edition read
+    assert copied.endswith(f"/chapters/pages/facts-oig2013.html#{fact['id']}")
 
 
 # --- Charts at a phone's, a tablet's and a desktop's width ----------------------------------------------------
@@ -318,13 +331,12 @@ def test_charts_are_readable_in_light_and_dark_mode(server, browser, theme):
 
 
 # Answer the reader first (issue 10): key findings, pages a reader can scan, sidebar contents, dark mode.
-TALLEST = 20000  # px at 1280 px wide; the fact index alone may be longer (it has a filter)
-LONG_LISTINGS = {"chapters/pages/fact-index.html"}
+TALLEST = 20000  # px at 1280 px wide; the fact index's pages (one per source) included
 
 
 def reader_pages() -> list[str]:
-    """Every page a reader scans: all but the fact index (a filtered listing) and the search page."""
-    return [p for p in site_pages() if p not in LONG_LISTINGS and not p.startswith("search")]
+    """Every page a reader scans: all but the search page."""
+    return [p for p in site_pages() if not p.startswith("search")]
 
 
 def test_home_opens_with_traced_key_findings_each_linking_to_its_section(server, browser):
@@ -465,16 +477,14 @@ def test_nothing_in_the_key_findings_is_wider_than_a_phone_screen(server, browse
         assert outside == [], f"key findings at 390 px, outside the screen 0–390 px: {outside}"
 
 
-def test_each_source_of_the_fact_index_is_in_the_contents_sidebar(server, browser):
+def test_each_source_of_the_fact_index_has_its_page_in_the_sidebar_and_on_the_landing_page(server, browser):
     from icebook import load
 
     with Visit(browser, f"{server}/chapters/pages/fact-index.html") as visit:
-        listed = visit.page.evaluate("""() => [...document.querySelectorAll('nav.page-toc a[href^="#"]')]
-            .map(a => decodeURIComponent(a.getAttribute('href').slice(1)))""")
         for source_id in load().sources:
-            section = visit.page.locator(f"section:has(> span#facts-{source_id})")
-            assert section.locator("> h2").count() == 1, f"facts-{source_id}: not a real section heading"
-            assert section.get_attribute("id") in listed, f"facts-{source_id}: not in the sidebar"
+            page = f"facts-{source_id}.html"
+            assert visit.page.locator(f'nav.bd-docs-nav a[href$="{page}"]').count() == 1, f"{page}: not in the sidebar"
+            assert visit.page.locator(f'ul.fact-sources a[href="{page}"]').count() >= 1, f"{page}: not listed"
 
 
 @pytest.mark.parametrize("width", [1280, 390])
@@ -498,3 +508,18 @@ def test_screenshots_at_desktop_and_phone_width(server, browser, path):
             visit.page.wait_for_timeout(300)
             name = path.split("/")[-1].removesuffix(".html")
             visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+
+
+def test_the_profiles_landing_page_is_no_dead_end_on_a_phone(server, browser):
+    """At 390 px the sidebar is hidden: the landing page itself links to every component's profile, each with a line
+    saying what the component is."""
+    from icebook import load
+
+    profiled = [c for c in load().structure["components"] if c.get("current") and c.get("parent")]
+    with Visit(browser, f"{server}/chapters/pages/components.html", width=390) as visit:
+        for component in profiled:
+            link = visit.page.locator(f'article ul.component-list a[href="profile-{component["id"].lower()}.html"]')
+            assert link.is_visible(), f"no visible link to {component['id']}'s profile"
+            assert len(link.locator("xpath=..").inner_text()) > len(link.inner_text()) + 10  # its line
+        visit.page.locator('article a[href="profile-ero.html"]').click()
+        visit.page.wait_for_url("**/profile-ero.html")

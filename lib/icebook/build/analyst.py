@@ -30,11 +30,15 @@ MANIFEST = ".icebook-analysis.json"  # in a folder an analyst run wrote to: a la
 FIGURE_COLUMNS = ["id", "kind", "shown", "times_shown", "value", "unit", "qualifier", "fiscal_year", "period",
                   "component", "source", "locator"]
 # What the site's theme gives every page and the page needs too: boxes that include their padding (the tables
-# stacked on phones are 100% wide with padding), a readable measure, and the run's note set apart.
+# stacked on phones are 100% wide with padding), a readable measure, and the run's note set apart. A long word
+# folds only where it would overflow (break-word, not anywhere: "anywhere" let a table squeeze its columns to a
+# few letters a line); a table wider than the page scrolls in its own box, its headers and figures whole.
 STYLE = """<style>
 *, *::before, *::after { box-sizing: border-box; }
 body { margin: 0; font-family: system-ui, sans-serif; line-height: 1.5; }
-main { max-width: 60rem; margin: 0 auto; padding: 1rem; overflow-wrap: anywhere; }
+main { max-width: 60rem; margin: 0 auto; padding: 1rem; overflow-wrap: break-word; }
+.table-scroll { max-width: 100%; overflow-x: auto; }
+.table-scroll th, .table-scroll td { overflow-wrap: normal; }
 .analyst-run { border: 2px solid #8a5a00; background: #fff7e6; padding: 0.75rem 1rem; margin: 0 0 1rem; }
 </style>"""
 
@@ -194,6 +198,8 @@ def write_page(notebook: Path, title: str, site_pages: Path, vendor: dict[str, P
     out = notebook.parent
     soup = BeautifulSoup(_ship_charts(_body(notebook), out), "html.parser")
     _relink(soup, Path(os.path.relpath(site_pages, out)).as_posix(), f"{notebook.stem}.html")
+    for table in soup.find_all("table"):  # each in a box of its own that scrolls, reachable by the keyboard
+        table.wrap(soup.new_tag("div", attrs={"class": "table-scroll", "tabindex": "0"}))
     (out / "vendor").mkdir(exist_ok=True)
     for name, origin in vendor.items():
         shutil.copy2(origin, out / "vendor" / name)

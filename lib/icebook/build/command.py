@@ -27,6 +27,7 @@ from icebook.build.layout import (
     SITE,
     SITE_FILES,
     SITE_RECORD,
+    STAGE,
     VENDOR,
     note,
     read_json,
@@ -46,6 +47,7 @@ from icebook.build.params import (
 from icebook.build.plain import plain
 from icebook.build.procs import fork
 from icebook.build.publish import check_built_site, publish_site, published_site, site_copy
+from icebook.build.search import SearchIndex
 from icebook.build.sphinx_child import SphinxChild
 from icebook.build.stage import run_jupyter_book, site_inputs, stage_book
 from icebook.core.errors import EXIT_CODES, BuildError, ParameterError, brief, exit_code
@@ -192,12 +194,21 @@ def _site(workers: int, cell_timeout: int | None) -> int:
     sphinx = None if plain() else SphinxChild()  # imports jupyter-book while the pages run
     try:
         summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
-        built = run_jupyter_book(stage_book(job_list), sphinx)
+        built = run_jupyter_book(stage_book(job_list, record), sphinx)
     finally:
         if sphinx is not None:
             sphinx.close()
-    check_built_site(built)
-    publish_site(site_copy(built, record), record)
+    step.now = "indexing the site for search"
+    search = SearchIndex(built, STAGE / "search")  # Pagefind works in its own process while the checks run
+    try:
+        check_built_site(built)
+        published = time.strftime("%Y-%m-%d", time.gmtime())  # the edition's date: when it is built
+        new_site = site_copy(built, record, published)
+        step.now = "indexing the site for search"
+        search.finish(new_site)
+    finally:
+        search.stop()
+    publish_site(new_site, record, published)
     total = time.perf_counter() - start
     print(f"notebooks: {summary['executed']} executed, {summary['reused']} reused "
           f"({summary['seconds']:.1f} s); total {total:.1f} s")

@@ -46,7 +46,7 @@ ANALYSIS = BUILD / "analysis"
 LOCK = BUILD / "build.lock"
 SITE_FILES = BUILD / "html.files.json"  # each published file's size, status-change time and hash (siterecord.py)
 BOOK_FILES = ["_config.yml", "_toc.yml"]
-BOOK_DIRS = ["_static"]
+BOOK_DIRS = ["_static", "_templates"]
 VENDOR = {  # the Vega scripts the charts load, from package-lock.json's pinned npm packages
     "vega.min.js": "node_modules/vega/build/vega.min.js",
     "vega-lite.min.js": "node_modules/vega-lite/build/vega-lite.min.js",

@@ -55,6 +55,9 @@ def _allowed(kind: str) -> list:
         if not (isinstance(years, dict) and all(isinstance(years.get(end), int) for end in ("first", "last"))):
             raise ConfigError(f"{where} (no fiscal_years with a first and a last year)")
         return list(range(years["first"], years["last"] + 1))
+    if kind == "source":  # the source registry's ids, in its order
+        registry = yamlio.load_config(DATA_DIR / "sources.yaml", DATA_DIR, ROOT, list)
+        return [entry["id"] for entry in registry or [] if isinstance(entry, dict) and "id" in entry]
     raise ParameterError(f"{PARAMS_FILE.name}: unknown parameter kind {brief(kind)}")
 
 

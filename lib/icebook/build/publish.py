@@ -10,6 +10,7 @@ import time
 from pathlib import Path
 
 from icebook.build import siterecord
+from icebook.build.editions import Edition, keep_edition
 from icebook.build.layout import (
     BUILD,
     BUILD_VERSION,
@@ -25,6 +26,7 @@ from icebook.build.layout import (
 from icebook.build.lock import BuildLock
 from icebook.build.params import ROOT, default_value
 from icebook.core.errors import BuildError
+from icebook.pages.cite import EDITION
 
 
 def published_site() -> Path | None:
@@ -32,14 +34,31 @@ def published_site() -> Path | None:
     return SITE.resolve() if SITE.is_symlink() and SITE.exists() else None
 
 
-def site_copy(built: Path, record: dict) -> Path:
-    """A copy of the built site, its footers naming the data version and source commit."""
-    version = (f'Data version <code>{record["data_version"]}</code> · '
-               f'source commit <code>{record["commit"]}</code>').encode()
+def edition_footer(record: dict, published: str) -> str:
+    """Every page's footer: the edition (the day it was built, its data version and source commit), which the
+    "cite this book" block and a figure's copied citation name (icebook.js reads it from the footer)."""
+    from markupsafe import escape
+
+    from icebook.core import yamlio
+
+    title = escape(yamlio.load((ROOT / "_config.yml").read_text())["title"])
+    return (f'<span class="edition" data-book="{title}" data-published="{published}" '
+            f'data-data-version="{record["data_version"]}" data-commit="{record["commit"]}">'
+            f'Edition of {published} · data version <code>{record["data_version"]}</code> · '
+            f'source commit <code>{record["commit"]}</code></span>')
+
+
+def site_copy(built: Path, record: dict, published: str) -> Path:
+    """A copy of the built site, its footers naming the edition: the build's date, data version and source commit;
+    the "cite this book" blocks naming it too (pages/cite.py)."""
+    version = edition_footer(record, published).encode()
+    edition = (f'Edition of {published} (data version {record["data_version"]}, source commit '
+               f'{record["commit"]})').encode()
 
     def copy(origin: str, target: str) -> None:
         if origin.endswith(".html"):
-            Path(target).write_bytes(Path(origin).read_bytes().replace(BUILD_VERSION.encode(), version))
+            page = Path(origin).read_bytes().replace(BUILD_VERSION.encode(), version)
+            Path(target).write_bytes(page.replace(EDITION.encode(), edition))
         else:
             shutil.copyfile(origin, target)
 
@@ -77,7 +96,7 @@ def check_built_site(built: Path) -> None:
         raise BuildError("the built site failed its checks:\n" + "\n".join(f"  - {p}" for p in problems[:50]))
 
 
-def publish_site(new_site: Path, record: dict) -> None:
+def publish_site(new_site: Path, record: dict, published: str) -> None:
     """Make the new site the published one in one atomic step: a symbolic link renamed over the old."""
     step.now = "publishing the site"
     SITES.mkdir(exist_ok=True)
@@ -93,6 +112,7 @@ def publish_site(new_site: Path, record: dict) -> None:
     os.replace(link, SITE)
     write_json(SITE_RECORD, record)
     siterecord.save(SITE_FILES, target)
+    keep_edition(target, Edition(record["data_version"], record["commit"], published))
     keep = {target.name, previous.name if previous else None}  # the new site and the one it replaced
     for old in SITES.iterdir():
         if old.name not in keep:

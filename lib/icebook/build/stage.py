@@ -8,8 +8,10 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
+from icebook.build.editions import Edition, previous_edition
 from icebook.build.execution import job_key
 from icebook.build.layout import (
     BOOK_DIRS,
@@ -53,18 +55,21 @@ def site_inputs(jobs: list[Job]) -> dict:
     book_files = [ROOT / f for f in BOOK_FILES] + [p for d in BOOK_DIRS for p in (ROOT / d).rglob("*")
                                                    if p.is_file()]
     book_files += static_pages() + [ROOT / p for p in VENDOR.values()]
+    version = data_version()
+    previous = previous_edition(version)  # the edition the Changes page compares with
     return {"pages": {j.page: job_key(j) for j in jobs}, "book": files_key(book_files),
-            "data_version": data_version(), "commit": _git_commit()}
+            "data_version": version, "commit": _git_commit(),
+            "compared_with": asdict(previous) if previous else None}
 
 
-def stage_book(jobs: list[Job]) -> Path:
+def stage_book(jobs: list[Job], record: dict) -> Path:
     """The book's sources with the executed pages and the vendored scripts, synced into the stage."""
     step.now = "staging the book's sources"
     STAGE.mkdir(exist_ok=True)
     assembled = STAGE / "next"
     if assembled.exists():
         shutil.rmtree(assembled)
-    _assemble(jobs, assembled)
+    _assemble(jobs, assembled, record)
     unfinished = STAGE / "building"
     if _sync(assembled, STAGE / "src") or unfinished.exists():
         shutil.rmtree(STAGE / "out", ignore_errors=True)
@@ -88,8 +93,9 @@ def _sync(new: Path, src: Path) -> bool:
     return wanted != present
 
 
-def _assemble(jobs: list[Job], src: Path) -> None:
-    """Write the book's sources into ``src``: its files, the executed pages, vendored scripts, downloads."""
+def _assemble(jobs: list[Job], src: Path, record: dict) -> None:
+    """Write the book's sources into ``src``: its files, the executed pages, the Changes page, vendored scripts,
+    downloads."""
     import yaml
 
     (src / "chapters" / "pages").mkdir(parents=True)
@@ -115,6 +121,7 @@ def _assemble(jobs: list[Job], src: Path) -> None:
     (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")  # makes the folder afresh: the charts' files go in after
     write_bibliography(src / "references.bib")
+    write_changes(src / "chapters" / "pages" / "changes.md", src / "_static" / "downloads", record)
     charts = src / "_static" / "downloads" / "charts"
     for job in jobs:
         _stage_page(job.page, src / "chapters" / "pages" / f"{job.page}.ipynb", charts)
@@ -160,6 +167,19 @@ def export_downloads(out: Path) -> None:
     from icebook.data.loader import validated
 
     export(validated(), out)
+
+
+def write_changes(path: Path, package: Path, record: dict) -> None:
+    """The Changes page: this edition's data package (``package``, just exported) against the last published
+    edition's, which the publish step kept (editions.py)."""
+    from icebook.data.changes import compare_packages
+    from icebook.pages.changes import EditionNote, page
+
+    previous = Edition(**record["compared_with"]) if record["compared_with"] else None
+    note = EditionNote(record["data_version"], *(
+        (previous.data_version, previous.commit, previous.published) if previous else ()))
+    changes = compare_packages(previous.package(), package) if previous else None
+    path.write_text(page(note, changes), encoding="utf-8")
 
 
 def write_bibliography(path: Path) -> None:

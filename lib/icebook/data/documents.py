@@ -9,9 +9,9 @@ import pandas as pd
 
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
-from icebook.data.prose import FACT_REF, check_text
+from icebook.data.prose import FACT_REF, check_record_prose, check_text
 from icebook.data.read import parse_record, read_records, read_yaml
-from icebook.data.schema import Findings, RegisterEntry, Source, Structure, Verdict
+from icebook.data.schema import Correction, Findings, RegisterEntry, Source, Structure, Verdict
 
 
 def load_findings(data_dir: Path, col: Collector, known: set[str], sources: dict) -> dict[str, dict]:
@@ -107,3 +107,17 @@ def review_detections(data_dir: Path, sources: dict[str, Source], texts: dict[st
     for record, message in problems:
         col.add(path, message, record=record)
     return frame
+
+
+def load_corrections(data_dir: Path, known: set[str], col: Collector) -> list[Correction]:
+    """The corrections recorded in data/corrections.yaml (none when the file is absent), each naming facts or
+    derived figures that exist and worded by the prose rules."""
+    path = data_dir / "corrections.yaml"
+    corrections = read_records(path, col, Correction) if path.exists() else []
+    check_record_prose(corrections, ("what",), known, path, col)
+    for correction in corrections:
+        unknown = sorted(set(correction.facts) - known)
+        if unknown:
+            col.add(path, f"names no fact or derived figure: {', '.join(unknown)}", record=correction.id,
+                    field="facts")
+    return sorted(corrections, key=lambda c: (c.date, c.id), reverse=True)

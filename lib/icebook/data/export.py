@@ -21,6 +21,29 @@ FACT_FIELDS = {
     **{c.name: (c.kind, c.meaning.replace("`", "")) for c in FACT_COLUMNS},
     "as_of_fiscal_year": ("integer", "The fiscal year the fact speaks of: its own, or for a state "
                           "as of a date, that of the source's date"),
+    "page": ("string", "the page number: where the copy prints it (page_basis 'printed'), or the page the "
+             "fact's section starts on by the source's own contents (page_basis 'section start')"),
+    "page_basis": ("string", "how the page was found: 'printed', 'section start' (from the source's contents) "
+                   "or empty (no page known)"),
+}
+
+CLAIM_FIELDS = {
+    "id": ("string", "the claim's id in claims.yaml"),
+    "fact": ("string", "the fact that states the claim"),
+    "stated": ("number", "the figure as the source states it"),
+    "recomputed": ("number", "the figure recomputed from its parts, where the parts exist"),
+    "verdict": ("string", "consistent, inconsistent or uncheckable: how the stated figure stands against its parts"),
+}
+VERDICT_FIELDS = {
+    "id": ("string", "the candidate's id, made from its passages' words"),
+    "kind": ("string", "the detector that found it"),
+    "verdict": ("string", "inconsistent, ambiguous or explained, given after reading both passages"),
+    "reason": ("string", "why, in the book's words"),
+}
+CORRECTION_FIELDS = {
+    "date": ("date", "the day the correction was made"),
+    "facts": ("string", "the facts or derived figures it corrects, separated by spaces"),
+    "what": ("string", "what was wrong and what was done"),
 }
 
 
@@ -38,7 +61,8 @@ def _schema(frame: pd.DataFrame, described: dict[str, tuple[str, str]] | None = 
 def tables(data: Book) -> dict[str, tuple[pd.DataFrame, dict]]:
     """The tables of the data package, each with its Table Schema."""
     facts = data.facts.reset_index(drop=True)
-    sources = pd.DataFrame([s.model_dump(mode="json") for s in data.sources.values()])
+    sources = pd.DataFrame([s.model_dump(mode="json") for s in data.sources.values()]).assign(
+        contents=lambda f: f["contents"].map(lambda entries: json.dumps(entries) if entries else ""))
     derived = data.derived.reset_index(drop=True).assign(
         inputs=lambda f: f["inputs"].map(lambda d: json.dumps(d, sort_keys=True)))
     measures = pd.DataFrame([
@@ -47,11 +71,19 @@ def tables(data: Book) -> dict[str, tuple[pd.DataFrame, dict]]:
         for m in data.measures for s in m.series],
         columns=["id", "label", "theme", "unit", "metric", "counts", "comparable", "caveat"])
     measures_schema = _schema(measures) | {"primaryKey": ["id", "metric"]}
+    claims = data.audit[["id", "fact", "kind", "formula", "stated", "recomputed", "verdict"]].reset_index(drop=True)
+    verdicts = data.detections.reindex(columns=["id", "kind", "verdict", "reason", "register", "first_source",
+                                                "first_text", "second_source", "second_text"]).reset_index(drop=True)
+    corrections = pd.DataFrame([{"id": c.id, "date": c.date.isoformat(), "facts": " ".join(c.facts), "what": c.what}
+                                for c in data.corrections], columns=["id", "date", "facts", "what"])
     return {
         "facts": (facts, _schema(facts, FACT_FIELDS)),
         "sources": (sources, _schema(sources)),
         "derived": (derived, _schema(derived)),
         "measures": (measures, measures_schema),
+        "claims": (claims, _schema(claims, CLAIM_FIELDS)),
+        "verdicts": (verdicts, _schema(verdicts, VERDICT_FIELDS)),
+        "corrections": (corrections, _schema(corrections, CORRECTION_FIELDS)),
     }
 
 

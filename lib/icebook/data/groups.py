@@ -23,6 +23,7 @@ DATA_GROUPS = {
     "structure": ["structure.yaml"],
     "register": ["register.yaml"],
     "verdicts": ["verdicts.yaml"],
+    "corrections": ["corrections.yaml"],
 }
 RECORD_GROUPS = ("facts", "derived", "measures", "findings")
 NOTES = "notes"  # a fact's notes: read only through Book.with_notes, and hashed apart from the rest of the fact

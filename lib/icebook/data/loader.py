@@ -25,15 +25,16 @@ from icebook.core.versions import data_files, data_stamp
 from icebook.data.audit import audit_claims, check_listed, check_percentages_claimed
 from icebook.data.catalog import check_catalog_use, check_scope, check_wordings, load_catalog
 from icebook.data.collect import Collector
+from icebook.data.contents import check_contents, section_pages
 from icebook.data.coverage import check_coverage
 from icebook.data.derive import derive_figures
-from icebook.data.documents import check_readings, load_findings, load_structure, review_detections
+from icebook.data.documents import check_readings, load_corrections, load_findings, load_structure, review_detections
 from icebook.data.facts import as_of_fiscal_year, check_facts, check_pages, read_fact_files, source_qualifiers
 from icebook.data.groups import DATA_GROUPS, matches, normal_where
 from icebook.data.prose import check_fact_prose, check_record_prose
 from icebook.data.read import check_files, parse_record, read_records, read_yaml
 from icebook.data.registry import load_sources
-from icebook.data.schema import Claim, Derived, Measure, Metric, Source, Vocabulary
+from icebook.data.schema import Claim, Correction, Derived, Measure, Metric, Source, Vocabulary
 from icebook.data.tracking import Tracked
 
 
@@ -66,6 +67,7 @@ class Book:
     data_dir: Path = reads()
     files: list[Path] = reads(default_factory=list)
     detections: pd.DataFrame = reads("sources", "verdicts", default_factory=pd.DataFrame)
+    corrections: list[Correction] = reads("corrections", default_factory=list)
 
     def __post_init__(self) -> None:
         untracked = [f.name for f in fields(self) if "reads" not in f.metadata]
@@ -138,6 +140,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
         raise DataError(col.problems)
     facts = check_facts(fact_rows, sources, vocab, data_dir, col)
     check_pages(facts, sources, data_dir, col)
+    check_contents(sources, texts, data_dir, col)
 
     derived_path = data_dir / "derived.yaml"
     derived_records = read_records(derived_path, col, Derived)
@@ -163,6 +166,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     check_readings(findings, facts, texts, data_dir, col)
     structure, register = load_structure(data_dir, col, known, sources)
     detections = review_detections(data_dir, sources, texts, known, register, col)
+    corrections = load_corrections(data_dir, known, col)
 
     col.check_quotes(texts)  # every quote the steps above queued, one pass per source
     if not col.problems:  # coverage needs every quote to be where the facts say
@@ -172,10 +176,11 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     facts = facts.drop(columns=["csv_file", "csv_line"])
     facts["as_of_fiscal_year"] = as_of_fiscal_year(facts, sources)
     facts["source_qualifier"] = source_qualifiers(facts, vocab)
+    facts["page"], facts["page_basis"] = section_pages(facts, sources)
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
                 measures=measures, metrics=metrics, wordings=wordings, claims=claims, audit=audit, findings=findings,
                 structure=structure, register=register, data_dir=data_dir, files=data_files(data_dir),
-                detections=detections)
+                detections=detections, corrections=corrections)
 
 
 def _load_vocabulary(path: Path, col: Collector) -> Vocabulary | None:

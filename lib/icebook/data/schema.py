@@ -107,6 +107,14 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class ContentsEntry(Strict):
+    """One line of a source's own table of contents: a section's title as the contents print it, and the page
+    the contents say it starts on."""
+
+    section: str = Field(min_length=1)
+    page: str = Field(pattern=r"^[0-9]+$")
+
+
 class Source(Strict):
     """A source document: its registry entry in sources.yaml, and the display text the pages use."""
 
@@ -125,6 +133,9 @@ class Source(Strict):
     original_address: str | None = Field(description="the original's address, where the copy prints one")
     notes: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    contents: list[ContentsEntry] = Field(
+        default_factory=list, description="its own table of contents, where it prints one: a fact with no page of "
+        "its own takes the page its section starts on, marked as such")
 
     @property
     def kind_label(self) -> str:
@@ -431,3 +442,13 @@ class Verdict(Strict):
     verdict: Literal["inconsistent", "ambiguous", "explained"]
     reason: Prose = Field(min_length=1)
     in_register: str | None = None
+
+
+class Correction(Strict):
+    """A correction of the book's own data, recorded when it is made (data/corrections.yaml): the Changes page
+    lists it with its date, beside what changed since the last edition."""
+
+    id: str = Field(pattern=ID)
+    date: dt.date = Field(description="the day the correction was made")
+    facts: FactIds = Field(min_length=1, description="the facts (or derived figures) it corrects")
+    what: Prose = Field(min_length=1, description="what was wrong and what was done, in the book's words")

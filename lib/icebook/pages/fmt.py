@@ -15,6 +15,7 @@ from markupsafe import Markup, escape
 
 from icebook.core.text import NUMBER_WORDS
 from icebook.data.compare import FORMULA, none_text
+from icebook.data.contents import SECTION_START
 from icebook.data.loader import book
 from icebook.data.prose import FACT_REF
 
@@ -54,7 +55,7 @@ def _distinguishing_parts(rows: pd.DataFrame) -> list[str]:
     # A page's facts come without their notes: asking for them records that the labels show them.
     notes = rows["notes"] if "notes" in rows else book().with_notes(rows)["notes"]
     periods = [period_text(row) for _, row in rows.iterrows()]
-    pages = [f"page {page}" if str(page).strip() else "" for page in rows["page"]]
+    pages = [page_text(row) for _, row in rows.iterrows()]
     candidates = (
         [_category(note) for note in notes],
         [_words_after(q, p) for q, p in zip(rows["quote"], rows["printed"], strict=True)],
@@ -144,6 +145,22 @@ def period_text(row: pd.Series) -> str:
     return text
 
 
+def page_text(row: pd.Series) -> str:
+    """Where in its source a fact's page is: "page 12" where the copy prints it; "in the section that starts on
+    page 4 (by the source's contents)" where the source's own contents give only that (data/contents.py)."""
+    if not row["page"]:
+        return ""
+    if row.get("page_basis") == SECTION_START:
+        return f"in the section that starts on page {row['page']} (by the source's contents)"
+    return f"page {row['page']}"
+
+
+def locator_text(row: pd.Series) -> str:
+    """A fact's place in its source, as every page shows it: its section headings, then its page."""
+    page = page_text(row)
+    return row["locator"] + (f", {page}" if page else "")
+
+
 def component_abbreviation(component: str) -> str:
     """A component as the sources abbreviate it ("M&A"), not the data's id ("MA"); the id where the structure
     names no such component (ICE, external)."""
@@ -151,7 +168,16 @@ def component_abbreviation(component: str) -> str:
     return found[0] if found else component
 
 
+def source_page(source_id: str) -> str:
+    """The fact index's page of one source's facts."""
+    return f"facts-{source_id}.html"
+
+
 def fact_href(fact_id: str) -> str:
+    """A fact's permanent address: its entry on its source's page of the fact index; a derived figure's, its entry
+    on the fact index's own page."""
+    if book().has_fact(fact_id):
+        return f"{source_page(book().fact(fact_id)['source'])}#{fact_id}"
     return f"{FACT_INDEX}#{fact_id}"
 
 
@@ -426,7 +452,7 @@ def citation(fact_id: str) -> str:
     where in it, and the quote (the page adds the entry's permanent link)."""
     row = book().fact(fact_id)
     source = book().sources[row["source"]]
-    where = row["locator"] + (f", page {row['page']}" if row["page"] else "")
+    where = locator_text(row)
     number = f", {source.document_number}" if source.document_number else ""
     period = row["period"] or row["period_type"].replace("_", " ")
     reading = []  # what the book reads in the quote that the quote itself does not say

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from icebook.data.loader import Book
 from icebook.pages.diagram import steps_diagram, tree_diagram
-from icebook.pages.fmt import fact, metric_label, period_text, prose, say, show
+from icebook.pages.fmt import fact, fact_text, metric_label, period_text, prose, say, show, stated_again
 
 # Metrics that say how big a component is (people, money, offices), not what it did.
 SIZE = (r"^(?!oig_).*(?:workforce|employees|budget|_offices|office_locations|authorized_positions|"
@@ -52,11 +52,17 @@ def mission(data: Book, passages: list[dict[str, Any]]) -> Markup:
 
 
 def show_size(size: pd.DataFrame, component_id: str) -> None:
-    """A component's size figures (``size``: its facts of the size metrics), if a source reports any."""
-    if not size.empty:
-        show(Markup("<p>Size, where a source reports it: {}.</p>").format(Markup("; ").join(
-            Markup('{} ({}, <span class="fact-period">{}</span>)').format(
-                fact(i), metric_label(r["metric"], component_id), period_text(r)) for i, r in size.iterrows())))
+    """A component's size figures (``size``: its facts of the size metrics), if a source reports any; a figure its
+    source prints again with the same measure and period is shown once, marked so (``stated_again``)."""
+    if size.empty:
+        return
+    shown: dict[tuple[str, str, str], list[str]] = {}
+    for i, r in size.iterrows():
+        shown.setdefault((fact_text(i), r["metric"], period_text(r)), []).append(i)
+    show(Markup("<p>Size, where a source reports it: {}.</p>").format(Markup("; ").join(
+        Markup('{}{} ({}, <span class="fact-period">{}</span>)').format(
+            fact(ids[0]), stated_again(ids[1:]), metric_label(metric, component_id), period)
+        for (_, metric, period), ids in shown.items())))
 
 
 def profile_link(component_id: str) -> Markup:

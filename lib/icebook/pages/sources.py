@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from icebook.data.loader import Book
 from icebook.data.schema import Source
-from icebook.pages.fmt import FACT_INDEX, book_count, source_count
+from icebook.pages.fmt import book_count, source_count, source_page
 
 COPIES = "../../_static/downloads/sources"  # the text copies the site ships (the downloads)
 
@@ -25,6 +25,9 @@ def copies_note() -> Markup:
 def _pages(source: Source) -> str:
     if source.pages_printed:
         return "The copy prints page numbers; a fact gives the page where its quote stands."
+    if source.contents:
+        return ("The copy prints none but in its own contents, which give the page each section starts on: a fact "
+                "gives that page, marked as the page its section starts on.")
     return "The copy prints none: a fact is located by the section headings above its quote."
 
 
@@ -43,8 +46,8 @@ def source_entry(data: Book, source_id: str, source: Source) -> Markup:
         ("Copy shipped with this site", Markup('<a href="{}/{}">{}</a> (SHA-256 <code>{}</code>)').format(
             COPIES, source.file, source.file, source.sha256)),
         ("Original", original),
-        ("Facts", Markup('{} in the <a href="{}#facts-{}">fact index</a>').format(
-            book_count(n_facts, f"{FACT_INDEX}#facts-{source_id}"), FACT_INDEX, source_id)),
+        ("Facts", Markup('{} facts, listed on <a href="{}">its page of the fact index</a>').format(
+            book_count(n_facts, source_page(source_id)), source_page(source_id))),
     ]
     body = Markup("").join(Markup("<dt>{}</dt><dd>{}</dd>").format(k, v) for k, v in items)
     return Markup('<section class="source-entry" id="source-{}"><h3>{} <small>({})</small></h3>'

@@ -12,9 +12,10 @@ from icebook.core.text import normalise, unstructured_numbers
 from icebook.data.detect import KINDS
 from icebook.site.parse import Matching, article_of, article_without, tags_of, text_of
 
+# span.label: footnote and citation markers; .fact-locator: a source's own headings; .earlier-edition: a figure as the
+# last edition's data package held it (the Changes page), a record of that package, not a figure of this edition
 TRACED = ["a.fact", "a.derived", "a.book-count", "script", "style", "svg", "noscript", "template", ".build-version",
-          ".source-quote", ".fact-locator", "code", ".structural",
-          "span.label"]  # span.label: footnote and citation markers; .fact-locator: a source's own headings
+          ".source-quote", ".fact-locator", "code", ".structural", "span.label", ".earlier-edition"]
 NOT_READER_TEXT = "script, style, code, pre, noscript, template, svg"
 QUALIFIERS = r"(?:about|approximately|around|roughly|nearly|almost|more than|well over|over|in excess of|" \
              r"at least|up to|as many as|less than|fewer than|under|exceeding)"
