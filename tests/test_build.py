@@ -412,7 +412,8 @@ def _plant_duplicate_yaml_key(project: Path) -> list[str]:
     path, text, entry = _first_derived(project)
     line = text[:entry.start(2)].count("\n") + 1
     path.write_text(text[:entry.end(2)] + "\n  formula: arrests * 100" + text[entry.end(2):])
-    return [f"data/derived.yaml: duplicate key 'formula' on line {line + 1} (first on line {line})"]
+    return ["error: 1 problem(s) in the data:",
+            f"data/derived.yaml: duplicate key 'formula' on line {line + 1} (first on line {line})"]
 
 
 def _plant_derived_self_reference(project: Path) -> list[str]:
@@ -493,8 +494,8 @@ def _plant_source_linked_from_outside(project: Path) -> list[str]:
     shutil.copy2(text, outside)
     text.unlink()
     text.symlink_to(outside)
-    return [f"data/sources/{name}: is a symbolic link to {outside}, outside data/; the book reads only files "
-            "inside it"]
+    return ["error: 1 problem(s) in the data:", f"data/sources/{name}: is a symbolic link to {outside}, outside "
+            "data/; the book reads only files inside it"]
 
 
 def _plant_source_path_climbing_out(project: Path) -> list[str]:
@@ -502,7 +503,7 @@ def _plant_source_path_climbing_out(project: Path) -> list[str]:
     shutil.copy2(project / "data" / "sources" / name, _outside(project) / "secret.md")
     climb = f"../../../{project.name}-outside/secret.md"
     registry.write_text(registry.read_text().replace(f"file: {name}", f"file: {climb}", 1))
-    return [f"field 'file': file '{climb}' climbs out of its folder with '..'"]
+    return ["error: 1 problem(s) in the data:", f"field 'file': file '{climb}' climbs out of its folder with '..'"]
 
 
 def _plant_source_absolute_path(project: Path) -> list[str]:
@@ -510,7 +511,7 @@ def _plant_source_absolute_path(project: Path) -> list[str]:
     outside = _outside(project) / "secret.md"
     shutil.copy2(project / "data" / "sources" / name, outside)
     registry.write_text(registry.read_text().replace(f"file: {name}", f"file: {outside}", 1))
-    return [f"field 'file': file '{outside}' is an absolute path"]
+    return ["error: 1 problem(s) in the data:", f"field 'file': file '{outside}' is an absolute path"]
 
 
 def _plant_facts_device(project: Path) -> list[str]:
