@@ -182,6 +182,7 @@ def test_full_disk_is_one_message_and_the_site_stays(project: Path):
     assert result.returncode == 1, result.stderr
     assert "error: cannot write " in result.stderr
     assert "(File too large): is _build/ read-only, or the disk full?" in result.stderr
+    assert f"cannot write {project / '_build'} (" not in result.stderr  # the file is named, not only the folder
     assert "Traceback" not in result.stderr
     assert site_digest(project) == before
 

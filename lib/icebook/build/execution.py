@@ -17,6 +17,7 @@ from icebook.build.params import CHAPTERS, DEFAULT_CELL_TIMEOUT, PARAMS_FILE, RO
 from icebook.build.plain import plain
 from icebook.build.running import Cell, CellTimeout, OutputLimitExceeded, OutputLimits, Worker, read_status
 from icebook.core.errors import BuildError
+from icebook.core.files import writing
 from icebook.core.modules import package_files
 from icebook.data.groups import DATA_GROUPS
 
@@ -94,7 +95,8 @@ def _clean_notebook(path: Path) -> None:
         cell.metadata.pop("execution", None)
         if "ExecuteTime" in cell.metadata:
             cell.metadata.pop("ExecuteTime")
-    nbformat.write(nb, path)
+    with writing(path):
+        nbformat.write(nb, path)
 
 
 class _Progress:

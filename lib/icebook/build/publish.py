@@ -26,6 +26,7 @@ from icebook.build.layout import (
 from icebook.build.lock import BuildLock
 from icebook.build.params import ROOT, default_value
 from icebook.core.errors import BuildError
+from icebook.core.files import writing
 from icebook.pages.cite import EDITION
 
 
@@ -58,7 +59,8 @@ def site_copy(built: Path, record: dict, published: str) -> Path:
     def copy(origin: str, target: str) -> None:
         if origin.endswith(".html"):
             page = Path(origin).read_bytes().replace(BUILD_VERSION.encode(), version)
-            Path(target).write_bytes(page.replace(EDITION.encode(), edition))
+            with writing(Path(target)):
+                Path(target).write_bytes(page.replace(EDITION.encode(), edition))
         else:
             shutil.copyfile(origin, target)
 

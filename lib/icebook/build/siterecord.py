@@ -15,6 +15,8 @@ import json
 import os
 from pathlib import Path
 
+from icebook.core.files import write_atomic
+
 
 def _files(site: Path) -> list[tuple[str, os.stat_result]]:
     """Every entry under the site that is not a folder, by its path in the site, with its status (links not
@@ -45,9 +47,7 @@ def record(site: Path) -> dict:
 
 def save(path: Path, site: Path) -> None:
     """Record a site just published (written whole: a temporary file renamed into place)."""
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(record(site), separators=(",", ":")) + "\n")
-    tmp.replace(path)
+    write_atomic(path, json.dumps(record(site), separators=(",", ":")) + "\n")
 
 
 def damage(path: Path, site: Path) -> list[str]:

@@ -30,7 +30,7 @@ from icebook.build.plain import plain
 from icebook.build.publish import ready_checks
 from icebook.build.sphinx_child import SphinxChild
 from icebook.core.errors import BuildError
-from icebook.core.files import digest_files
+from icebook.core.files import digest_files, writing
 from icebook.core.modules import closure, files_of
 
 # The code that turns an executed page into its staged form (``_stage_page``): these modules and what they import.
@@ -89,7 +89,8 @@ def _sync(new: Path, src: Path) -> bool:
         if name in present and target.read_bytes() == data:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(data)
+        with writing(target):
+            target.write_bytes(data)
     return wanted != present
 
 
@@ -118,7 +119,8 @@ def _assemble(jobs: list[Job], src: Path, record: dict) -> None:
         sphinx = config.get("sphinx", {})
         sphinx["extra_extensions"] = [e for e in sphinx.get("extra_extensions", []) if e not in PLAIN_EXTENSIONS]
 
-    (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
+    with writing(src / "_config.yml"):
+        (src / "_config.yml").write_text(yaml.safe_dump(config, sort_keys=False, allow_unicode=True))
     export_downloads(src / "_static" / "downloads")  # makes the folder afresh: the charts' files go in after
     write_bibliography(src / "references.bib")
     write_changes(src / "chapters" / "pages" / "changes.md", src / "_static" / "downloads", record)
@@ -187,7 +189,8 @@ def write_bibliography(path: Path) -> None:
     from icebook.data.loader import book
     from icebook.sphinx.bibliography import bibliography
 
-    path.write_text(bibliography(book().sources), encoding="utf-8")
+    with writing(path):
+        path.write_text(bibliography(book().sources), encoding="utf-8")
 
 
 def run_jupyter_book(stage: Path, sphinx: SphinxChild | None) -> Path:

@@ -119,7 +119,8 @@ def export(data: Book, out: Path) -> Path:
         resources = []
         for name, (frame, schema) in tables(data).items():
             path = staging / f"{name}.csv"
-            frame.to_csv(path, index=False, lineterminator="\n")
+            with files.writing(path):
+                frame.to_csv(path, index=False, lineterminator="\n")
             raw = path.read_bytes()
             resources.append({
                 "name": name, "path": path.name, "format": "csv", "mediatype": "text/csv",
@@ -136,7 +137,8 @@ def export(data: Book, out: Path) -> Path:
                         for s in data.sources.values()],
             "resources": resources,
         }
-        (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
+        with files.writing(staging / "datapackage.json"):
+            (staging / "datapackage.json").write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n")
         sources_dir = staging / "sources"
         sources_dir.mkdir()
         for source in data.sources.values():
