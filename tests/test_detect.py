@@ -7,6 +7,7 @@ faults a detector must find, ``<kind>_near_miss.md`` wording that looks alike bu
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import re
 import shutil
@@ -151,7 +152,8 @@ def _good_copy_with(tmp_path: Path, planted: str) -> Path:
     text = (DETECT / f"{planted}.md").read_bytes()
     (data / "sources" / "planted.md").write_bytes(text)
     registry = yaml.safe_load((data / "sources.yaml").read_text(encoding="utf-8"))
-    registry.append({**registry[0], "id": "planted", "file": "planted.md", "title": "Planted",
+    # a deep copy: yaml.safe_dump writes a list met twice as an anchor and an alias, which the book refuses
+    registry.append({**copy.deepcopy(registry[0]), "id": "planted", "file": "planted.md", "title": "Planted",
                      "sha256": hashlib.sha256(text).hexdigest()})
     (data / "sources.yaml").write_text(yaml.safe_dump(registry, sort_keys=False), encoding="utf-8")
     return data
