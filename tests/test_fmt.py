@@ -26,7 +26,8 @@ def test_fact_links_to_its_index_entry_with_its_quote(data):
 
 def test_qualifier_is_kept_in_the_wording(data):
     assert str(fmt.fact("sample-at-large-share")).endswith(">about 40%</a>")
-    assert str(fmt.fact("sample-officers")).endswith(">thirty-four</a>")
+    assert str(fmt.fact("sample-officers")).endswith(">34</a>")  # a count written as a word: digits on the page,
+    assert "(printed as the word “Thirty-four”)" in str(fmt.fact("sample-officers"))  # the word in its tooltip
 
 
 def test_derived_figure_links_to_its_formula(data):

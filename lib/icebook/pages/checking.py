@@ -19,6 +19,7 @@ from icebook.pages.fmt import (
     fact,
     fact_href,
     like_printed,
+    locator_text,
     metric_label,
     period_text,
     plain,
@@ -132,7 +133,7 @@ def quoted_passage(data: Book, source_id: str, section: str, line: int, text: st
     fact_id = quoting_fact(data.facts, source_id, text)
     link = (Markup('<a href="{}">fact index</a>').format(fact_href(fact_id)) if fact_id else
             Markup('<a href="{}">the copy</a>').format(_copy_href(data, source_id, text)))
-    section = data.facts.at[fact_id, "locator"] if fact_id else section  # the fact's locator is read by hand
+    section = locator_text(data.fact(fact_id)) if fact_id else section  # the fact's locator, read by hand, page too
     where = f"{section}, line {line}" if section else f"line {line}"
     return Markup('<div><blockquote class="source-quote">{}</blockquote><p class="fact-locator">{}, {} ({})</p>'
                   '</div>').format(text, data.sources[source_id].short_name, where, link)
@@ -229,7 +230,7 @@ def _claim_row(data: Book, row: pd.Series) -> dict:
     return {
         "claim": Markup('<span id="claim-{}">{}</span><div class="claim-detail"><span class="fact-locator">{}</span>: '
                         '<q class="source-quote">{}</q></div>').format(
-            row["id"], fact(row["fact"]), data.facts.at[row["fact"], "locator"], data.facts.at[row["fact"], "quote"]),
+            row["id"], fact(row["fact"]), locator_text(data.fact(row["fact"])), data.facts.at[row["fact"], "quote"]),
         "how": _checked_how(row),
         "recomputed": _recomputed(row),
         "verdict": Markup("<strong>{}</strong>").format(VERDICTS[row["verdict"]]),

@@ -12,6 +12,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup, escape
+from text_to_num import text2num
 
 from icebook.core.text import NUMBER_WORDS
 from icebook.data.compare import FORMULA, none_text
@@ -181,7 +182,21 @@ def fact_href(fact_id: str) -> str:
     return f"{FACT_INDEX}#{fact_id}"
 
 
+def spelled_out(fact) -> bool:
+    """A count its source writes as a word ("Thirty-four", "two"): the page shows it in digits, and its tooltip
+    gives the source's word. Not a quantity written otherwise ("a million", "half", "twice", "two-fold")."""
+    text = fact["printed"]
+    if any(ch.isdigit() for ch in text) or not text.replace("-", "").isalpha():
+        return False
+    try:
+        return float(text2num(text.lower(), "en")) == float(fact["value"])
+    except ValueError:
+        return False
+
+
 def _printed(fact) -> str:
+    if spelled_out(fact):
+        return number(float(fact["value"]), fact["unit"])
     text = fact["printed"]
     if text[:1].isalpha() and text[1:2].islower():
         text = text[0].lower() + text[1:]  # "Thirty-four" mid-sentence
@@ -208,6 +223,7 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
     label = fact_text(fact_id, qualifier)
     source = book().sources[row["source"]]
     hover = (f"“{row['quote']}” — {source.title} ({source.date_printed}), {row['locator']}"
+             + (f" (printed as the word “{row['printed']}”)" if spelled_out(row) else "")
              + (f" ({note})" if note else "")
              + (f" [OCR: {plain(row['ocr_correction'])}]" if row["ocr_correction"] else ""))
     return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>').format(
