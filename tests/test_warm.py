@@ -16,7 +16,7 @@ import psutil
 import pytest
 
 from conftest import write_chapter
-from icebook.build.running import CellTimeout, Worker
+from icebook.build.running import CellTimeout, OutputLimits, Worker
 from icebook.build.warm import ForkingKernelManager, PromptKernelClient, forkable, warm
 
 
@@ -25,7 +25,8 @@ def notebook(tmp_path: Path, *cells: str) -> Path:
 
 
 def run(tmp_path: Path, path: Path, cell_timeout: int = 60) -> tuple[bool, object]:
-    worker = Worker(path, tmp_path / "out.ipynb", {}, tmp_path, tmp_path / "cell", tmp_path / "reads", cell_timeout)
+    worker = Worker(path, tmp_path / "out.ipynb", {}, tmp_path, tmp_path / "cell", tmp_path / "reads", cell_timeout,
+                    OutputLimits(page=10_000_000, printed=1_000_000))
     try:
         while (outcome := worker.result()) is None:
             time.sleep(0.05)

@@ -48,8 +48,10 @@ FACT_COLUMNS: tuple[FactColumn, ...] = (
     FactColumn("printed", True, "string", "the number exactly as it stands in the quote, with its `$`, "
                "`%`/`percent` and scale word (`thousand`, `million`, `billion`) but without qualifier words: "
                "`103,603`, `$18.8 million`, `64%`, `1.4 million`, `Thirty-four`, `a million`"),
-    FactColumn("value", True, "number", "the number, plain (`103603`, `18800000`, `64`, `1400000`, `34`). Must "
-               "equal the data module's reading of `printed`, unless `ocr_correction` is filled"),
+    FactColumn("value", True, "number", "the number, plain (`103603`, `18800000`, `64`, `1400000`, `34`): ASCII "
+               "digits with an optional sign and decimal point, nothing else (no `1.27e5`, `127_000` or other "
+               "scripts' digits). Must equal the data module's reading of `printed`, unless `ocr_correction` is "
+               "filled"),
     FactColumn("unit", True, "string", "from `vocabulary.yaml`. `$` → `usd`; `%`/`percent` → `percent`"),
     FactColumn("qualifier", True, "string", "from `vocabulary.yaml`: how the source qualifies the number "
                "(`exact`, `more_than`, `about`, `nearly`, …)"),
