@@ -24,7 +24,9 @@ PRINTED, SECTION_START = "printed", "section start"  # how a fact's page was fou
 def check_contents(sources: dict[str, Source], texts: dict[str, str], data_dir: Path, col: Collector) -> None:
     """Each contents entry stands in its source's text: its title and its page on one line."""
     for source_id, source in sources.items():
-        lines = [normalise(line) for line in texts.get(source_id, "").splitlines()]
+        if source_id not in texts:  # a text that could not be read is reported where it is
+            continue
+        lines = [normalise(line) for line in texts[source_id].splitlines()]
         for entry in source.contents:
             title = normalise(entry.section).lower()
             page = re.compile(rf"(?<![\d.,]){entry.page}(?![\d.,]*\d)")

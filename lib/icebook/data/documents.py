@@ -49,6 +49,8 @@ def check_readings(findings: dict[str, dict], facts: pd.DataFrame, texts: dict[s
                 continue
             named = [ref for ref in FACT_REF.findall(summary) if ref in facts.index]
             own = {report, *(facts.at[ref, "source"] for ref in named)}
+            if not own <= set(texts):  # a text that could not be read is reported where it is
+                continue
             quoted = [normalise(part) for part in QUOTED.findall(summary)]
             for part in quoted:
                 if not any(part in texts.get(source, "") for source in own):
