@@ -17,7 +17,7 @@ from icebook.build.params import CHAPTERS, DEFAULT_CELL_TIMEOUT, PARAMS_FILE, RO
 from icebook.build.plain import plain
 from icebook.build.running import Cell, CellTimeout, OutputLimitExceeded, OutputLimits, Worker, read_status
 from icebook.core.errors import BuildError
-from icebook.core.files import writing
+from icebook.core.files import digest_files, writing
 from icebook.core.modules import package_files
 from icebook.data.groups import DATA_GROUPS
 
@@ -34,12 +34,18 @@ def code_files() -> list[Path]:
     return [*package_files(), ROOT / "requirements.lock"]
 
 
-def job_key(job: Job) -> str:
-    """The hash of everything a page's output depends on."""
-    files = [job.notebook, *code_files()]
+def code_key() -> bytes:
+    """The digest of ``code_files()``: worked out once per build, as every page's key takes it."""
+    return digest_files(code_files(), ROOT)
+
+
+def job_key(job: Job, code: bytes | None = None) -> str:
+    """The hash of everything a page's output depends on; ``code`` is ``code_key()``, when the caller has it."""
+    files = [job.notebook]
     for group in job.reads:
         files += _group_files(group)
-    digest = hashlib.sha256(files_key(files).encode())
+    digest = hashlib.sha256(code_key() if code is None else code)
+    digest.update(files_key(files).encode())
     digest.update(json.dumps(job.parameters, sort_keys=True).encode())
     digest.update(json.dumps(sorted(job.reads)).encode())
     return digest.hexdigest()
@@ -215,7 +221,8 @@ def run_jobs(jobs: list[Job], out_dir: Path, manifest_path: Path | None, workers
     """Execute the jobs whose inputs changed; return a summary. Raise BuildError on a failure."""
     out_dir.mkdir(parents=True, exist_ok=True)
     manifest = read_json(manifest_path) if manifest_path else {}
-    keys = {job.page: job_key(job) for job in jobs}
+    code = code_key()
+    keys = {job.page: job_key(job, code) for job in jobs}
     records: list | None = [] if manifest_path else None
     reasons: list[str] = []
     todo = _to_run(jobs, out_dir, manifest, keys, records, reasons)

@@ -9,8 +9,8 @@ does not import jupytext.
 
 from __future__ import annotations
 
+import importlib.util
 import re
-from importlib.metadata import version
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 
@@ -94,6 +94,14 @@ def read_chapter(path: Path) -> nbformat.NotebookNode:
     return notebook
 
 
+def _reader_version() -> bytes:
+    """The installed jupytext's version file, found without importing jupytext or importlib.metadata (a build
+    with nothing to do reads the chapters' cells from the cache and imports neither)."""
+    spec = importlib.util.find_spec("jupytext")
+    origin = Path(spec.origin) if spec and spec.origin else None
+    return origin.with_name("version.py").read_bytes() if origin else b"no jupytext"
+
+
 def code_cells(path: Path) -> list[CodeCell]:
     """A chapter's code cells, in order, kept by the chapter's text and the code that reads it."""
 
@@ -101,5 +109,5 @@ def code_cells(path: Path) -> list[CodeCell]:
         return [CodeCell(cell.source, tuple(cell.metadata.get("tags", [])))
                 for cell in read_chapter(path).cells if cell.cell_type == "code"]
 
-    inputs = f"{version('jupytext')}\0".encode() + Path(__file__).read_bytes() + path.read_bytes()
+    inputs = _reader_version() + Path(__file__).read_bytes() + path.read_bytes()
     return cached_object("chapter-cells", inputs, make)

@@ -12,7 +12,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from icebook.build.editions import Edition, previous_edition
-from icebook.build.execution import job_key
+from icebook.build.execution import code_key, job_key
 from icebook.build.layout import (
     BOOK_DIRS,
     BOOK_FILES,
@@ -57,7 +57,8 @@ def site_inputs(jobs: list[Job]) -> dict:
     book_files += static_pages() + [ROOT / p for p in VENDOR.values()]
     version = data_version()
     previous = previous_edition(version)  # the edition the Changes page compares with
-    return {"pages": {j.page: job_key(j) for j in jobs}, "book": files_key(book_files),
+    code = code_key()
+    return {"pages": {j.page: job_key(j, code) for j in jobs}, "book": files_key(book_files),
             "data_version": version, "commit": _git_commit(),
             "compared_with": asdict(previous) if previous else None}
 
