@@ -27,8 +27,8 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "lib"))
 
-from icebook.build.params import CHAPTERS, load_jobs  # noqa: E402
-from icebook.build.running import execute  # noqa: E402
+from icebook.build.params import CHAPTERS, configured_output_limits, load_jobs  # noqa: E402
+from icebook.build.running import OutputLimits, execute  # noqa: E402
 
 IMPORTS = """
 import time
@@ -81,7 +81,8 @@ def chapter(job, out_dir: Path) -> dict[str, float]:
     """One page run the build's way, its wall time split by what the cells do."""
     output = out_dir / f"{job.page}.ipynb"
     begun = time.time()
-    wall = execute(job.notebook, output, job.parameters, CHAPTERS, out_dir / "status", out_dir / "reads", 600)
+    wall = execute(job.notebook, output, job.parameters, CHAPTERS, out_dir / "status", out_dir / "reads", 600,
+                   OutputLimits(*configured_output_limits()))
     nb = nbformat.read(output, as_version=4)
     code = [c for c in nb.cells if c.cell_type == "code" and c.metadata.get("papermill", {}).get("start_time")]
     setup = next(c for c in code if "book()" in c.source)
