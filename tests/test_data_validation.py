@@ -92,6 +92,22 @@ CASES = {
     "value_not_plain": ["row 2 (sample-officers-2), field 'value': value '٣٤' is not a plain number; write ASCII "
                         "digits with an optional sign and decimal point", "value '３４' is not a plain number",
                         "value '3_4' is not a plain number", "value '3.4e1' is not a plain number"],
+    # a copy that prints page numbers gives every fact a page, or says the copy prints none there (data/contents.py)
+    "page_missing_where_pages_printed": [
+        "facts/sample.csv, row 2 (sample-arrests), field 'page': page is empty, but source 'sample' prints page "
+        "numbers (pages_printed: true in sources.yaml): 6 fact(s) give no page (sample-arrests, sample-at-large-share, "
+        "sample-officers, sample-seizures, sample-seizure-value, …)", "front_matter (none)"],
+    "front_matter_quote_after_numbering": [
+        "facts/sample.csv, row 7 (sample-cases), field 'locator'", "in the front matter of source 'sample'",
+        "its quote stands after 'Cases', where the copy numbers its pages"],
+    "front_matter_section_not_in_text": [
+        "sources.yaml (sample), field 'front_matter'", "section(s) 'Highlights' start no line of the text before "
+        "'Cases'"],
+    "front_matter_numbered_from_not_in_text": [
+        "sources.yaml (sample), field 'front_matter'", "numbered_from 'Results' is no line of the source's text"],
+    "page_given_in_front_matter": [
+        "facts/sample.csv, row 2 (sample-arrests), field 'page'", "page '1' is given, but the fact's section is in the "
+        "front matter of source 'sample', where the copy prints no page number"],
     "bom_in_csv": ["facts/extra.csv: file is not UTF-8 without BOM", "byte-order mark"],
     "cp1252_csv": ["facts/extra.csv, row 2: file is not UTF-8 without BOM", "byte 0x92"],
 }
@@ -154,7 +170,8 @@ def test_a_field_longer_than_the_limit_is_one_problem_naming_file_and_row(tmp_pa
 @pytest.mark.parametrize(("case", "count"), [
     ("unknown_source", 1), ("hash_unquoted_zeros", 1), ("unknown_source_other_id", 1), ("duplicate_id", 2),
     ("derived_cycle", 1), ("derived_self_reference", 1), ("duplicate_key_in_yaml", 1), ("malformed_yaml", 1),
-    ("value_not_plain", 4),
+    ("value_not_plain", 4), ("page_missing_where_pages_printed", 1), ("front_matter_quote_after_numbering", 1),
+    ("page_given_in_front_matter", 1),
 ])
 def test_one_mistake_is_reported_once(case: str, count: int, tmp_path: Path):
     """An unknown source named by two facts, or a hash YAML reads as a number: one problem, not one per fact.

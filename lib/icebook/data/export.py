@@ -23,8 +23,9 @@ FACT_FIELDS = {
                           "as of a date, that of the source's date"),
     "page": ("string", "the page number: where the copy prints it (page_basis 'printed'), or the page the "
              "fact's section starts on by the source's own contents (page_basis 'section start')"),
-    "page_basis": ("string", "how the page was found: 'printed', 'section start' (from the source's contents) "
-                   "or empty (no page known)"),
+    "page_basis": ("string", "how the page was found: 'printed', 'section start' (from the source's contents), "
+                   "'front matter' (the copy prints no page number there: page empty) or empty (no page known, "
+                   "in a copy that prints no page numbers)"),
 }
 
 CLAIM_FIELDS = {

@@ -25,7 +25,7 @@ from icebook.core.versions import data_files, data_stamp
 from icebook.data.audit import audit_claims, check_listed, check_percentages_claimed
 from icebook.data.catalog import check_catalog_use, check_scope, check_wordings, load_catalog
 from icebook.data.collect import Collector
-from icebook.data.contents import check_contents, section_pages
+from icebook.data.contents import check_contents, check_front_matter, check_pages_given, section_pages
 from icebook.data.coverage import check_coverage
 from icebook.data.derive import derive_figures
 from icebook.data.documents import check_readings, load_corrections, load_findings, load_structure, review_detections
@@ -141,6 +141,8 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     facts = check_facts(fact_rows, sources, vocab, data_dir, col)
     check_pages(facts, sources, data_dir, col)
     check_contents(sources, texts, data_dir, col)
+    numbered_from = check_front_matter(sources, texts, data_dir, col)
+    check_pages_given(facts, sources, texts, numbered_from, data_dir, col)
 
     derived_path = data_dir / "derived.yaml"
     derived_records = read_records(derived_path, col, Derived)

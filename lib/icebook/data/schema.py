@@ -42,7 +42,8 @@ FACT_COLUMNS: tuple[FactColumn, ...] = (
                "`ar2020-ero-removals`. Never reuse or rename an id: pages link to it."),
     FactColumn("source", True, "string", "a source id from `sources.yaml`"),
     FactColumn("locator", True, "string", "the section heading(s) as printed, outermost first, joined by ` > `"),
-    FactColumn("page", False, "string", "the page number, where the copy prints one"),
+    FactColumn("page", False, "string", "the page number printed on the page where the quote stands; needed in a "
+               "copy that prints page numbers, unless *Pages* says how the page is found"),
     FactColumn("quote", True, "string", "the sentence (or table row) that contains the number, copied verbatim; "
                "see *Quote rule*"),
     FactColumn("printed", True, "string", "the number exactly as it stands in the quote, with its `$`, "
@@ -117,6 +118,16 @@ class ContentsEntry(Strict):
     page: str = Field(pattern=r"^[0-9]+$")
 
 
+class FrontMatter(Strict):
+    """The pages a copy prints before it starts numbering its pages (a report's highlights, its transmittal
+    memorandum): they carry no page number, so a fact that stands there has none, and says so."""
+
+    sections: list[str] = Field(min_length=1, description="the sections that stand in it, each as the first part "
+                                "of its facts' locators starts; each starts a line of the text")
+    numbered_from: str = Field(min_length=1, description="the heading the copy's numbered pages start with, as a "
+                               "line of the text")
+
+
 class Source(Strict):
     """A source document: its registry entry in sources.yaml, and the display text the pages use."""
 
@@ -138,6 +149,9 @@ class Source(Strict):
     contents: list[ContentsEntry] = Field(
         default_factory=list, description="its own table of contents, where it prints one: a fact with no page of "
         "its own takes the page its section starts on, marked as such")
+    front_matter: FrontMatter | None = Field(
+        default=None, description="where a copy that prints page numbers prints none: its pages before the "
+        "numbered ones")
 
     @property
     def kind_label(self) -> str:

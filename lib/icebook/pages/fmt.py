@@ -16,7 +16,7 @@ from text_to_num import text2num
 
 from icebook.core.text import NUMBER_WORDS
 from icebook.data.compare import FORMULA, none_text
-from icebook.data.contents import SECTION_START
+from icebook.data.contents import FRONT_MATTER, SECTION_START
 from icebook.data.loader import book
 from icebook.data.prose import FACT_REF
 
@@ -148,7 +148,10 @@ def period_text(row: pd.Series) -> str:
 
 def page_text(row: pd.Series) -> str:
     """Where in its source a fact's page is: "page 12" where the copy prints it; "in the section that starts on
-    page 4 (by the source's contents)" where the source's own contents give only that (data/contents.py)."""
+    page 4 (by the source's contents)" where the source's own contents give only that; "in the front matter,
+    whose pages the copy does not number" where it prints none (data/contents.py)."""
+    if row.get("page_basis") == FRONT_MATTER:
+        return "in the front matter, whose pages the copy does not number"
     if not row["page"]:
         return ""
     if row.get("page_basis") == SECTION_START:

@@ -24,7 +24,14 @@ def copies_note() -> Markup:
 
 def _pages(source: Source) -> str:
     if source.pages_printed:
-        return "The copy prints page numbers; a fact gives the page where its quote stands."
+        said = ["The copy prints page numbers; a fact gives the page where its quote stands."]
+        if source.contents:
+            said.append("Where the copy prints none beside a quote, its own contents give the page the quote's "
+                        "section starts on, and the fact gives that, marked as such.")
+        if source.front_matter:
+            said.append(f"The pages before “{source.front_matter.numbered_from}” "
+                        f"({', '.join(source.front_matter.sections)}) are not numbered; a fact there says so.")
+        return " ".join(said)
     if source.contents:
         return ("The copy prints none but in its own contents, which give the page each section starts on: a fact "
                 "gives that page, marked as the page its section starts on.")

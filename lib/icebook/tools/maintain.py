@@ -32,7 +32,7 @@ def _stub(source_id: str, file: str, digest: str) -> str:
   kind: {FILL_IN} one of {", ".join(SOURCE_KINDS)}
   trust: {FILL_IN} one line on how far to trust its figures
   missing: ''  # what the copy lacks that the original has
-  pages_printed: false  # true when the copy prints page numbers
+  pages_printed: false  # true when the copy prints page numbers: each fact then gives its page (data/README.md, Pages)
   original_address: null  # the original's address, only when the copy prints it
   notes: ''
   sha256: '{digest}'
