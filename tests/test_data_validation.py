@@ -108,6 +108,10 @@ CASES = {
     "page_given_in_front_matter": [
         "facts/sample.csv, row 2 (sample-arrests), field 'page'", "page '1' is given, but the fact's section is in the "
         "front matter of source 'sample', where the copy prints no page number"],
+    # a source's date is a day, a month or a year, as precise as the copy prints it
+    "source_date_in_words": ["sources.yaml (sample), field 'date': 'December 2019' is not accepted; write a date, "
+                             "YYYY-MM-DD for a day (2020-12-23), YYYY-MM for a month (2019-12) or YYYY for a year "
+                             "(2019)"],
     "bom_in_csv": ["facts/extra.csv: file is not UTF-8 without BOM", "byte-order mark"],
     "cp1252_csv": ["facts/extra.csv, row 2: file is not UTF-8 without BOM", "byte 0x92"],
 }
@@ -171,7 +175,7 @@ def test_a_field_longer_than_the_limit_is_one_problem_naming_file_and_row(tmp_pa
     ("unknown_source", 1), ("hash_unquoted_zeros", 1), ("unknown_source_other_id", 1), ("duplicate_id", 2),
     ("derived_cycle", 1), ("derived_self_reference", 1), ("duplicate_key_in_yaml", 1), ("malformed_yaml", 1),
     ("value_not_plain", 4), ("page_missing_where_pages_printed", 1), ("front_matter_quote_after_numbering", 1),
-    ("page_given_in_front_matter", 1),
+    ("page_given_in_front_matter", 1), ("source_date_in_words", 1),
 ])
 def test_one_mistake_is_reported_once(case: str, count: int, tmp_path: Path):
     """An unknown source named by two facts, or a hash YAML reads as a number: one problem, not one per fact.

@@ -2,36 +2,28 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
-import pytest
 
 from icebook.data.collect import Collector
 from icebook.data.facts import (
     FACT_COLUMNS,
     FIELD_LIMIT,
     as_of_fiscal_year,
-    fiscal_year_of,
     read_fact_files,
     source_qualifiers,
 )
+from icebook.data.schema import SourceDate
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
-
-
-@pytest.mark.parametrize(("date", "year"), [(dt.date(2017, 9, 30), 2017), (dt.date(2017, 10, 1), 2018),
-                                            (dt.date(2020, 12, 1), 2021)])
-def test_fiscal_year_of_a_date(date, year):
-    assert fiscal_year_of(date) == year
 
 
 def test_a_fact_without_a_year_speaks_of_its_dated_source_s_fiscal_year_only_when_it_is_a_state():
     facts = pd.DataFrame({"source": ["s", "s", "s"], "fiscal_year": pd.array([2019, None, None], dtype="Int64"),
                           "period_type": ["fiscal_year", "point_in_time", "unspecified"]})
-    sources = {"s": SimpleNamespace(date=dt.date(2020, 12, 1))}
+    sources = {"s": SimpleNamespace(date=SourceDate(2020, 12, 1))}
     assert as_of_fiscal_year(facts, sources).tolist() == [2019, 2021, pd.NA]
 
 

@@ -75,7 +75,8 @@ def test_no_schema_error_reaches_the_user_in_pydantic_s_words(tmp_path):
     col = Collector(tmp_path)
     read_records(path, col, Source)
     assert {p.field: p.message for p in col.problems} == {
-        "date": "'2019-13-45' is not accepted; write a date, YYYY-MM-DD",
+        "date": "'2019-13-45' is not accepted; write a date, YYYY-MM-DD for a day (2020-12-23), YYYY-MM for a month "
+                "(2019-12) or YYYY for a year (2019), as precise as the copy prints it; null when it prints none",
         "pages_printed": "'perhaps' is not accepted; write true or false"}
 
 

@@ -70,6 +70,14 @@ def test_plain_values_read_as_safe_load_reads_them():
     assert yamlio.load(text) == yaml.safe_load(text)
 
 
+def test_a_date_that_does_not_exist_is_a_problem_on_its_line():
+    """PyYAML reads 2019-02-30 as a date and fails with a bare ValueError."""
+    problem = refusal("- id: a\n  date: 2019-02-30\n")
+    assert problem.line == 2
+    assert str(problem) == ("'2019-02-30' on line 2 is not a date (day is out of range for month); write a date "
+                            "that exists")
+
+
 def test_a_syntax_error_is_one_bounded_message_quoting_its_lines():
     problem = refusal("- id: a\n  label: [one, two\n- id: b\n" + "x" * 10_000)
     assert str(problem).startswith("malformed YAML: while parsing a flow sequence on line 2 ('label: [one, two')")

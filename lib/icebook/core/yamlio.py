@@ -113,6 +113,17 @@ class _StrictConstructor(SafeConstructor):
             self.constructed_objects.pop(key_node, None)
         return super().construct_mapping(node, deep)
 
+    def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
+        """A date or time as YAML reads one; one that cannot be (2019-02-30) is a problem on its line, not a crash."""
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError as error:
+            raise YAMLProblem(f"{brief(node.value, 40)}{_on(_line(node))} is not a date ({error}); write a date "
+                              "that exists", _line(node)) from None
+
+
+_StrictConstructor.add_constructor(_STANDARD + "timestamp", _StrictConstructor.construct_yaml_timestamp)
+
 
 class _PureLoader(yaml.reader.Reader, yaml.scanner.Scanner, yaml.parser.Parser, yaml.composer.Composer,
                   _StrictConstructor, Resolver):

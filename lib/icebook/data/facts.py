@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
 import io
 import math
 import re
@@ -263,13 +262,9 @@ def check_pages(facts: pd.DataFrame, sources: dict[str, Source], data_dir: Path,
                     field="pages_printed")
 
 
-def fiscal_year_of(date: dt.date) -> int:
-    """The federal fiscal year a date falls in (FY 2018 runs from October 1, 2017 to September 30, 2018)."""
-    return date.year + 1 if date.month >= 10 else date.year
-
-
 def as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Series:
-    """The fiscal year a fact speaks of: its own, or for a state "as of" a dated source, the source's."""
+    """The fiscal year a fact speaks of: its own, or for a state "as of" a dated source, the source's (none for a
+    source dated by its year alone, whose months fall in two fiscal years)."""
     years = []
     for source, year, period_type in zip(facts["source"].tolist(), facts["fiscal_year"].astype(object).tolist(),
                                          facts["period_type"].tolist(), strict=True):
@@ -277,7 +272,7 @@ def as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Ser
         if pd.notna(year):
             years.append(int(year))
         elif period_type == "point_in_time" and date is not None:
-            years.append(fiscal_year_of(date))
+            years.append(date.fiscal_year)
         else:
             years.append(None)
     return pd.Series(pd.array(years, dtype="Int64"), index=facts.index)

@@ -69,7 +69,8 @@ ACCEPTS = {"string_type": "text", "int_type": "a whole number", "int_parsing": "
            "bool_type": "true or false", "bool_parsing": "true or false", "list_type": "a list ([a, b])",
            "dict_type": "a mapping (key: value lines)", "model_type": "a mapping (key: value lines)",
            "date_type": "a date, YYYY-MM-DD", "date_parsing": "a date, YYYY-MM-DD",
-           "date_from_datetime_parsing": "a date, YYYY-MM-DD", "date_from_datetime_inexact": "a date, YYYY-MM-DD"}
+           "date_from_datetime_parsing": "a date, YYYY-MM-DD", "date_from_datetime_inexact": "a date, YYYY-MM-DD",
+           "source_date": f"a date, {schema.SOURCE_DATE_FORMS}"}
 
 
 def schema_problem(item: dict) -> str:

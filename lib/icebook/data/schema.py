@@ -12,12 +12,15 @@ schema rather than guessing at shapes.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, PlainValidator
+from pydantic_core import PydanticCustomError
 
 ID = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 PROSE, QUOTE, FACT_IDS = "prose", "quote", "fact ids"
@@ -128,6 +131,66 @@ class FrontMatter(Strict):
                                "line of the text")
 
 
+@dataclass(frozen=True)
+class SourceDate:
+    """A source's date to the precision its copy prints it: a day (2020-12-23), a month (2019-12, "December 2019")
+    or a year alone (2019)."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+
+    def isoformat(self) -> str:
+        """2020-12-23, 2019-12 or 2019: ISO 8601's forms for a day, a month and a year, which sort as dates do."""
+        parts = [f"{self.year:04d}", *(f"{n:02d}" for n in (self.month, self.day) if n is not None)]
+        return "-".join(parts)
+
+    __str__ = isoformat
+
+    def words(self) -> str:
+        """The date as a reader reads it: "December 23, 2020", "December 2019" or "2019"."""
+        if self.month is None:
+            return str(self.year)
+        month = calendar.month_name[self.month]
+        return f"{month} {self.day}, {self.year}" if self.day is not None else f"{month} {self.year}"
+
+    @property
+    def fiscal_year(self) -> int | None:
+        """The federal fiscal year it falls in (FY 2018 runs from October 1, 2017 to September 30, 2018); None for a
+        year alone, whose months fall in two fiscal years."""
+        if self.month is None:
+            return None
+        return self.year + 1 if self.month >= 10 else self.year
+
+
+SOURCE_DATE_FORMS = ("YYYY-MM-DD for a day (2020-12-23), YYYY-MM for a month (2019-12) or YYYY for a year (2019), "
+                     "as precise as the copy prints it; null when it prints none")
+_SOURCE_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+def source_date(value: Any) -> SourceDate | None:
+    """A registry's date as YAML reads it (a date, a number for a year, text, or null) to a SourceDate; a value in
+    no accepted form raises the schema error 'source_date' (read.ACCEPTS words it)."""
+    if value is None or isinstance(value, SourceDate):
+        return value
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return SourceDate(value.year, value.month, value.day)
+    text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+    if isinstance(text, str) and (match := _SOURCE_DATE.fullmatch(text)):
+        year, month, day = (int(part) if part else None for part in match.groups())
+        try:
+            dt.date(year, month or 1, day or 1)
+        except ValueError:
+            pass
+        else:
+            return SourceDate(year, month, day)
+    raise PydanticCustomError("source_date", "not a source's date")
+
+
+DateAsPrinted = Annotated[SourceDate | None, PlainValidator(source_date),
+                          PlainSerializer(SourceDate.isoformat, when_used="unless-none")]
+
+
 class Source(Strict):
     """A source document: its registry entry in sources.yaml, and the display text the pages use."""
 
@@ -137,7 +200,7 @@ class Source(Strict):
     short_name: str = Field(description="how tables and charts name it, also its citation label")
     issuer: str
     date_printed: str
-    date: dt.date | None
+    date: DateAsPrinted = Field(description="the date, as precise as the copy prints it: " + SOURCE_DATE_FORMS)
     document_number: str | None
     kind: Literal[tuple(SOURCE_KINDS)]  # type: ignore[valid-type]
     trust: Prose = Field(description="one line: how far to trust its figures")

@@ -26,8 +26,10 @@ def _entry(source: Source) -> Entry:
         "shorthand": source.short_name,
         "note": f"Date as printed: {source.date_printed}. The site ships its text copy: sources/{source.file}.",
     }
-    if source.date is not None:
-        fields |= {"year": str(source.date.year), "month": calendar.month_name[source.date.month]}
+    if source.date is not None:  # as precise as the copy prints it: a year alone gives no month
+        fields["year"] = str(source.date.year)
+        if source.date.month is not None:
+            fields["month"] = calendar.month_name[source.date.month]
     if source.document_number:
         fields |= {"institution": source.issuer, "type": source.kind_label, "number": source.document_number}
         kind = "techreport"

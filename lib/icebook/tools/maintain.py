@@ -27,7 +27,7 @@ def _stub(source_id: str, file: str, digest: str) -> str:
   short_name: {FILL_IN} a short name for tables, charts and citations
   issuer: {FILL_IN} the issuing office
   date_printed: {FILL_IN} the date as printed, or undated
-  date: null  # the date as YYYY-MM-DD, or null when the copy prints none
+  date: null  # as precise as the copy prints it: YYYY-MM-DD, YYYY-MM (a month) or YYYY (a year); null if none
   document_number: null  # the number the document prints (OIG-20-13), or null
   kind: {FILL_IN} one of {", ".join(SOURCE_KINDS)}
   trust: {FILL_IN} one line on how far to trust its figures
