@@ -11,7 +11,7 @@ from icebook.core.text import normalise
 from icebook.data.collect import Collector
 from icebook.data.prose import FACT_REF, check_record_prose, check_text
 from icebook.data.read import parse_record, read_records, read_yaml
-from icebook.data.schema import Correction, Findings, RegisterEntry, Source, Structure, Verdict
+from icebook.data.schema import SPEAKERS, Correction, Findings, RegisterEntry, Source, Structure, Verdict
 
 
 def load_findings(data_dir: Path, col: Collector, known: set[str], sources: dict) -> dict[str, dict]:
@@ -28,6 +28,7 @@ def load_findings(data_dir: Path, col: Collector, known: set[str], sources: dict
             col.add(path, f"unknown source id {record.report!r}; known: {sorted(sources)}", field="report")
             continue
         check_text(record, path, col, known, sources, record.report)
+        check_speakers(record, path, col)
         findings[record.report] = raw
     return findings
 
@@ -67,6 +68,43 @@ def check_readings(findings: dict[str, dict], facts: pd.DataFrame, texts: dict[s
                     col.add(path, f"{{{{{fact_id}}}}} is not followed by words of its own quote, in double quotes: "
                             "say what the figure counts in its source's words", record=finding.get("id"),
                             field="bears_on.summary")
+
+
+# A quote that reports what ICE's people said, in its own words: "According to ICE staff", "Staff at all four
+# field offices said", "ICE personnel ... agreed". "According to ICE policy" or "ICE data" is not speech.
+REPORTED_SPEECH = re.compile(
+    r"\bAccording to ICE (?:staff|officials|personnel|management)\b"
+    r"|\b(?:staff|officials|personnel|DOs|officers|supervisors|management)\b[^.;]*?"
+    r"\b(?:said|agreed|reported|told|explained|acknowledged|confirmed|cited|stated)\b", re.IGNORECASE)
+COMMENTS_PLACE = re.compile(r"^(?:Appendix B|Management Comments|ICE Comments)")
+
+
+def check_speakers(record: Findings, path: Path, col: Collector) -> None:
+    """Each finding's speaker agrees with its quote's own words, and its title, brief and summary use the
+    speaker's verb: a quote that reports what ICE staff said ("According to ICE staff") is ICE staff's, not OIG's
+    finding; ICE's comments stand where the report prints them."""
+    for finding in record.findings:
+        speaker = SPEAKERS[finding.speaker]
+        where = {"record": finding.id}
+        reported = REPORTED_SPEECH.search(finding.quote)
+        if reported and not speaker.reported:
+            col.add(path, f"the quote reports what ICE's people said ({reported[0]!r}), but speaker is "
+                    f"{finding.speaker!r}: set speaker: ice_staff, or quote OIG's own words", field="speaker", **where)
+        if speaker.reported and not reported:
+            col.add(path, f"speaker is {finding.speaker!r}, but the quote's own words report no one's speech "
+                    "(\"According to ICE staff\", \"staff ... said\"): quote the passage that does", field="speaker",
+                    **where)
+        if finding.speaker == "ice_comments" and not COMMENTS_PLACE.match(finding.locator):
+            col.add(path, "speaker is 'ice_comments', but the locator is not ICE's comments (Appendix B or "
+                    "Management Comments)", field="locator", **where)
+        for name in ("brief", "summary"):
+            text = getattr(finding, name)
+            if text and not re.search(speaker.opens, text):
+                col.add(path, f"the {name} must open with its speaker's verb ({speaker.label}: "
+                        f"{speaker.opens!r}), so a reader knows whose words it gives", field=name, **where)
+        if speaker.titled and not re.search(speaker.titled, finding.title):
+            col.add(path, f"the title must carry its speaker's verb ({speaker.label}: {speaker.titled!r})",
+                    field="title", **where)
 
 
 def load_structure(data_dir: Path, col: Collector, known: set[str], sources: dict) -> tuple[dict, list]:

@@ -328,10 +328,34 @@ class BearsOn(Strict):
     facts: FactIds = []
 
 
+@dataclass(frozen=True)
+class Speaker:
+    """Who says what a finding's quote says, as OIG's report gives it: the label a page shows, the words a
+    finding's brief and summary open with (a pattern), the words its title carries (a pattern, or none: OIG's own
+    headings state its findings), and whether the quote's own words must report speech ("According to ICE staff",
+    "staff ... said")."""
+
+    label: str
+    opens: str
+    titled: str
+    reported: bool
+
+
+SPEAKERS = {
+    "oig": Speaker("OIG's own analysis", r"^OIG (found|concluded|determined|judged)\b", "", False),
+    "ice_staff": Speaker("ICE staff or officials, as OIG reports them",
+                         r"^ICE (staff|officials|personnel)\b[^.]*\btold OIG\b", r"\btold OIG\b", True),
+    "ice_comments": Speaker("ICE's comments on the draft report", r"^ICE (stated|said|commented)\b",
+                            r"\bICE (states|stated|says|said)\b", False),
+    "dhs_page": Speaker("a DHS page", r"^The DHS page (says|states)\b", r"\bDHS page (says|states)\b", False),
+}
+
+
 class Finding(Located):
     id: str = Field(pattern=ID)
+    speaker: Literal[tuple(SPEAKERS)]  # type: ignore[valid-type]  # who says what the quote says
     title: Prose
-    brief: Prose = ""  # one or two sentences opening "OIG found that": the home page and oversight summary
+    brief: Prose = ""  # one or two sentences opening with the speaker's verb: the home page and oversight summary
     bears_on: BearsOn | None = None
 
 
