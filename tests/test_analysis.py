@@ -10,6 +10,7 @@ from pathlib import Path
 import nbformat
 from bs4 import BeautifulSoup
 
+from icebook import book as the_book
 from icebook.build import analyst as analysis
 from icebook.data import loader as data
 from icebook.pages.sections import MIME
@@ -50,11 +51,11 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
     book = data.load(GOOD)
     base, later = list(book.facts.index[:2])
     html = (f'<a class="fact" href="fact-index.html#{base}">1</a> '
-            f'<a class="derived" href="#change-{base}-{later}" data-facts="{base} {later}">less than +58%</a>')
+            f'<a class="derived" href="#change-{base}-{later}" data-facts="{base} {later}">at most +58%</a>')
     rows = analysis.figures(BeautifulSoup(html, "html.parser"), book)
     assert [r["kind"] for r in rows] == ["fact", "change"]
     change = rows[1]
-    assert change["shown"] == "less than +58%" and change["unit"] == "percent"
+    assert change["shown"] == "at most +58%" and change["unit"] == "percent"
     assert f"base = {base}, later = {later}" in change["locator"]
     assert rows[0]["period"]  # each fact's period as the page words it
     out = tmp_path / "figures.csv"
@@ -66,11 +67,14 @@ def test_the_figure_table_lists_a_computed_change_with_its_two_facts(tmp_path, m
 
 
 def test_a_change_link_names_its_two_facts_for_the_figure_table():
-    """The page's own change links (fmt.change_link) say which two facts they compare; figures() reads them there."""
-    from icebook.data.compare import Change
-    from icebook.pages.fmt import change_link
+    """The page's own change links (verdicts.change_link) say which two facts they compare; figures() reads them
+    there."""
+    from icebook.data.comparability import judge, measure_figures
+    from icebook.pages.verdicts import change_link
 
-    blocked = Change(id="change-a-b", measure="m", series="s", base="a", later="b", value=None, bound="",
-                     reason="", blocked="period not stated")
-    link = BeautifulSoup(str(change_link(blocked)), "html.parser").a
-    assert link["data-facts"] == "a b" and link["href"] == "#change-a-b"
+    # dhs2018 "567 of which were criminal"; ar2020 "INCLUDES 337 MS-13 CRIMINAL ARRESTS"
+    figures = {f.id: f for f in measure_figures(the_book(), ["hsi_ms13_criminal_arrests"])}
+    compared = judge(figures["dhs2018-hsi-ms13-criminal-arrests"], figures["ar2020-hsi-ms13-arrests"])
+    link = BeautifulSoup(str(change_link(compared)), "html.parser").a
+    assert link["data-facts"] == "dhs2018-hsi-ms13-criminal-arrests ar2020-hsi-ms13-arrests"
+    assert link["href"] == "#change-dhs2018-hsi-ms13-criminal-arrests-ar2020-hsi-ms13-arrests"

@@ -32,8 +32,7 @@ def test_a_label_in_plain_words_is_not_an_identifier():
 def measure(*metrics: str) -> Measure:
     return Measure.model_validate({
         "id": "arrests", "label": "Arrests", "theme": "Enforcement", "unit": "count", "definition": "Arrests.",
-        "series": [{"metric": m, "counts": "arrests made at large", "comparable": "yes",
-                    "caveat": "made at large"} for m in metrics]})
+        "series": [{"metric": m, "counts": "arrests made at large"} for m in metrics]})
 
 
 def test_a_series_with_no_fact_and_a_typed_figure_in_a_measure_are_named():
@@ -82,7 +81,7 @@ def test_a_wording_must_stand_in_its_quote_part_by_part_and_every_measured_fact_
          "source": "ar", "period": "FY 2020", "value": 418}])
     derived = pd.DataFrame(columns=["kind", "metric", "inputs"])
     series = Measure(id="m", label="Victims", theme="t", unit="count", definition="d",
-                     series=[{"metric": "victims", "counts": "victims", "comparable": "yes"}])
+                     series=[{"metric": "victims", "counts": "victims"}])
     col = Collector(DATA)
     check_wordings({"a": ("identified and assisted … human trafficking victims",), "c": ("x",)}, [series], facts,
                    derived, CATALOG, col)

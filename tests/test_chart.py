@@ -14,11 +14,13 @@ import nbformat
 import pandas as pd
 import pytest
 import vl_convert as vlc
+from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from conftest import built_page
 from icebook import book
 from icebook.core import cache as datacache
+from icebook.data.comparability import judge_measure
 from icebook.pages.chart import (
     Chart,
     bar_label,
@@ -26,8 +28,8 @@ from icebook.pages.chart import (
     figure,
     figures_of,
     one_scale_fits,
+    pair_takeaway,
     printed_marks,
-    series_takeaway,
     why_not_a_chart,
 )
 from icebook.pages.chartfiles import FILE_PAYLOAD, ship_files
@@ -165,31 +167,52 @@ def test_a_figure_past_a_short_bar_that_would_leave_a_phone_s_plot_gets_room_on_
     assert reach > 1000 and 490 / reach * NARROWEST + FAR + text_width("more than 1,250,000") <= NARROWEST
 
 
-def test_a_takeaway_is_made_from_the_facts_not_typed():
-    sentence = series_takeaway("dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims",
-                               "yes")
-    text = Markup(sentence).striptags()
-    later, earlier = (book().fact(i)["printed"] for i in ("ar2020-hsi-child-exploitation-victims",
-                                                          "dhs2018-hsi-child-exploitation-victims"))
-    assert text == (f"ICE reported {later} in FY 2020, against more than {earlier} in FY 2017 (DHS); "
-                    "the two count the same thing.")
-    assert sentence.count('class="fact"') == 2
+def _judged(measure_id: str, years=(2017, 2018, 2019, 2020)):
+    return judge_measure(book(), next(m for m in book().measures if m.id == measure_id), list(years))
 
 
-@pytest.mark.parametrize("earlier,later", [("dhs2018-opla-docket-cases", "ar2020-opla-docket-cases"),
-                                            ("dhs2018-ice-workforce", "ar2020-message-ice-workforce"),
-                                            ("dhs2018-hsi-best-teams", "ar2020-hsi-best-task-forces")])
-def test_a_figure_given_as_of_the_page_s_date_is_not_then_said_to_have_no_period(earlier, later):
-    # The DHS page is dated "August 20, 2018" and gives its docket, workforce and BEST figures with no period; the
-    # sentence said "as of August 20, 2018" and then "no change is computed between the two: period not stated".
+def _pair(judged, earlier: str, later: str):
+    return next(c for c in judged.comparisons if c.later and (c.earlier.id, c.later.id) == (earlier, later))
+
+
+def test_a_takeaway_is_made_from_the_facts_and_the_rule_not_typed():
+    # dhs2018: "ICE identified and assisted 518 human trafficking victims and more than 904 child exploitation
+    # victims." ar2020: "Identified and rescued 1,012 victims of child exploitation" and, in its graphic, "1,012
+    # CHILD EXPLOITATION VICTIMS RESCUED OR IDENTIFIED": no wording of one is a wording of the other.
+    judged = _judged("hsi_child_exploitation_victims")
+    pair = _pair(judged, "dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims")
+    sentence = pair_takeaway(judged, pair)
+    assert " ".join(Markup(sentence).striptags().split()) == (
+        "DHS and ICE reported child exploitation victims identified by HSI: more than 904 (DHS page, FY 2017) and "
+        "1,012 (ICE annual report, FY 2020); the book's verdict: not compared (the scope words differ: the DHS page "
+        "says “identified and assisted … child exploitation victims” (more than 904); the ICE annual report says "
+        "“Identified and rescued … victims of child exploitation” and “CHILD EXPLOITATION VICTIMS RESCUED OR "
+        "IDENTIFIED” (1,012)).")
+    assert sentence.count('class="fact"') == 4  # each figure in the sentence and again in its reason
+    assert 'data-reason="scope_words_differ"' in sentence and 'data-verdict="not-compared"' in sentence
+
+
+@pytest.mark.parametrize("measure,earlier,later,words", [
+    # dhs2018 "handling a docket of well over 700,000 cases"; ar2020 "an EOIR total case docket of more than
+    # 1,250,000 cases"
+    ("opla_docket", "dhs2018-opla-docket-cases", "ar2020-opla-docket-cases", "“EOIR total case docket of … cases”"),
+    # dhs2018 "With more than 20,000 employees"; ar2020 "for an ICE workforce of 21,000 strong"
+    ("ice_workforce", "dhs2018-ice-workforce", "ar2020-message-ice-workforce", "“ICE workforce”"),
+    # dhs2018 "62 BEST teams on the U.S.-Canada border and U.S.-Mexico border"; ar2020 "HSI's 74 Border
+    # Enforcement Security Task Forces (BEST) across the U.S."
+    ("hsi_best_task_forces", "dhs2018-hsi-best-teams", "ar2020-hsi-best-task-forces",
+     "“Border Enforcement Security Task Forces (BEST) across the U.S.”")])
+def test_a_figure_the_page_gives_undated_is_kept_apart_for_its_words_first_and_its_period_too(measure, earlier,
+                                                                                            later, words):
+    # The DHS page is dated "August 20, 2018" and gives its docket, workforce and BEST figures with no period: the
+    # book reads them as of that date and says so; the words each source uses differ, which the rule tries first.
     page = book().sources["dhs2018"].date_printed
     assert page == "August 20, 2018" and book().fact(earlier)["period"] == f"as of {page}"
-    said = Markup(series_takeaway(earlier, later, "yes", blocked="period not stated")).striptags()
-    assert f"no change is computed: DHS gives its figure as of the page's date ({page}) without saying what " \
-           "period it covers" in said
-    assert "period not stated" not in said
-    if book().fact(later)["period_basis"] == "inferred":  # the annual report's 74 BEST task forces: no period either
-        assert "ICE does not say what period its figure of 74 covers (the book reads it as FY 2020)" in said
+    judged = _judged(measure)
+    said = " ".join(Markup(pair_takeaway(judged, _pair(judged, earlier, later))).striptags().split())
+    assert f"(DHS page, period not stated; read as of {page})" in said
+    assert "not compared (the scope words differ: the DHS page says" in said and words in said
+    assert "; also a period the book inferred" in said  # the docket's two "more than" figures add a third reason
 
 
 def test_the_build_moves_a_charts_files_out_of_its_notebook(tmp_path):
@@ -269,6 +292,17 @@ def test_the_comparison_s_detainers_placed_figure_says_placed():
     assert placed and all("placed" in line and "issued" not in Markup(line).striptags() for line in placed)
 
 
+def test_the_comparison_draws_only_figures_the_rule_compares():
+    # OIG's "165,500" detainers issued (FY 2019) and ICE's "122,233" placed (FY 2020) are not compared (their
+    # words differ), so no chart sets them side by side; every figure drawn is in a pair the rule compares.
+    html = built_page("comparison")
+    drawn = {row.get("fact") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}
+    assert not drawn & {"oig2013-r1-detainers-issued-fy2019", "ar2020-ero-detainers-issued"}
+    compared = {f.id for m in book().measures for c in judge_measure(book(), m, [2017, 2018, 2019, 2020]).compared
+                for f in c.figures}
+    assert drawn and drawn <= compared
+
+
 def test_a_chart_drawn_once_is_not_drawn_again_and_gives_the_same_files(tmp_path: Path, monkeypatch):
     monkeypatch.setattr(datacache, "CACHE", tmp_path)
     first = files(figure(chart()))
@@ -325,8 +359,12 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
     assert bar_label("dhs2018-opla-removal-orders", "DHS page") == "FY 2018 to August 20, 2018 (partial year), DHS page"
     assert bar_label("ar2020-opla-removal-orders", "ICE annual report") == "FY 2020, ICE annual report"
     assert bar_label("dhs2018-ice-workforce", "DHS page") == "FY 2018, period not stated, DHS page"
-    said = Markup(series_takeaway("dhs2018-opla-removal-orders", "ar2020-opla-removal-orders", "caveat")).striptags()
-    assert "against over 100,000 in FY 2018 to August 20, 2018, a partial year (DHS)" in said
+    judged = _judged("opla_removal_orders")
+    said = " ".join(Markup(pair_takeaway(judged, _pair(judged, "dhs2018-opla-removal-orders",
+                                                         "ar2020-opla-removal-orders"))).striptags().split())
+    # October 1, 2017 to August 20, 2018: 324 of FY 2018's 365 days, 10.65 months
+    assert "over 100,000 (DHS page, FY 2018 to August 20, 2018 (about 10.7 of 12 months))" in said
+    assert "compared with a stated caveat, at most +58% (a partial year:" in said
 
 
 @pytest.mark.build
@@ -336,8 +374,10 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
     assert "dhs2018-opla-removal-orders" in drawn  # the views carry the facts they draw
     assert "oig2013-bg-fy2019-arrests-charged-or-convicted" not in drawn
     section = html[html.index('id="measure-ero-admin-arrests"'):html.index('id="measure-ero-removals"')]
-    assert "whose scope is in doubt" in section and "measuring the same thing as the others" in section
-    assert "either charged with or convicted of" in section  # the table says what OIG's figure counts, its words
+    # the table says what OIG's figure counts, in its words, and the book's doubt about it as its reading
+    assert "either charged with or convicted of" in section
+    assert "Our reading: OIG does not say how it drew this count" in " ".join(
+        BeautifulSoup(section, "html.parser").get_text().split())
     # a partial year is said on its bar
     labels = {row.get("bar") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}
     assert "FY 2018 to August 20, 2018 (partial year), DHS page" in labels

@@ -1,179 +1,314 @@
-"""One rule decides a figure's comparability label and its change column (compare.standing), so they cannot
-disagree: each case below is the situation a reader review found contradicted on the page."""
+"""The one comparability rule (comparability.judge): a planted pair for each reason of its closed list, the
+bounds, partial years and consecutive-year pairs worked out by hand from the quoted sentences, and a consistency
+check over the real data."""
 
+from __future__ import annotations
+
+import dataclasses
 import re
+from collections import defaultdict
+from itertools import combinations
 
-import pandas as pd
 import pytest
 
 from icebook import book
-from icebook.data.compare import Change, baseline_changes, none_text, series_pairs, set_apart, standing
-from icebook.data.schema import Series
+from icebook.data.comparability import REASONS, Verdict, judge, judge_line, judge_measure, pairs
+from icebook.data.figures import Figure, Wording, months_covered, months_text, scope_key
 
 
-def _row(fact_id: str, source: str, year: int) -> pd.Series:
-    return pd.Series({"source": source, "as_of_fiscal_year": year}, name=fact_id)
+def figure(fid: str, year: int, value: float, words: str | list[str] = "removal orders", qualifier: str = "exact",
+           **more) -> Figure:
+    wordings = tuple(Wording(fid, w) for w in ([words] if isinstance(words, str) else words))
+    base = dict(id=fid, printings=(fid,), source="src", source_name="the report", metric="m", value=value,
+                unit="count", qualifier=qualifier, said="", fiscal_year=year, period_type="fiscal_year",
+                period=f"FY {year}", period_basis="stated", wordings=wordings)
+    return Figure(**(base | more))
 
 
-def _change(base: str, later: str, value: float | None, blocked: str = "") -> Change:
-    return Change(id=f"change-{base}-{later}", measure="m", series="s", base=base, later=later, value=value,
-                  bound="", reason="why" if value is None else "both figures are exact as printed",
-                  shown=value, blocked=blocked)
+def test_the_closed_list_has_one_verdict_per_reason_and_every_verdict():
+    assert {r.verdict for r in REASONS.values()} == set(Verdict)
+    assert [v.value for v in Verdict] == ["compared exactly", "compared as a bound", "compared with a stated caveat",
+                                          "not compared"]
+    assert all(r.code == code and r.name and r.rule.endswith(".") for code, r in REASONS.items())
 
 
-SOURCES = {"dhs-2017": "dhs2018", "ar-2020": "ar2020", "oig-2019": "oig2013"}
+# --- one planted pair per reason -------------------------------------------------------------------------------
+
+def test_exact_figures_worded_the_same_give_an_exact_change():
+    # dhs2018 "809 MS-13 arrests, 567 of which were criminal" (FY 2017); ar2020 "337 MS-13 CRIMINAL ARRESTS"
+    # (FY 2020): (337 − 567) / 567 = −230 / 567 = −0.40564, shown to one decimal: −40.6
+    said = judge(figure("a", 2017, 567, "MS-13 arrests … criminal"), figure("b", 2020, 337, "MS-13 CRIMINAL ARRESTS"))
+    assert (said.verdict, said.reason.code) == (Verdict.EXACT, "exact")
+    assert (said.change.shown, said.change.decimals, said.change.bound) == (-40.6, 1, "")
+    assert said.direction == "fall" and said.also == ()
 
 
-def test_a_blocked_change_makes_the_label_not_compared_whatever_the_catalog_grade():
-    # ERO arrests: the catalog grades the series "caveat", but the FY 2019 figure's scope is in doubt
-    series = Series(metric="s", counts="arrests", comparable="caveat", caveat="The two are worded differently.")
-    changes = [_change("dhs-2017", "oig-2019", None, "scope in doubt")]
-    later = standing(series, _row("oig-2019", "oig2013", 2019), 2017, changes, SOURCES)
-    base = standing(series, _row("dhs-2017", "dhs2018", 2017), 2017, changes, SOURCES)
-    assert later.label == "not compared: scope in doubt" and later.note == "why"
-    assert later.changes == tuple(changes) and base.changes == () and base.cell == "the baseline"
-    assert "comparable" not in later.label
-    # the baseline row describes itself: the later figure's doubt is said on the later figure's row only
-    assert (base.label, base.note) == ("the baseline", "")
+def test_a_more_than_base_makes_an_upper_bound_rounded_up_to_the_whole_percent():
+    # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017); ar2020 "6,105 pounds of fentanyl" (FY 2020):
+    # 3,805 / 2,300 = 1.65435, so 165.43%; the true base is larger, so the true change is smaller: at most
+    # 165.43%, shown rounded up by the least whole step that keeps it true: at most +166% (never "170%").
+    said = judge(figure("a", 2017, 2300, "seized … fentanyl", "more_than"), figure("b", 2020, 6105, "FENTANYL SEIZED"))
+    assert (said.verdict, said.reason.code) == (Verdict.BOUND, "qualifier_bound")
+    assert said.change.value == pytest.approx(165.4348, abs=1e-4)
+    assert (said.change.bound, said.change.shown, said.change.decimals) == ("at most", 166.0, 0)
+    assert said.direction is None  # a ceiling on a rise does not establish a rise
+    assert "{{a}} is a lower bound, so the true change is at most the one computed" == said.because
 
 
-def test_a_baseline_with_a_doubt_of_its_own_says_so_on_its_own_row():
-    series = Series(metric="s", counts="arrests", comparable="yes")
-    changes = [_change("dhs-2017", "oig-2019", None, "scope in doubt")]
-    row = pd.Series({"source": "dhs2018", "as_of_fiscal_year": 2017, "scope_doubt": "counts ICE-wide"},
-                    name="dhs-2017")
-    base = standing(series, row, 2017, changes, SOURCES)
-    assert base.label == "the baseline" and "{{dhs-2017}}: counts ICE-wide" in base.note
-    assert "oig-2019" not in base.note
+def test_an_almost_base_and_a_more_than_later_figure_make_a_lower_bound_rounded_down():
+    # dhs2018 "almost a million pounds of narcotics"; ar2020 "more than 1.4 million pounds of narcotics":
+    # 1.4 / 1 − 1 = 40% exactly; both qualifiers push the true change up: at least +40% (not 39: no float error)
+    said = judge(figure("a", 2017, 1_000_000, "seized … narcotics", "nearly"),
+                 figure("b", 2020, 1_400_000, "Seized … narcotics", "more_than"))
+    assert (said.change.bound, said.change.shown, said.direction) == ("at least", 40.0, "rise")
 
 
-def test_a_source_s_caveat_is_shown_only_on_rows_it_concerns():
-    # OPLA removal orders: the DHS page's "so far this fiscal year" is a partial year; the FY 2020 figure,
-    # set against nothing, does not carry it
-    series = Series(metric="s", counts="removal orders", comparable="caveat",
-                    caveat="The DHS page gives a partial year.", caveat_sources=["dhs2018"])
-    fy2020 = standing(series, _row("ar-2020", "ar2020", 2020), 2017, [], SOURCES)
-    fy2018 = standing(series, _row("dhs-2017", "dhs2018", 2018), 2017, [], SOURCES)
-    assert fy2020.note == "" and fy2020.label == "nothing to set it against in this series"
-    assert fy2018.note == "The DHS page gives a partial year."
-    # once a change is drawn from the DHS figure, the later figure carries the caveat too
-    changes = [_change("dhs-2017", "ar-2020", 10.0)]
-    later = standing(series, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
-    assert (later.label, later.note) == ("comparable with a caveat", "The DHS page gives a partial year.")
+def test_a_more_than_base_of_a_fall_bounds_it_from_above_rounded_toward_zero():
+    # dhs2018 "over 33,000 in cases involving criminal aliens"; ar2020 "23,750 for criminal aliens", were they
+    # worded the same: (23,750 − 33,000) / 33,000 = −28.03%; the base is a floor, so the true change is at most
+    # −28.03%: "at most −28%" (−28.03 rounded up), a fall of at least 28%
+    said = judge(figure("a", 2017, 33000, qualifier="more_than"), figure("b", 2020, 23750))
+    assert (said.change.bound, said.change.shown, said.direction) == ("at most", -28.0, "fall")
 
 
-def test_a_computed_change_without_caveat_counts_the_same_thing_and_not_comparable_has_no_change():
-    same = Series(metric="s", counts="MS-13 criminal arrests", comparable="yes")
-    changes = [_change("dhs-2017", "ar-2020", -40.6)]
-    row = standing(same, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
-    assert (row.label, row.note, row.changes) == ("counts the same thing", "", tuple(changes))
-    other = Series(metric="o", counts="all arrests", comparable="no", caveat="Counts all arrests.")
-    row = standing(other, _row("ar-2020", "ar2020", 2020), 2017, changes, SOURCES)
-    assert (row.label, row.changes, row.cell) == ("not comparable", (), "not comparable")
+def test_figures_rounded_by_their_source_give_an_approximate_change():
+    # oig2013 "ICE-issued detainers increased from 137,000 in FY 2014 to 165,500 in FY 2019" (rounded to the
+    # nearest hundred): 28,500 / 137,000 = 20.80%, known to three digits: about +20.8%
+    said = judge(figure("a", 2014, 137000, "ICE-issued detainers", "rounded_hundred"),
+                 figure("b", 2019, 165500, "ICE-issued detainers", "rounded_hundred"))
+    assert (said.verdict, said.reason.code) == (Verdict.CAVEAT, "rounded_by_source")
+    assert (said.change.bound, said.change.shown) == ("about", 20.8)
 
 
-def test_on_the_real_data_no_row_is_labelled_comparable_beside_a_change_that_is_not_computed():
+def test_a_partial_year_is_compared_with_its_share_of_the_year_stated():
+    # dhs2018 "OPLA has secured over 100,000 removal orders so far this fiscal year" (released August 20, 2018):
+    # October 1, 2017 to August 20, 2018 is 31+30+31+31+28+31+30+31+30+31 = 304 days to July 31, and 20 more:
+    # 324 of FY 2018's 365 days, 324 / 365 × 12 = 10.65 months, "about 10.7 of 12 months". Against ar2020
+    # "obtained 157,433 removal orders" (FY 2020): 57,433 / 100,000 = 57.433%, a "more than" base: at most +58%.
+    partial = figure("a", 2018, 100000, qualifier="more_than", period_type="partial_fiscal_year",
+                     period="FY 2018 to August 20, 2018")
+    said = judge(partial, figure("b", 2020, 157433))
+    assert (said.verdict, said.reason.code) == (Verdict.CAVEAT, "partial_period")
+    assert "(FY 2018 to August 20, 2018, about 10.7 of 12 months)" in said.because
+    assert (said.change.bound, said.change.shown) == ("at most", 58.0)
+    assert [r.code for r in said.also] == ["qualifier_bound"]
+
+
+def test_a_figure_its_source_words_two_ways_is_compared_on_the_matching_wording_with_both_quoted():
+    # dhs2018 "its fight to combat transnational gangs, making 4,818 criminal arrests" (FY 2017); ar2020 "3,671
+    # gang-related criminal arrests" in its text and "3,671 TRANSNATIONAL GANGS CRIMINAL ARRESTS" in its graphic.
+    # (3,671 − 4,818) / 4,818 = −1,147 / 4,818 = −23.81%
+    dhs = figure("dhs", 2017, 4818, "transnational gangs … criminal arrests")
+    report = figure("ar", 2020, 3671, ["gang-related criminal arrests", "TRANSNATIONAL GANGS CRIMINAL ARRESTS"],
+                    printings=("ar", "ar-graphic"))
+    said = judge(dhs, report)
+    assert (said.verdict, said.reason.code, said.change.shown) == (Verdict.CAVEAT, "two_wordings", -23.8)
+    assert "“gang-related criminal arrests” and “TRANSNATIONAL GANGS CRIMINAL ARRESTS”" in said.because
+    assert "“transnational gangs … criminal arrests”, as the second" in said.because
+
+
+def test_different_scope_words_are_not_compared_and_both_are_quoted():
+    # dhs2018 "ICE identified and assisted 518 human trafficking victims"; ar2020 "Identified and rescued ... 418
+    # victims of human trafficking" and "418 VICTIMS OF HUMAN TRAFFICKING IDENTIFIED AND/OR ASSISTED": "and/or"
+    # is not "and", and "rescued" is not "assisted", so no wording of one matches one of the other
+    dhs = figure("dhs", 2017, 518, "identified and assisted … human trafficking victims")
+    report = figure("ar", 2020, 418, ["Identified and rescued … victims of human trafficking",
+                                      "VICTIMS OF HUMAN TRAFFICKING IDENTIFIED AND/OR ASSISTED"])
+    said = judge(dhs, report)
+    assert (said.verdict, said.reason.code, said.change) == (Verdict.NOT, "scope_words_differ", None)
+    assert "“identified and assisted … human trafficking victims”" in said.because
+    assert "“VICTIMS OF HUMAN TRAFFICKING IDENTIFIED AND/OR ASSISTED”" in said.because
+
+
+def test_scope_words_ignore_case_order_punctuation_and_little_words_but_not_and_or():
+    assert scope_key("victims of human trafficking") == scope_key("HUMAN TRAFFICKING VICTIMS")
+    assert scope_key("seized … fentanyl") == scope_key("FENTANYL SEIZED")
+    assert scope_key("identified and assisted") != scope_key("identified and/or assisted")
+    assert scope_key("in cases involving criminal aliens") != scope_key("for criminal aliens")
+
+
+def test_a_period_the_book_inferred_is_not_compared():
+    # dhs2018 "With more than 20,000 employees" is undated; the book reads it as of August 20, 2018
+    inferred = figure("a", 2018, 20000, "employees", period_basis="inferred", period="as of August 20, 2018",
+                      period_type="point_in_time")
+    said = judge(inferred, figure("b", 2020, 21000, "employees"))
+    assert (said.verdict, said.reason.code) == (Verdict.NOT, "inferred_period")
+    assert "which the book reads as of August 20, 2018" in said.because
+
+
+def test_an_implied_figure_never_enters_a_change_even_with_the_same_words():
+    # dhs2018 "more than 127,000 aliens with criminal convictions or pending criminal charges" (FY 2017) and the
+    # book's 103,603 × "approximately 90%" (FY 2020), worded "involving aliens with criminal convictions or pending
+    # criminal charges" in the annual report's opening letter
+    words = "aliens with criminal convictions or pending criminal charges"
+    said = judge(figure("a", 2017, 127000, words, "more_than"),
+                 figure("b", 2020, 93000, words, "about", implied=True))
+    assert (said.verdict, said.reason.code) == (Verdict.NOT, "implied_figure")
+
+
+def test_qualifiers_that_bound_the_change_from_both_sides_give_none():
+    # dhs2018 "a docket of well over 700,000 cases" and ar2020 "more than 1,250,000 cases", were they worded alike
+    said = judge(figure("a", 2018, 700000, "docket", "more_than"), figure("b", 2020, 1250000, "docket", "more_than"))
+    assert (said.reason.code, said.change) == ("open_bounds", None)
+    assert "{{a}} is a lower bound and {{b}} a lower bound" in said.because
+
+
+def test_a_zero_base_gives_no_change():
+    assert judge(figure("a", 2017, 0), figure("b", 2020, 5)).reason.code == "zero_base"
+
+
+def test_a_doubt_the_data_declares_is_an_exception_shown_with_its_reason():
+    said = judge(figure("a", 2017, 10), figure("b", 2020, 12, doubt="the source may count only one office"))
+    assert (said.verdict, said.reason.code) == (Verdict.NOT, "book_exception")
+    assert said.because == "The book doubts what {{b}} counts: the source may count only one office"
+
+
+def test_one_figure_or_two_of_one_year_have_no_second_year():
+    assert judge(figure("a", 2020, 10)).reason.code == "no_second_year"
+    assert judge(figure("a", 2020, 10), figure("b", 2020, 12)).reason.code == "no_second_year"
+
+
+def test_the_first_reason_in_the_list_is_the_pairs_and_the_others_are_kept():
+    # the DHS page's "more than 20,000 employees" (undated) against the annual report's "ICE workforce of 21,000
+    # strong": the words differ, and the period is the book's reading; the words come first
+    said = judge(figure("a", 2018, 20000, "employees", period_basis="inferred"),
+                 figure("b", 2020, 21000, "ICE workforce"))
+    assert said.reason.code == "scope_words_differ" and [r.code for r in said.also] == ["inferred_period"]
+
+
+def test_units_that_differ_are_a_programming_error():
+    with pytest.raises(ValueError, match="different units"):
+        judge(figure("a", 2017, 1), figure("b", 2020, 2, unit="pounds"))
+
+
+# --- partial years from their dates ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("period, year, months", [
+    ("FY 2018 to August 20, 2018", 2018, "10.7"),  # 324 / 365 × 12 = 10.652
+    ("July 13 to September 19, 2020", 2020, "2.3"),  # 19 + 31 + 19 = 69 days of FY 2020's 366: 2.262
+    ("February 2020 to September 30, 2020", 2020, "8.0"),  # 29+31+30+31+30+31+31+30 = 243 / 366 × 12 = 7.967
+    ("April 2020 to end of FY 2020", 2020, "6.0"),  # 30+31+30+31+31+30 = 183 / 366 × 12 = 6.000
+    ("FY 2018, Quarter 2", 2018, "3.0"),  # January 1 to March 31, 2018: 90 / 365 × 12 = 2.959
+    ("last three quarters of FY 2015", 2015, "9.0"),  # January 1 to September 30, 2015: 273 / 365 × 12 = 8.975
+])
+def test_the_months_a_partial_year_covers_are_counted_from_its_dates(period, year, months):
+    assert months_text(months_covered(period, year)) == months
+
+
+def test_a_partial_period_without_dates_gives_no_share():
+    assert months_covered("from the start of maximum telework (COVID-19) to September 30, 2020", 2020) is None
+
+
+# --- the pairs a page sets side by side ------------------------------------------------------------------------
+
+def test_every_two_consecutive_years_are_compared_and_the_baseline_only_for_an_analyst():
+    # a line with FY 2018, FY 2019 and FY 2020: 200 → 250 is +25.0%, 250 → 300 is +20.0%, 200 → 300 is +50.0%
+    line = [figure("y18", 2018, 200), figure("y19", 2019, 250), figure("y20", 2020, 300)]
+    steps = judge_line("", ("m",), line).comparisons
+    assert [(c.earlier.id, c.later.id, c.change.shown) for c in steps] == [("y18", "y19", 25.0), ("y19", "y20", 20.0)]
+    with_baseline = judge_line("", ("m",), line, baseline_year=2018).comparisons
+    assert [(c.earlier.id, c.later.id, c.change.shown) for c in with_baseline] == [
+        ("y18", "y19", 25.0), ("y18", "y20", 50.0), ("y19", "y20", 20.0)]
+
+
+def test_an_implied_figure_is_set_against_the_stated_figures_either_side_and_never_breaks_a_step():
+    # fentanyl: "more than 2,300" (FY 2017), about 3,700 implied (FY 2019), 6,105 (FY 2020): the stated step
+    # FY 2017 → FY 2020 stays, and the implied figure is judged against both neighbours
+    line = [figure("y17", 2017, 2300, qualifier="more_than"), figure("imp", 2019, 3700, "removal orders", "about",
+                                                                      implied=True), figure("y20", 2020, 6105)]
+    assert [(a.id, b.id) for a, b in pairs(line)] == [("y17", "imp"), ("y17", "y20"), ("imp", "y20")]
+
+
+def test_a_line_of_one_year_says_so_for_each_figure():
+    line = judge_line("", ("m",), [figure("a", 2020, 1), figure("b", 2020, 2)])
+    assert [c.reason.code for c in line.comparisons] == ["no_second_year", "no_second_year"]
+
+
+# --- the real data ---------------------------------------------------------------------------------------------
+
+YEARS = [2017, 2018, 2019, 2020]
+
+
+@pytest.fixture(scope="module")
+def judged():
     data = book()
-    source_of = data.facts["source"].to_dict()
-    checked = 0
+    return {m.id: judge_measure(data, m, YEARS) for m in data.measures}
+
+
+def _pair(judged, measure, earlier, later):
+    return next(c for c in judged[measure].comparisons if (c.earlier.id, c.later and c.later.id) == (earlier, later))
+
+
+def test_on_the_real_data_each_review_finding_gets_its_true_reason(judged):
+    data = book()
+    # the review: human trafficking victims (518; 418), child exploitation victims (more than 904; 1,012) and
+    # detainers (165,500; 122,233) each have two years: the reason is their wording, not "one fiscal year only"
+    for measure, earlier, later in (
+            ("hsi_trafficking_victims", "dhs2018-hsi-trafficking-victims", "ar2020-hsi-trafficking-victims"),
+            ("hsi_child_exploitation_victims", "dhs2018-hsi-child-exploitation-victims",
+             "ar2020-hsi-child-exploitation-victims"),
+            ("ero_detainers", "oig2013-r1-detainers-issued-fy2019", "ar2020-ero-detainers-issued")):
+        assert _pair(judged, measure, earlier, later).reason.code == "scope_words_differ"
+    assert "ICE placed 122,233 immigration detainers" in data.fact("ar2020-ero-detainers-issued")["quote"]
+    assert "ICE-issued detainers increased from 137,000 in FY 2014 to 165,500" in data.fact(
+        "oig2013-r1-detainers-issued-fy2019")["quote"]
+    # the gang arrests: the annual report's graphic words 3,671 as the DHS page words 4,818
+    gangs = _pair(judged, "hsi_gang_arrests", "dhs2018-hsi-gang-criminal-arrests", "ar2020-hsi-gang-criminal-arrests")
+    assert (gangs.reason.code, gangs.change.shown) == ("two_wordings", -23.8)
+    graphic = data.fact("ar2020-hsi-gang-criminal-arrests-infographic")["quote"]
+    assert "3,671 TRANSNATIONAL GANGS CRIMINAL ARRESTS" in graphic
+    # ERO arrests: the implied FY 2020 figure is worded as the FY 2017 one, and the rule keeps implied figures out
+    ero = _pair(judged, "ero_admin_arrests", "dhs2018-ero-admin-arrests-criminal",
+                "ar2020-ero-admin-arrests-criminal-implied")
+    assert ero.reason.code == "implied_figure"
+    # OPLA removal orders: a partial year, its share of the year stated
+    opla = _pair(judged, "opla_removal_orders", "dhs2018-opla-removal-orders", "ar2020-opla-removal-orders")
+    assert opla.reason.code == "partial_period" and "about 10.7 of 12 months" in opla.because
+    fentanyl = _pair(judged, "hsi_fentanyl", "dhs2018-hsi-fentanyl-seized", "ar2020-hsi-fentanyl-seized")
+    assert (fentanyl.change.bound, fentanyl.change.shown) == ("at most", 166.0)
+
+
+def _signature(pair, data) -> tuple:
+    """What the rule may look at, read from the raw data independently of it: whether the two figures share a
+    wording (by the test's own reading of the words), each one's kind of period and whether the book stated,
+    inferred or implied it, its qualifier, its doubt, and whether its source words it more than one way."""
+    def words(f):
+        listed = (list(data.wordings.get(f.id, ())) if f.implied
+                  else [w for i in f.printings for w in data.wordings.get(i, ())])
+        return {" ".join(sorted(set(re.findall(r"[a-z0-9/-]+", w.lower().replace("…", " "))) - {"of", "the", "a",
+                                                                                                    "an"}))
+                for w in listed}
+    kinds = []
+    for f in pair.figures:
+        kinds.append((f.period_type, f.period_basis, f.implied, f.qualifier, bool(f.doubt), len(words(f)) > 1,
+                      f.value == 0))
+    shared = bool(words(pair.earlier) & words(pair.later)) if pair.later else None
+    return shared, tuple(kinds)
+
+
+def test_pairs_alike_in_scope_words_and_period_kinds_never_get_different_verdicts():
+    """Every two figures of one measure, in every two years, across all measures: pairs the rule sees alike (the
+    same scope-word match, kinds of period, qualifiers and doubts) get the same verdict and reason, whichever
+    measure, source or metric they belong to."""
+    data = book()
+    seen: dict[tuple, set[tuple[str, str]]] = defaultdict(set)
+    examples: dict[tuple, list[str]] = defaultdict(list)
     for measure in data.measures:
-        changes = baseline_changes(data.facts, measure, [2017, 2018, 2019, 2020], 2017)
-        for series in measure.series:
-            rows = data.facts[data.facts["metric"] == series.metric]
-            for _, row in rows[rows["as_of_fiscal_year"].isin([2017, 2018, 2019, 2020])].iterrows():
-                where = standing(series, row, 2017, changes, source_of)
-                blocked = [c for c in where.changes if c.value is None]
-                if blocked:
-                    assert where.label.startswith("not compared: "), (row.name, where.label)
-                if where.label.startswith(("counts the same", "comparable")):
-                    assert all(c.value is not None for c in where.changes), row.name
-                checked += 1
-    assert checked > 20
-    ero = next(m for m in data.measures if m.id == "ero_admin_arrests")
-    changes = baseline_changes(data.facts, ero, [2017, 2018, 2019, 2020], 2017)
-    series = ero.series[0]
-    later = standing(series, data.fact("oig2013-bg-fy2019-arrests-charged-or-convicted"), 2017, changes, source_of)
-    assert later.label == "not compared: scope in doubt"
-    # dhs2018 "ERO administratively arrested more than 127,000 aliens ..." (FY 2017) is the baseline; the reader
-    # review found OIG's "143,100: OIG does not say how it drew this count" in its comparability cell
-    pairs = series_pairs(data.facts, ero, [2017, 2018, 2019, 2020])
-    base = standing(series, data.fact("dhs2018-ero-admin-arrests-criminal"), 2017, changes, source_of, pairs)
-    assert base.label == "the baseline" and base.cell == "the baseline"
-    assert "oig2013" not in base.note and "scope in doubt" not in base.label
+        figures = [f for line in judge_measure(data, measure, list(range(2010, 2022))).lines for f in line.figures]
+        for a, b in combinations(figures, 2):
+            if a.unit != b.unit:
+                continue
+            said = judge(a, b)
+            key = _signature(said, data)
+            seen[key].add((said.verdict.value, said.reason.code))
+            examples[key].append(f"{said.earlier.id} → {said.later.id if said.later else ''}")
+    assert len(seen) >= 8  # the real data exercise many kinds of pair
+    mixed = {k: (v, examples[k]) for k, v in seen.items() if len(v) > 1}
+    assert mixed == {}
 
 
-@pytest.mark.parametrize("measure_id", ["opla_removal_orders", "opla_removal_orders_criminal"])
-def test_the_dhs_partial_year_caveat_reaches_the_annual_report_s_row_only_when_set_against_it(measure_id):
-    # dhs2018 "OPLA has secured over 100,000 removal orders so far this fiscal year, including over 33,000 in cases
-    # involving criminal aliens" (FY 2018, partial) and ar2020 "obtained 157,433 removal orders (including 23,750
-    # for criminal aliens)" (FY 2020): the chart sets the two side by side, so the annual report's row says what
-    # the chart's sentence says of them, caveat included; with no FY 2018 shown, it is set against nothing.
-    data = book()
-    measure = next(m for m in data.measures if m.id == measure_id)
-    rows = data.facts[(data.facts["metric"] == measure.series[0].metric) & (data.facts["source"] == "ar2020")]
-    assert not rows.empty
-    for years in ([2017, 2018, 2019, 2020], [2017, 2019, 2020]):
-        changes = baseline_changes(data.facts, measure, years, 2017)
-        pairs = series_pairs(data.facts, measure, years)
-        for _, row in rows.iterrows():
-            where = standing(measure.series[0], row, 2017, changes, data.facts["source"].to_dict(), pairs)
-            if 2018 in years:
-                assert where.label == "comparable with a caveat" and "so far this fiscal year" in where.note
-            else:
-                assert where.label == "nothing to set it against in this series" and where.note == ""
-
-
-def test_no_row_says_nothing_to_set_against_while_its_series_has_a_figure_in_another_year():
-    # The reader review: OPLA's docket, ICE's workforce and the BEST task forces each have a DHS page figure
-    # (FY 2018) and an annual report one (FY 2020) of one series; the chart's sentence set them side by side
-    # while the table said "nothing to set it against". Each row now says what its pair allows, as the chart does.
-    data = book()
-    source_of = data.facts["source"].to_dict()
-    years = [2017, 2018, 2019, 2020]
-    for measure in data.measures:
-        changes = baseline_changes(data.facts, measure, years, 2017)
-        pairs = series_pairs(data.facts, measure, years)
-        for pair in pairs:
-            series = next(s for s in measure.series if s.metric == pair.series)
-            for fact_id in (pair.base, pair.later):
-                where = standing(series, data.fact(fact_id), 2017, changes, source_of, pairs)
-                assert where.label != "nothing to set it against in this series", (measure.id, fact_id)
-                if pair.value is None and not [c for c in changes if fact_id in (c.base, c.later)]:
-                    assert where.label == "not compared: " + none_text(pair), (measure.id, fact_id, where.label)
-    workforce = next(m for m in data.measures if m.id == "ice_workforce")
-    pairs = series_pairs(data.facts, workforce, years)
-    # dhs2018 "With more than 20,000 employees" is undated: the book only infers its period
-    assert [(c.base, c.later, c.blocked) for c in pairs] == [
-        ("dhs2018-ice-workforce", "ar2020-message-ice-workforce", "period not stated")]
-
-
-def test_a_caveat_that_names_qualifiers_names_only_qualifier_words():
-    # ar2020 "for an ICE workforce of 21,000 strong": "strong" says how large, not how exact, and the fact is
-    # read as a round figure with no qualifier word; a caveat calling it a rounding word contradicted the note
-    # beside it. Every word a caveat gives in brackets after "rounded" or "approximate" is one of the vocabulary's.
-    data = book()
-    words = {w for text in data.vocabulary.qualifiers.values() for w in re.findall(r'"([^"]+)"', text)}
-    assert {"more than", "almost"} <= words and "strong" not in words
-    named = 0
-    for measure in data.measures:
-        for series in measure.series:
-            for listed in re.findall(r"(?:rounded|approximate) \(([^)]*)\)", series.caveat):
-                for word in re.findall(r'"([^"]+)"', listed):
-                    assert word in words, (measure.id, word)
-                    named += 1
-    assert named >= 2  # narcotics: "almost", "more than"
-    workforce = next(m for m in data.measures if m.id == "ice_workforce").series[0].caveat
-    assert "not how exact" in workforce and "strong" in data.fact("ar2020-message-ice-workforce")["quote"]
-
-
-def test_a_figure_whose_scope_is_in_doubt_is_set_apart_from_its_series_chart():
-    # oig2013: "In fiscal year 2019, ICE arrested 143,100 aliens who were either charged with or convicted of ...
-    # crimes" (ICE-wide, OIG's wording) beside dhs2018: "ERO administratively arrested more than 127,000 aliens
-    # with criminal convictions or pending criminal charges": the first may not count what the second does, so it
-    # is not drawn under the ERO label; the DHS page's figure, with no doubt of its own, may be.
-    data = book()
-    oig = data.fact("oig2013-bg-fy2019-arrests-charged-or-convicted")
-    assert oig["quote"].startswith("In fiscal year 2019, ICE arrested 143,100")
-    assert "may not count what the DHS page counts" in set_apart(oig)
-    assert set_apart(data.fact("dhs2018-ero-admin-arrests-criminal")) == ""
-    assert set_apart(data.fact("ar2020-hsi-ms13-arrests")) == ""
+def test_the_rule_looks_at_no_name_a_measure_source_or_metric_gives():
+    a, b = figure("a", 2017, 567, "MS-13 arrests … criminal"), figure("b", 2020, 337, "MS-13 CRIMINAL ARRESTS")
+    renamed = [dataclasses.replace(f, source=f"other-{f.source}", source_name="another", metric="other-metric")
+               for f in (a, b)]
+    assert judge(a, b).reason == judge(*renamed).reason and judge(a, b).change == judge(*renamed).change

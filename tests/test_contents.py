@@ -34,7 +34,7 @@ Appendix B: Appendix C:	Methodology	19 24
 def _source(*contents: tuple[str, str]) -> Source:
     return Source(id="rep", file="rep.md", title="A report", short_name="Report", issuer="An office",
                   date_printed="2020", date=None, document_number=None, kind="annual_report", trust="Its own.",
-                  missing="", pages_printed=False, original_address=None, notes="", sha256="0" * 64,
+                  missing="", pages_printed=False, notes="", sha256="0" * 64,
                   contents=[{"section": s, "page": p} for s, p in contents])
 
 

@@ -11,24 +11,12 @@ from bs4 import BeautifulSoup
 from markupsafe import Markup
 
 from icebook.build.params import default_value
-from icebook.data.compare import Change
 from icebook.data.loader import book
-from icebook.pages.keyfindings import (
-    NO_CHANGE,
-    change_in_words,
-    change_sentence,
-    comparable_years,
-    key_findings,
-    limits,
-    main_messages,
-    measure_takeaway,
-    no_change_measures,
-    recommendation_counts,
-    spelled_out,
-    stated_changes,
-    status_label,
-)
+from icebook.pages.keyfindings import judgements, key_findings, not_compared_sentence
+from icebook.pages.limits import limits
+from icebook.pages.oversight import recommendation_counts, spelled_out, status_label
 from icebook.pages.sections import MIME, split_cells
+from icebook.pages.verdicts import pair_sentence, reasons_not
 
 # The years the published comparison sets side by side (chapters/params.yml), as the home page passes them.
 YEARS = (default_value("comparison", "fiscal_years"), default_value("comparison", "baseline_year"))
@@ -43,7 +31,7 @@ def measure(measure_id: str):
 
 
 def test_key_findings_answer_the_three_questions_each_linking_to_its_section():
-    findings = key_findings(book(), *YEARS)
+    findings = key_findings(book(), judgements(book(), *YEARS))
     assert 6 <= len(findings) <= 12
     assert {f.question for f in findings} == {"changes", "organisation", "oversight"}
     for finding in findings:
@@ -64,7 +52,8 @@ def test_recommendation_counts_are_those_the_reports_print():
 
 
 def test_each_reports_recommendations_read_as_one_sentence_that_stops_at_the_reports_date():
-    oversight = [text(f.sentence) for f in key_findings(book(), *YEARS) if "#recommendations-" in f.href]
+    oversight = [text(f.sentence) for f in key_findings(book(), judgements(book(), *YEARS))
+                 if "#recommendations-" in f.href]
     # OIG-17-51: "ICE concurred with all five recommendations" ... "we consider all five recommendations resolved
     # and open"; OIG-20-13: "ICE concurred with our four recommendations" ... "We consider two recommendations
     # resolved and open and two recommendations unresolved and open."
@@ -83,83 +72,73 @@ def test_a_changed_status_changes_the_counts():
     assert status_label(record["recommendations"][0]["oig_status"]) == "resolved and closed"
 
 
-def test_a_change_keeps_its_bound_wherever_it_is_restated():
-    # more than 2,300 pounds of fentanyl (DHS page, FY 2017) to 6,105 (annual report, FY 2020): 6105 / 2300 - 1 =
-    # 165.4%; the base is a lower bound, so the true change is at most that; "2,300" has two significant digits,
-    # so the change is shown to two, rounded up (a ceiling never understated): "at most a rise of 170%".
-    base, later = book().fact("dhs2018-hsi-fentanyl-seized"), book().fact("ar2020-hsi-fentanyl-seized")
-    assert "more than 2,300 pounds of fentanyl" in base["quote"] and "6,105" in later["quote"]
-    ceiling = (6105 - 2300) / 2300 * 100
-    fentanyl = stated_changes(book(), measure("hsi_fentanyl"), *YEARS)[0]
-    assert ceiling <= fentanyl.shown < ceiling + 10  # the true ceiling, rounded up at two digits, not beyond
-    line = text(measure_takeaway(book(), measure("hsi_fentanyl"), *YEARS))
-    assert "; the book computes at most a rise of 170%." in line
-    assert "less than +170%" not in line and "a change of" not in line
-    finding = next(f for f in key_findings(book(), *YEARS) if f.href.endswith("#measure-hsi-fentanyl"))
-    assert text(finding.sentence).startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 "
-                                             "in FY 2017 (DHS page) and 6,105 in FY 2020 (ICE annual report); the "
-                                             "book computes at most a rise of 170%")
-    # 567 to 337 MS-13 criminal arrests: exact figures, 337 / 567 - 1 = -40.6%, no bound word
-    assert "the book computes a fall of 40.6%" in text(measure_takeaway(book(), measure("hsi_gang_arrests"), *YEARS))
+def _finding(findings, href_end: str):
+    return next(f for f in findings if f.href.endswith(href_end))
 
 
-def test_a_change_from_approximate_figures_is_shown_no_finer_than_they_are():
-    # "almost a million pounds" of narcotics (DHS page, FY 2017) to "more than 1.4 million" (annual report,
-    # FY 2020): 1.4 / 1 - 1 = 40%, a lower bound. "a million" has one significant digit, so the change is shown to
-    # the book's minimum of two, whole percent, rounded down: "a rise of more than 40%", not "40.0%".
-    line = text(measure_takeaway(book(), measure("hsi_narcotics"), *YEARS))
-    assert "the book computes a rise of more than 40%" in line
-    assert "40.0" not in line
+def test_each_compared_pair_is_a_finding_with_the_rules_verdict_and_reason():
+    findings = key_findings(book(), judgements(book(), *YEARS))
+    # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017), ar2020 "6,105 pounds of fentanyl" (FY 2020):
+    # 3,805 / 2,300 = 165.43%, the base a floor, so at most that: "at most +166%", rounded up to the whole percent
+    fentanyl = " ".join(text(_finding(findings, "#measure-hsi-fentanyl").sentence).split())
+    assert fentanyl.startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 (DHS page, "
+                               "FY 2017) and 6,105 (ICE annual report, FY 2020); the book's verdict: compared as a "
+                               "bound, at most +166% (a bound: more than 2,300 is a lower bound")
+    assert "170%" not in fentanyl and "less than" not in fentanyl
+    # dhs2018 "567 of which were criminal"; ar2020 "INCLUDES 337 MS-13 CRIMINAL ARRESTS": −230 / 567 = −40.6%,
+    # headed by the part it counts, not by the whole measure
+    ms13 = next(f for f in findings if "MS-13" in text(f.sentence))
+    assert text(ms13.sentence).startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 (DHS page, FY 2017)")
+    assert "compared exactly, −40.6%" in " ".join(text(ms13.sentence).split())
+    assert ms13.section == "HSI MS-13 criminal arrests, under HSI criminal arrests in its work against gangs"
+    # beyond the first three (exact, then bounds), the others are named together, linked to their sections
+    also = next(f for f in findings if text(f.sentence).startswith("The book also compares"))
+    assert {"comparison.html#measure-hsi-gang-arrests", "comparison.html#measure-opla-removal-orders"} <= {
+        a["href"] for a in BeautifulSoup(str(also.sentence), "html.parser").select("a")}
 
 
-@pytest.mark.parametrize("shown,bound,said", [
-    (170.0, "less than", "at most a rise of 170%"), (40.0, "more than", "a rise of more than 40%"),
-    (-40.6, "", "a fall of 40.6%"), (-12.0, "less than", "a fall of more than 12%"),
-    (-12.0, "more than", "at most a fall of 12%"), (25.0, "about", "a rise of about 25%")])
-def test_a_bounded_change_says_which_way_its_bound_goes(shown, bound, said):
-    ch = Change(id="c", measure="m", series="s", base="b", later="l", value=shown, bound=bound, reason="",
-                shown=shown, decimals=1 if shown == -40.6 else 0)
-    assert change_in_words(ch) == said
+def test_a_pair_with_a_caveat_says_it_in_the_rules_words():
+    judged = {j.measure.id: j for j in judgements(book(), *YEARS)}
+    # dhs2018 "HSI continued its fight to combat transnational gangs, making 4,818 criminal arrests"; ar2020 "3,671
+    # TRANSNATIONAL GANGS CRIMINAL ARRESTS": −1,147 / 4,818 = −23.8%, with both of the report's wordings quoted
+    gangs = " ".join(text(pair_sentence(judged["hsi_gang_arrests"], judged["hsi_gang_arrests"].main.compared[0]))
+                     .split())
+    assert "compared with a stated caveat, −23.8% (a figure its source words two ways" in gangs
+    # dhs2018 "over 100,000 removal orders so far this fiscal year" (to August 20, 2018): about 10.7 of 12 months
+    opla = judged["opla_removal_orders"]
+    said = " ".join(text(pair_sentence(opla, opla.compared[0])).split())
+    assert "at most +58% (a partial year: over 100,000 covers part of FY 2018 only (FY 2018 to August 20, 2018, " \
+           "about 10.7 of 12 months)" in said
 
 
-def test_measures_without_a_change_are_grouped_by_what_their_years_allow_and_say_why():
-    """Holds for whatever sources the data has: a measure with a stated change is in no group; any other is in
-    one, which its series' comparable years decide, and its takeaway gives that reason with the years."""
-    data = book()
-    fiscal_years, baseline = YEARS
-    grouped = no_change_measures(data, *YEARS)
-    named = [m.id for measures in grouped.values() for m in measures]
-    assert len(named) == len(set(named)) and set(grouped) <= set(NO_CHANGE)
-    for measure in data.measures:
-        reason = next((r for r, measures in grouped.items() if measure in measures), None)
-        if stated_changes(data, measure, *YEARS):
-            assert reason is None, measure.id
-            continue
-        years = comparable_years(data, measure, fiscal_years).values()
-        widest = max((len(y) for y in years), default=0)
-        if widest == 0:
-            assert reason == "none", measure.id
-        elif widest == 1:
-            assert reason == "single", measure.id
-        elif not any(baseline in y for y in years):
-            assert reason == "no_baseline", measure.id
-        else:
-            assert reason in ("bounded", "blocked"), measure.id
-        every_year = " and ".join(f"FY {y}" for y in sorted({y for ys in years for y in ys}))
-        line = text(measure_takeaway(data, measure, *YEARS))
-        assert line.startswith(f"No change from FY {baseline} can be shown: the sources give "
-                               f"{NO_CHANGE[reason].replace('the baseline year', f'FY {baseline}')}"), line
-        assert every_year in line, line
+def test_measures_not_compared_are_named_under_the_true_reason():
+    # The review: human trafficking victims (518; 418), child exploitation victims (more than 904; 1,012) and
+    # detainers (165,500; 122,233) each have two years; what keeps them apart is their wording, not one year.
+    grouped = {code: [j.measure.id for j in js] for code, js in reasons_not(judgements(book(), *YEARS)).items()}
+    assert {"hsi_trafficking_victims", "hsi_child_exploitation_victims", "ero_detainers"} <= set(
+        grouped["scope_words_differ"])
+    assert not {"hsi_trafficking_victims", "hsi_child_exploitation_victims", "ero_detainers"} & set(
+        grouped["no_second_year"])
+    # ar2020 "In FY 2020, ICE removed 185,884 aliens": the only figure of removals in these years
+    assert "ero_removals" in grouped["no_second_year"]
+    # dhs2018 "more than 127,000 aliens with criminal convictions or pending criminal charges" (FY 2017) against
+    # the book's 103,603 × "approximately 90%" (FY 2020): worded alike, but an implied figure enters no change
+    assert "ero_admin_arrests" in grouped["implied_figure"]
+    assert "hsi_fentanyl" not in sum(grouped.values(), [])
+    sentence = text(not_compared_sentence(judgements(book(), *YEARS)))
+    assert "count for one fiscal year only" not in sentence and "(the scope words differ)" in sentence
 
 
-def test_limits_name_partial_years_self_reporting_and_damaged_copies():
-    points = dict(limits(book(), *YEARS))
-    assert "FY 2018 to August 20, 2018" in text(points["Partial years"])
-    assert text(points["Partial years"]).startswith("Part of a fiscal year, not a whole one: removal orders")
-    # the annual report and the DHS page are the agency's own statements; the OIG reports are not
-    assert text(points["Self-reported, not audited"]).startswith("ICE annual report: ")
-    assert "DHS page: " in text(points["Self-reported, not audited"])
-    assert "OIG-20-13: " in text(points["Independent or internal"])
+def test_limits_name_partial_years_with_their_months_and_mark_the_books_reading():
+    points = dict(limits(book(), judgements(book(), *YEARS)))
+    # October 1, 2017 to August 20, 2018: 324 of FY 2018's 365 days
+    assert "FY 2018 to August 20, 2018 (about 10.7 of 12 months)" in text(points["Partial years"])
+    own = BeautifulSoup(str(points["ICE's and DHS's own figures"]), "html.parser")
+    assert "promotional" not in own.get_text() and "not audited" not in own.get_text()
+    # "not audited" is the book's reading, marked as such: the annual report does not say so itself
+    assert [s.get_text() for s in own.select(".our-reading")] == [
+        "Our reading: the report does not say its figures were audited."]
+    assert "OIG-20-13: " in text(points["OIG's reports and the memo"])
     damaged = BeautifulSoup(str(points["Damaged copies"]), "html.parser").select("a")
     ocr = [e["id"] for e in book().register if e["kind"] == "ocr"]
     assert {f"checking.html#register-{i}" for i in ocr} <= {a["href"] for a in damaged}
@@ -187,31 +166,12 @@ def test_status_label_uses_oigs_two_words(status, expected):
     assert status_label(status) == expected
 
 
-def test_a_change_of_a_part_series_is_headed_by_that_series_not_by_its_measure():
-    # dhs2018 "809 MS-13 arrests, 567 of which were criminal" and ar2020 "337 MS-13 CRIMINAL ARRESTS": the
-    # sentence is headed by the series it reports, as the catalog labels it ("criminal" kept), so a skimmer does not
-    # read a fall in gang arrests; the measure it belongs to comes second, in the link to its section.
-    data = book()
-    gangs = next(m for m in data.measures if m.id == "hsi_gang_arrests")
-    changes = stated_changes(data, gangs, *YEARS)
-    text = BeautifulSoup(str(change_sentence(data, gangs, changes)), "html.parser").get_text()
-    assert text.startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 in FY 2017")
-    assert "gang-related" not in text and "not another count" not in text
-    finding = next(f for f in key_findings(data, *YEARS) if f.href.endswith("#measure-hsi-gang-arrests"))
-    assert BeautifulSoup(str(finding.sentence), "html.parser").get_text() == text
-    assert finding.section == "HSI MS-13 criminal arrests, under HSI gang-related criminal arrests"
-    # the page's main message names the series first, the measure after it
-    first = BeautifulSoup(str(main_messages(data, *YEARS)[0]), "html.parser").get_text()
-    assert "HSI MS-13 criminal arrests (−40.6%; under HSI gang-related criminal arrests)" in first
-    assert "HSI gang-related criminal arrests (−40.6%" not in first
-
-
 def test_an_abbreviation_in_a_lead_is_written_out_at_first_use_as_its_source_writes_it():
     # OIG-20-13 writes "Criminal Alien Program (CAP)"; its finding's brief says only "CAP", which a reader of the
     # home page or the oversight page's lead had not met. ICE and OIG are the book's own names, left alone.
     data = book()
     assert "Criminal Alien Program (CAP)" in data.texts["oig2013"]
-    sentences = [text(f.sentence) for f in key_findings(data, *YEARS) if f.question == "oversight"]
+    sentences = [text(f.sentence) for f in key_findings(data, judgements(data, *YEARS)) if f.question == "oversight"]
     cap = [s for s in sentences if "CAP" in s]
     assert cap and "the Criminal Alien Program (CAP)" in cap[0]
     assert sum(s.count("Criminal Alien Program") for s in sentences) == 1  # written out once, at first use

@@ -37,9 +37,10 @@ def test_bounds_pulling_opposite_ways_give_about():
 
 def test_a_bound_is_carried_and_rounded_outward_so_it_stays_true():
     # dhs2018 "more than 904" child exploitation victims (FY 2017) against ar2020's 1,012 (FY 2020):
-    # (1,012 - 904) / 904 = 11.95%; a larger true base makes the change smaller, so "less than", rounded up
+    # (1,012 - 904) / 904 = 108 / 904 = 11.947%; a larger true base makes the change smaller, so "less than",
+    # and a percentage bound is rounded up to the whole percent: 12
     assert shown("(new - old) / old * 100", "percent", 1, new=(1012, "exact"), old=(904, "more_than")) == \
-        ("less than", 12.0, 1)
+        ("less than", 12.0, 0)
     # "more than 2,700" arrests (two significant digits) times an exact 59.0%: 1,593, rounded down to two digits
     assert shown("n * share / 100", "count", 0, n=(2700, "more_than"), share=(59.0, "exact")) == \
         ("more than", 1500, 0)
@@ -48,13 +49,14 @@ def test_a_bound_is_carried_and_rounded_outward_so_it_stays_true():
 def test_a_bound_is_shown_no_finer_than_its_least_precise_input():
     # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017), ar2020 "6,105 pounds" (FY 2020):
     # 6,105 / 2,300 - 1 = 1.654348, so +165.43%; the true base is larger, so the true change is less than that.
-    # "2,300" has two significant digits, so the change is shown to two, rounded up so it stays true: 170, not 166.
+    # A percentage bound is rounded outward by the least step that keeps it true, to the whole percent: 166, the
+    # bound a page shows as "at most +166%" (never the looser 170 that two significant digits gave).
     assert MIN_DIGITS == 2
     assert shown("(new - old) / old * 100", "percent", 1, new=(6105, "exact"), old=(2300, "more_than")) == \
-        ("less than", 170.0, 0)
+        ("less than", 166.0, 0)
     # dhs2018 "almost a million pounds of narcotics" (FY 2017), ar2020 "more than 1.4 million pounds" (FY 2020):
-    # 1.4 million / 1 million - 1 = 40%, a lower bound (smaller true base, larger true later figure). "a million"
-    # has one significant digit, so two are shown, whole percent: "more than 40", never "40.0".
+    # 1.4 million / 1 million - 1 = 40% exactly, a lower bound (smaller true base, larger true later figure),
+    # rounded down to the whole percent: "more than 40" (not 39 from a float's 39.999…), never "40.0".
     assert shown("(new - old) / old * 100", "percent", 1, new=(1400000, "more_than"), old=(1000000, "nearly")) == \
         ("more than", 40.0, 0)
     # "nearly 1,200 pounds" (a ceiling) times an exact 0.5 = 600, a bound at 600 itself: "less than 600"

@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from conftest import built_page
 from icebook import book
 from icebook.build.params import chapter_spec
+from icebook.data.comparability import compared_metrics
 
 pytestmark = pytest.mark.build
 
@@ -30,25 +31,26 @@ def test_a_profile_opens_with_its_key_figures_before_its_mission(component):
 
 
 def test_the_key_figures_keep_the_source_s_qualifier_and_period():
-    # dhs2018: "During fiscal year FY 2017, ERO administratively arrested more than 127,000 aliens with criminal
-    # convictions or pending criminal charges."
+    # ar2020, the Director's message: "103,603 administrative arrests, approximately 90% involving aliens with
+    # criminal convictions or pending criminal charges" (FY 2020)
     box = _page("ERO").select_one(".key-figures")
-    link = box.select_one('a.fact[href$="#dhs2018-ero-admin-arrests-criminal"]')
-    assert link.get_text() == "more than 127,000"
-    assert "(DHS page, FY 2017)" in link.parent.get_text(" ")
-    # ar2020, HSI "FY 2020 at a Glance", first item: "Arrested 31,915 criminal violators." (a compared figure)
+    link = box.select_one('a.fact[href$="#ar2020-message-ero-admin-arrests-criminal-share"]')
+    assert link.get_text() == "approximately 90%"
+    assert "(ICE annual report, FY 2020)" in link.parent.get_text(" ")
+    # The HSI box leads with figures the comparability rule compares: ar2020 "more than 1.4 million pounds of
+    # narcotics" against dhs2018 "almost a million pounds of narcotics", a bound.
     first = _page("HSI").select_one(".key-figures li a.fact")
-    assert first["href"].endswith("#ar2020-hsi-criminal-arrests")
+    assert first["href"].endswith("#ar2020-hsi-narcotics-seized")
 
 
-def test_a_series_the_book_never_compares_is_not_put_forward_as_a_key_figure():
+def test_a_figure_the_book_compares_with_nothing_is_not_put_forward_as_a_key_figure():
     # dhs2018: "809 MS-13 arrests, 567 of which were criminal and 242 administrative": the 809 counts both kinds,
-    # a series the book compares with nothing (metrics.yaml, comparable: "no"); the 567 criminal ones are compared
-    # with the annual report's 337 and lead instead
+    # worded "MS-13 arrests", and ar2020's "337 MS-13 CRIMINAL ARRESTS" is not worded so: the rule compares it with
+    # nothing; the 567 criminal ones are compared with the 337 and lead instead
     box = _page("HSI").select_one(".key-figures")
     linked = [a["href"].split("#")[1] for a in box.select("a.fact")]
     assert "dhs2018-hsi-ms13-arrests" not in linked
     assert {"dhs2018-hsi-ms13-criminal-arrests", "ar2020-hsi-ms13-arrests"} <= set(linked)
-    never = {s.metric for m in book().measures for s in m.series if s.comparable == "no"}
-    shown = {book().fact(i)["metric"] for i in linked}
-    assert not shown & never
+    compared = compared_metrics(book())
+    assert {book().fact(i)["metric"] for i in linked} <= compared
+    assert "hsi_ms13_arrests" not in compared

@@ -71,7 +71,7 @@ def test_no_schema_error_reaches_the_user_in_pydantic_s_words(tmp_path):
     path = tmp_path / "sources.yaml"
     path.write_text("- {id: s, file: s.md, title: T, short_name: S, issuer: I, date_printed: D, date: '2019-13-45', "
                     "document_number: null, kind: memorandum, trust: T, missing: '', pages_printed: perhaps, "
-                    "original_address: null, notes: '', sha256: '" + "0" * 64 + "'}\n")
+                    "notes: '', sha256: '" + "0" * 64 + "'}\n")
     col = Collector(tmp_path)
     read_records(path, col, Source)
     assert {p.field: p.message for p in col.problems} == {

@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 
 from icebook import book
-from icebook.data.compare import Change
+from icebook.data.comparability import judge, measure_figures
 from icebook.pages import fmt
+from icebook.pages.verdicts import change_link
 
 
 @pytest.mark.parametrize(("value", "unit", "decimals", "text"), [
@@ -29,10 +30,9 @@ def test_a_change_always_shows_its_sign(value, text):
 
 def test_a_change_and_a_derived_change_use_the_same_sign():
     # dhs2018 "567 of which were criminal", ar2020 "INCLUDES 337 MS-13 CRIMINAL ARRESTS": 337 / 567 - 1 = -40.6%
-    change = Change(id="c", measure="m", series="s", base="dhs2018-hsi-ms13-criminal-arrests",
-                    later="ar2020-hsi-ms13-arrests", value=-40.564, bound="", reason="both figures are exact",
-                    shown=-40.564, decimals=1)
-    assert ">−40.6%<" in str(fmt.change_link(change))
+    figures = {f.id: f for f in measure_figures(book(), ["hsi_ms13_criminal_arrests"])}
+    compared = judge(figures["dhs2018-hsi-ms13-criminal-arrests"], figures["ar2020-hsi-ms13-arrests"])
+    assert ">−40.6%<" in str(change_link(compared))
     assert ">−40.6%<" in str(fmt.derived("dhs2018-ar2020-hsi-ms13-criminal-arrests-change-pct"))
 
 

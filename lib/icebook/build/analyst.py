@@ -139,7 +139,7 @@ def _relink(soup, pages: str, own: str) -> None:
 def figures(soup, data) -> list[dict]:
     """Every traced figure on the page, once each, in the order it first appears: facts, derived figures, and
     the changes the page computes (each with its two facts, and as the page words it, bound and all)."""
-    from icebook.data.compare import FORMULA
+    from icebook.data.comparability import FORMULA
     from icebook.pages.fmt import period_text
 
     rows: dict[str, dict] = {}
@@ -157,7 +157,7 @@ def figures(soup, data) -> list[dict]:
             row = data.derived_figure(figure_id)
             extra = {"kind": "derived", "qualifier": "", "source": "", "locator": row["formula"],
                      "fiscal_year": row["fiscal_year"], "period": ""}
-        elif link.get("data-facts"):  # a change the page computes (fmt.change_link): its base and later fact
+        elif link.get("data-facts"):  # a change the page computes (verdicts.change_link): its two facts
             pair = link["data-facts"].split()
             later = data.fact(pair[1])
             rows[figure_id] = {"id": figure_id, "kind": "change", "shown": shown, "times_shown": 1, "value": "",

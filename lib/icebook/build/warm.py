@@ -41,7 +41,9 @@ from icebook.build.procs import end_with_parent, exit_after, settle
 # What chapters import, imported once by the build before its workers fork.
 MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager", "jupytext",  # the worker's
            "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
-           "icebook.pages.chart", "icebook.pages.fmt", "icebook.data.compare", "icebook.pages.keyfindings",
+           "icebook.pages.chart", "icebook.pages.fmt", "icebook.data.comparability", "icebook.pages.keyfindings",
+           "icebook.pages.verdicts", "icebook.pages.comparison", "icebook.pages.oversight", "icebook.pages.limits",
+           "icebook.pages.sources",
            "icebook.pages.sections", "icebook.pages.diagram", "icebook.data.audit", "icebook.data.coverage",
            "icebook.data.prose", "icebook.build.analyst"]
 

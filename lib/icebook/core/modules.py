@@ -25,7 +25,7 @@ FACES = {
     "icebook.keyfindings": "icebook.pages.keyfindings",
     "icebook.sections": "icebook.pages.sections",
     "icebook.diagram": "icebook.pages.diagram",
-    "icebook.compare": "icebook.data.compare",
+    "icebook.compare": "icebook.data.comparability",
     "icebook.audit": "icebook.data.audit",
     "icebook.detect": "icebook.data.detect",
 }

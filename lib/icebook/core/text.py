@@ -108,6 +108,8 @@ NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "ei
 STRUCTURAL_FORMS: tuple[tuple[str, str], ...] = (
     ("fiscal-year labels: FY 2019, FY2014–FY2019", r"\bFY\s?(?:19|20)\d\d(?:[–-](?:FY\s?)?(?:19|20)?\d\d)?\b"),
     ("ISO dates: 2020-12-01", r"\b(?:19|20)\d\d-\d\d-\d\d\b"),
+    ("the months of its fiscal year a partial year covers, counted from its dates: about 10.7 of 12 months",
+     r"\babout\s+\d{1,2}\.\d\s+of\s+12\s+months\b"),
     ("spans of years: 2017–2020, 2014-19", r"\b(?:19|20)\d\d[–-](?:19|20)?\d\d\b"),
     ("dates: March 1, 2020", r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
      r"|December)\s+\d{1,2},\s+(?:19|20)\d\d\b"),

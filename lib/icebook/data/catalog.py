@@ -88,7 +88,7 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
                 data_dir: Path, col: Collector) -> None:
     """Every fact's metric has a label; each label and series description carries its metric's scope words;
     every fact's quote carries them too, or the fact declares how it deviates; series of one measure that
-    differ in scope say how in what they count or in their caveat."""
+    differ in scope say how in what they count."""
     for metric in sorted(set(facts["metric"]) - set(metrics)):
         col.add(path, f"metric {metric!r} has no label: add it under 'metrics' with a label in plain words",
                 record=metric, field="metrics")
@@ -114,10 +114,10 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
         for series in measure.series[1:]:
             own = set(metrics[series.metric].scope) if series.metric in metrics else set()
             for term in sorted(own ^ headline):
-                if term.lower() not in f"{series.counts} {series.caveat}".lower():
+                if term.lower() not in series.counts.lower():
                     col.add(path, f"series {series.metric!r} differs in scope from {measure.series[0].metric!r} "
-                            f"but neither what it counts nor its caveat says how (they never name {term!r})",
-                            record=measure.id, field="series.caveat")
+                            f"but what it counts does not say how (it never names {term!r})",
+                            record=measure.id, field="series.counts")
         for series in measure.series:
             for term in metrics[series.metric].scope if series.metric in metrics else []:
                 if term.lower() not in series.counts.lower():
@@ -147,10 +147,5 @@ def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[s
     for measure in measures:
         for series in measure.series:
             refs: set[str] = set()
-            for name in ("counts", "caveat", "scope_doubt"):
-                check_prose(getattr(series, name), path, col, f"{measure.id} ({series.metric})",
-                            f"series.{name}", refs)
+            check_prose(series.counts, path, col, f"{measure.id} ({series.metric})", "series.counts", refs)
             check_refs(refs, known, path, col, f"{measure.id} ({series.metric})")
-            for source_id in sorted(set(series.caveat_sources) - set(facts["source"])):
-                col.add(path, f"caveat_sources names {source_id!r}, the source of no fact",
-                        record=f"{measure.id} ({series.metric})", field="series.caveat_sources")

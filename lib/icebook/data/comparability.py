@@ -22,7 +22,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from icebook.data.derive import ROUNDED, TRUE_AT_LEAST, TRUE_AT_MOST, carried_precision, displayed
-from icebook.data.figures import Figure, fact_figure, implied_figure, printings, source_named
+from icebook.data.figures import Figure, fact_figure, implied_figure, months_text, printings, source_named
 from icebook.data.schema import Measure
 
 if TYPE_CHECKING:
@@ -259,11 +259,6 @@ def _two_ways(figure: Figure, other: Figure, shared: set[frozenset[str]]) -> str
             f"{other.source_name} words {{{{{other.id}}}}} “{theirs}”, as the second")
 
 
-def months_text(months: float) -> str:
-    """Months of a partial year to one decimal, rounded half up: 10.652 is "10.7"."""
-    return str(Decimal(repr(months)).quantize(Decimal("0.1"), ROUND_HALF_UP))
-
-
 def _sides(earlier: Figure, later: Figure) -> set[str]:
     """Which way each bounded figure pushes the true change against the computed one."""
     sides = set()
@@ -407,3 +402,9 @@ def measure_figures(data: Book, metrics: list[str]) -> list[Figure]:
         related = data.facts_where(metric=sorted(set(inputs["metric"])))
         found.append(implied_figure(row, related, data.wordings, names[inputs.iloc[0]["source"]]))
     return sorted(found, key=lambda f: (f.fiscal_year is None, f.fiscal_year or 0, f.source_name, f.id))
+
+
+def compared_metrics(data: Book) -> set[str]:
+    """The metrics of which some figure is in a pair the rule compares, in any of the sources' fiscal years."""
+    years = list(range(data.vocabulary.fiscal_years["first"], data.vocabulary.fiscal_years["last"] + 1))
+    return {f.metric for m in data.measures for c in judge_measure(data, m, years).compared for f in c.figures}

@@ -27,9 +27,10 @@ TRUE_AT_MOST = {"nearly", "up_to", "less_than"}  # the true value is at most the
 ROUNDED = {"about", "rounded_hundred", "rounded", "rounded_unit", "range_low", "range_high"}
 BOUND_QUALIFIER = {"": "exact", "about": "about", "more than": "more_than", "less than": "less_than"}
 # A figure computed from an approximate or bounded input is known no better than that input: it is shown to the
-# fewest significant digits among those inputs, and never to fewer than this many. A bound is rounded outward, so
-# it stays true: "more than 2,300" (two digits) against an exact 6,105 gives 165.43%, shown "less than 170"; "almost
-# a million" (one digit) against "more than 1.4 million" gives 40%, shown "more than 40", never "40.0".
+# fewest significant digits among those inputs, and never to fewer than this many. A percentage that is a bound
+# is shown to the whole percent, rounded outward by the least step that keeps it true: "more than 2,300" against
+# an exact 6,105 gives 165.43%, shown "at most +166%"; "almost a million" against "more than 1.4 million" gives
+# 40%, "at least +40%", never "40.0".
 MIN_DIGITS = 2
 
 
@@ -88,6 +89,9 @@ def displayed(value: float, precision: Precision, decimals: int, unit: str) -> t
     bound, so "less than" stays true), and a count from approximate inputs never shown to the unit."""
     if precision.digits is None or value == 0:
         return value, decimals
+    if unit == "percent" and precision.bound in ("more than", "less than"):  # a bound: the whole percent, outward
+        outward = math.ceil if precision.bound == "less than" else math.floor
+        return float(outward(round(value, 9))), 0
     magnitude = math.floor(math.log10(abs(value)))
     digits = precision.digits if unit in {"percent", "ratio"} or magnitude < 1 else min(precision.digits, magnitude)
     place = magnitude - digits + 1

@@ -68,9 +68,9 @@ def tables(data: Book) -> dict[str, tuple[pd.DataFrame, dict]]:
         inputs=lambda f: f["inputs"].map(lambda d: json.dumps(d, sort_keys=True)))
     measures = pd.DataFrame([
         {"id": m.id, "label": m.label, "theme": m.theme, "unit": m.unit, "metric": s.metric,
-         "counts": s.counts, "comparable": s.comparable, "caveat": s.caveat}
+         "counts": s.counts, "line": s.line}
         for m in data.measures for s in m.series],
-        columns=["id", "label", "theme", "unit", "metric", "counts", "comparable", "caveat"])
+        columns=["id", "label", "theme", "unit", "metric", "counts", "line"])
     measures_schema = _schema(measures) | {"primaryKey": ["id", "metric"]}
     claims = data.audit[["id", "fact", "kind", "formula", "stated", "recomputed", "verdict"]].reset_index(drop=True)
     verdicts = data.detections.reindex(columns=["id", "kind", "verdict", "reason", "register", "first_source",

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -130,6 +131,11 @@ def months_covered(period: str, fiscal_year: int) -> float | None:
     start, end = fiscal_year_span(fiscal_year)
     first, last = max(span[0], start), min(span[1], end)
     return ((last - first).days + 1) / ((end - start).days + 1) * 12
+
+
+def months_text(months: float) -> str:
+    """Months of a partial year to one decimal, rounded half up: 10.652 is "10.7"."""
+    return str(Decimal(repr(months)).quantize(Decimal("0.1"), ROUND_HALF_UP))
 
 
 def fact_figure(row: pd.Series, printings: list[str], wordings: dict[str, tuple[str, ...]],

@@ -191,6 +191,16 @@ DateAsPrinted = Annotated[SourceDate | None, PlainValidator(source_date),
                           PlainSerializer(SourceDate.isoformat, when_used="unless-none")]
 
 
+class OriginalMark(Strict):
+    """What a copy prints about its original or where it was taken from, quoted from the copy: an address printed
+    on its pages, the site's own name ("On DHS.gov"), a third party's archive line, or a third party's framing
+    (the header and warning of the site that holds the copy)."""
+
+    kind: Literal["address", "site", "archive", "framing"]
+    quote: str = Field(min_length=1, description="as the copy prints it")
+    says: Prose = Field(min_length=1, description="what it is, in the book's words; a judgement after 'Our reading:'")
+
+
 class Source(Strict):
     """A source document: its registry entry in sources.yaml, and the display text the pages use."""
 
@@ -206,7 +216,8 @@ class Source(Strict):
     trust: Prose = Field(description="one line: how far to trust its figures")
     missing: Prose = Field(description="what the copy lacks that the original has; empty if nothing known")
     pages_printed: bool = Field(description="whether the copy prints page numbers")
-    original_address: str | None = Field(description="the original's address, where the copy prints one")
+    original: list[OriginalMark] = Field(default=[], description="what the copy prints about its original: every "
+                                         "web address it prints is quoted in one of these")
     notes: str
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     contents: list[ContentsEntry] = Field(
@@ -256,15 +267,12 @@ class Derived(Strict):
 
 
 class Series(Strict):
-    """One metric's figures within a measure: what they count (the metric's scope words included), whether
-    they count the same thing as the headline series, and any doubt about what they count."""
+    """One metric's figures within a measure: what they count (the metric's scope words included), and the line
+    a page sets them side by side in. Whether two figures may be compared is the comparability rule's to say
+    (comparability.judge), never a series'."""
 
     metric: str
     counts: str
-    comparable: Literal["yes", "caveat", "no"]
-    caveat: str = ""
-    caveat_sources: list[str] = []  # the sources whose figures the caveat concerns; none listed: every figure
-    scope_doubt: str = ""  # a doubt about what the figures count: no change is computed across it
     line: str = ""  # the line its figures are set side by side in; empty: the measure's main line
 
 

@@ -56,7 +56,7 @@ from icebook.pages.chartwords import (
     bar_label,
     note_lines,
     page_notes,
-    series_takeaway,
+    pair_takeaway,
     short_source_line,
     source_line,
     title_over_panels,
@@ -64,7 +64,7 @@ from icebook.pages.chartwords import (
 from icebook.pages.escape import json_in_script
 from icebook.pages.fmt import QUALIFIER_NOTES, QUALIFIER_WORDS, derived_working, fact_text, plain, ref
 
-__all__ = ["Chart", "bar_label", "series_takeaway", "colour_only", "figure", "implied_marks", "one_scale_fits",
+__all__ = ["Chart", "bar_label", "pair_takeaway", "colour_only", "figure", "implied_marks", "one_scale_fits",
            "printed_marks", "show_chart", "title_over_panels", "why_not_a_chart"]
 
 COLOUR_CHANNELS = ("color", "fill", "stroke")

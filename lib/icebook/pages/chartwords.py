@@ -11,8 +11,10 @@ import re
 
 from markupsafe import Markup
 
+from icebook.data.comparability import Comparison, MeasureJudgement
 from icebook.data.loader import book
-from icebook.pages.fmt import fact
+from icebook.pages.fmt import fact, period_text
+from icebook.pages.verdicts import pair_sentence
 
 SOURCES_PAGE = "sources.html"
 
@@ -45,7 +47,7 @@ def note_lines(given: list[str], drawn, own_scales: bool = False) -> list[str | 
     figures (``drawn``, their rows) say of themselves that the bars cannot (a part of a year, a round figure the
     book reads as rounded), and that the panels have their own scales (``own_scales``)."""
     notes = list(given)
-    partial = sorted(set(drawn.loc[drawn["period_type"] == "partial_fiscal_year", "period"]))
+    partial = sorted({period_text(row) for _, row in drawn[drawn["period_type"] == "partial_fiscal_year"].iterrows()})
     if partial:
         notes.append(Markup("Part of a fiscal year only: {}.").format(Markup("; ").join(_period(p) for p in partial)))
     round_figures = list(drawn.index[drawn["qualifier"] == "rounded"])
@@ -96,60 +98,11 @@ def bar_label(fact_id: str, source_name: str) -> str:
     return f"{year}, {source_name}"
 
 
-def _issuer(source_id: str) -> str:
-    issuer = book().sources[source_id].issuer
-    short = re.search(r"\(([^)]+)\)$", issuer)
-    return short[1].removesuffix(".gov") if short else issuer
-
-
-def _when(fact_id: str) -> Markup:
-    """When a fact holds, as a phrase that follows a verb: "in FY 2020", "as of August 20, 2018"."""
-    row = book().fact(fact_id)
-    period = row["period"] or f"FY {int(row['as_of_fiscal_year'])}"
-    partial = f", a {PARTIAL}" if row["period_type"] == "partial_fiscal_year" else ""
-    if period.startswith(("as of", "from", "at ")):
-        return _period(period) + partial
-    return ("at the " if period.startswith("close") else "in ") + _period(period) + partial
-
-
-DOCUMENT_WORD = {"press_release": "page", "annual_report": "report"}  # what a source's kind is called in prose
-
-
-def _unstated_periods(*fact_ids: str) -> Markup:
-    """Why no change is set between two figures whose period a source does not state, without contradicting the
-    "as of" the sentence gives them: "no change is computed: DHS gives its figure as of the page's date (August 20,
-    2018) without saying what period it covers"; the date is the source's, the period the book's reading."""
-    parts = []
-    for fact_id in fact_ids:
-        row = book().fact(fact_id)
-        if row["period_basis"] != "inferred":
-            continue
-        source = book().sources[row["source"]]
-        who = _issuer(row["source"])
-        if source.date_printed and row["period"].startswith("as of") and source.date_printed in row["period"]:
-            parts.append(Markup("{} gives its figure as of the {}'s date ({}) without saying what period it covers")
-                         .format(who, DOCUMENT_WORD.get(source.kind, "document"), _period(source.date_printed)))
-        else:
-            parts.append(Markup("{} does not say what period its figure of {} covers (the book reads it as {})")
-                         .format(who, fact(fact_id), _period(row["period"])))
-    return Markup("no change is computed: {}").format(Markup("; and ").join(parts))
-
-
-def series_takeaway(earlier: str, later: str, comparable: str, blocked: str = "") -> Markup:
-    """A takeaway made from two facts of one series: who reported what, when, and whether the two
-    count the same thing (``comparable`` is the metrics catalog's yes or caveat), or why no change is set
-    between them (``blocked``: "scope in doubt", …)."""
-    same = _unstated_periods(earlier, later) if blocked == "period not stated" else \
-        f"no change is computed between the two: {blocked}" if blocked else {
-        "yes": "the two count the same thing",
-        "caveat": "the two are comparable with a caveat (see the note)"}[comparable]
-    first, last = book().fact(earlier), book().fact(later)
-    if _issuer(first["source"]) == _issuer(last["source"]):
-        return Markup("{} reported {} {}, against {} {}; {}.").format(
-            _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier), same)
-    return Markup("{} reported {} {}, against {} {} ({}); {}.").format(
-        _issuer(last["source"]), fact(later), _when(later), fact(earlier), _when(earlier),
-        _issuer(first["source"]), same)
+def pair_takeaway(judged: MeasureJudgement, comparison: Comparison, href: str = "") -> Markup:
+    """A chart's takeaway made from the comparability rule's answer for two of its figures: who reported what,
+    when, and the book's verdict with its reason (``verdicts.pair_sentence``). The comparison carries what a title
+    needs too: its two figures, its verdict and reason, and its change with the direction it establishes."""
+    return pair_sentence(judged, comparison, href)
 
 
 def title_over_panels(label: str, panels: list[str]) -> str:

@@ -53,8 +53,9 @@ def fold(lead: Markup, summary: str, body: Markup) -> Markup:
 
 
 def before_citing(data: Book, inconsistent: pd.DataFrame, disagree: list[dict]) -> Markup:
-    """What a reader citing these sources should know first: each claim found inconsistent (its note, without
-    its verdict's opening sentence) and each disagreement between the sources."""
+    """What a reader citing these sources should know after the caveats that touch many figures (limits.citing_caveats):
+    each claim found inconsistent (its note, without its verdict's opening sentence) and each disagreement between
+    the sources."""
     wrong = [Markup("<li><strong>{}</strong> ({}, {}): {} <a href=\"#claim-{}\">How the book checked it</a>.</li>"
                     ).format(metric_label(data.facts.at[row["fact"], "metric"]),
                              data.sources[data.facts.at[row["fact"], "source"]].short_name,
@@ -63,8 +64,9 @@ def before_citing(data: Book, inconsistent: pd.DataFrame, disagree: list[dict]) 
              for _, row in inconsistent.iterrows()]
     apart = [Markup("<li>The sources disagree: {}. <a href=\"#register-{}\">The passages side by side</a>.</li>"
                     ).format(prose(e["title"]), e["id"]) for e in disagree]
-    return Markup("<div class='main-messages'><p>What to know before citing these sources:</p><ul>{}{}</ul></div>"
-                  ).format(Markup("").join(wrong), Markup("").join(apart))
+    return Markup("<div class='main-messages'><p>Then single figures: where a source's own parts contradict its "
+                  "figure, and where the sources disagree.</p><ul>{}{}</ul></div>").format(Markup("").join(wrong),
+                                                                                        Markup("").join(apart))
 
 
 def checks_summary(data: Book, detections: pd.DataFrame, groups: dict[str, pd.DataFrame]) -> Markup:

@@ -36,7 +36,8 @@ def _unit(unit: str) -> Markup:
 def _more(row: pd.Series) -> Markup:
     """What the book says about the figure beyond its line (notes, doubts, a copy error), folded under it."""
     parts = [Markup('<p class="fact-notes"><em>{}:</em> {}</p>').format(title, fmt.prose(row[field]))
-             for field, title in (("scope_deviation", "Worded differently"), ("scope_doubt", "Scope in doubt"),
+             for field, title in (("scope_deviation", "How its words differ from its measure's"),
+                                  ("scope_doubt", "The book's doubt about what it counts"),
                                   ("notes", "Note")) if row[field]]
     if row["ocr_correction"]:
         parts.append(Markup('<p class="fact-notes"><em>Copy error:</em> {}</p>').format(

@@ -15,8 +15,8 @@ from markupsafe import Markup, escape
 from text_to_num import text2num
 
 from icebook.core.text import NUMBER_WORDS
-from icebook.data.compare import FORMULA, none_text
 from icebook.data.contents import FRONT_MATTER, SECTION_START
+from icebook.data.figures import months_covered, months_text
 from icebook.data.loader import book
 from icebook.data.prose import FACT_REF
 
@@ -136,11 +136,17 @@ def _category(note: str) -> str:
 
 
 def period_text(row: pd.Series) -> str:
-    """A fact's period for the reader; one the source does not state reads as the book's reading of it
-    ("period not stated; read as FY 2020", "period not stated; read as of August 20, 2018")."""
+    """A fact's period for the reader: part of a fiscal year with the months its dates cover ("FY 2018 to August
+    20, 2018 (about 10.7 of 12 months)"); one the source does not state as the book's reading of it ("period not
+    stated; read as FY 2020", "period not stated; read as of August 20, 2018")."""
     if not row["period"] and row["period_type"] == "none":
         return "not tied to a period"
     text = row["period"] or row["period_type"].replace("_", " ")
+    year = row.get("as_of_fiscal_year")
+    months = months_covered(text, int(year)) if row["period_type"] == "partial_fiscal_year" and pd.notna(year) \
+        else None
+    if months is not None:
+        text += f" (about {months_text(months)} of 12 months)"
     if row.get("period_basis") == "inferred":
         return f"period not stated; read {text if text.startswith('as ') else f'as {text}'}"
     return text
@@ -233,17 +239,27 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
         fact_href(fact_id), hover, hover, label)
 
 
-def stated_again(fact_ids: Sequence[str]) -> Markup:
+def stated_again(fact_ids: Sequence[str], first: str = "") -> Markup:
     """One marker after a figure that its source prints more than once, linking to each further printing:
-    " (printed again in the source)", or " (printed again in the source: second time, third time)"; empty for a
-    figure printed once."""
+    " (printed again in the source)", or " (printed again in the source: second time, third time)"; a printing
+    whose words for what it counts differ from the ``first`` printing's (metrics.yaml wordings) says how it is
+    worded there (" (printed again in the source, worded “homebound flights”)"); empty for a figure printed once."""
     if not fact_ids:
         return Markup("")
+    wordings = book().wordings
+    mine = set(wordings.get(first, ()))
+
+    def worded(fact_id: str) -> Markup:
+        other = [w for w in wordings.get(fact_id, ()) if w not in mine]
+        return Markup(", worded {}").format(Markup(" and ").join(Markup('<q class="source-quote">{}</q>').format(w)
+                                                                for w in other)) if other and mine else Markup("")
+
     if len(fact_ids) == 1:
-        links = Markup('<a href="{}">printed again in the source</a>').format(fact_href(fact_ids[0]))
+        links = Markup('<a href="{}">printed again in the source</a>{}').format(fact_href(fact_ids[0]),
+                                                                               worded(fact_ids[0]))
     else:
         links = Markup("printed again in the source: ") + Markup(", ").join(
-            Markup('<a href="{}">{} time</a>').format(fact_href(i), ORDINALS[min(n, len(ORDINALS) - 1)])
+            Markup('<a href="{}">{} time</a>{}').format(fact_href(i), ORDINALS[min(n, len(ORDINALS) - 1)], worded(i))
             for n, i in enumerate(fact_ids, start=1))
     return Markup(" <small>({})</small>").format(links)
 
@@ -316,9 +332,12 @@ def derived(derived_id: str, marked: bool = True) -> Markup:
     text = _derived_text(row)
     implied = row["kind"] == "implied" and marked
     hover = f"{row['label']}: {derived_working(derived_id)}"
+    doubt = str(row.get("doubt") or "") if marked else ""
+    after = Markup(" (implied{})").format(Markup('; <span class="our-reading">the book\'s doubt: {}</span>').format(
+        prose(doubt)) if doubt else "") if implied and (row["bound"] or doubt) else Markup("")
     return Markup('{}<a class="derived" href="{}" data-quote="{}" title="{}">{}</a>{}').format(
-        "an implied " if implied and not row["bound"] else "", fact_href(derived_id), hover, hover, text,
-        " (implied)" if implied and row["bound"] else "")
+        "an implied " if implied and not row["bound"] and not doubt else "", fact_href(derived_id), hover, hover,
+        text, after)
 
 
 def derived_working(derived_id: str) -> str:
@@ -376,9 +395,17 @@ def _ref_text(ref_id: str) -> str:
     return _derived_text(book().derived_figure(ref_id))
 
 
+CHANGE_FORMULA = re.compile(r"\(\s*(\w+)\s*-\s*(\w+)\s*\)\s*/\s*\2\s*\*\s*100")  # (new - old) / old * 100
+BOUND_WORDS = {"less than": "at most", "more than": "at least"}  # a computed bound, worded one way everywhere
+
+
 def _derived_text(row) -> str:
-    """A derived figure as shown: its carried bound or "about", then the number to its supported precision."""
-    return f"{row['bound']} {number(row['shown'], row['unit'], int(row['shown_decimals']))}".strip()
+    """A derived figure as shown: its carried bound ("at most", "at least") or "about", then the number to its
+    supported precision; a change with its sign, as every computed change is shown ("at most +166%")."""
+    decimals = int(row["shown_decimals"])
+    shown = signed(row["shown"], row["unit"], decimals) if CHANGE_FORMULA.fullmatch(row["formula"]) \
+        else number(row["shown"], row["unit"], decimals)
+    return f"{BOUND_WORDS.get(row['bound'], row['bound'])} {shown}".strip()
 
 
 def copy_error(text: str) -> Markup:
@@ -393,6 +420,19 @@ def quoted_note(text: str) -> Markup:
     parts = re.split(r'"([^"]*)"', text)
     return Markup("").join(Markup('<q class="source-quote">{}</q>').format(part) if i % 2 else prose(part)
                            for i, part in enumerate(parts))
+
+
+READING = "Our reading:"  # opens the part of a note that is the book's judgement, not the source's words
+
+
+def reading_note(text: str) -> Markup:
+    """A note in the book's words whose judgement, after "Our reading:", is marked as the book's (a
+    ``span.our-reading``); double-quoted parts are the source's words (``quoted_note``)."""
+    said, _, reading = text.partition(READING)
+    note = quoted_note(said.strip())
+    if reading:
+        note += Markup(' <span class="our-reading">{} {}</span>').format(READING, quoted_note(reading.strip()))
+    return note
 
 
 def say(*parts: str | Markup) -> None:
@@ -426,29 +466,22 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str
         attrs, cap, head, body)
 
 
-def change_reason(ch) -> Markup:
-    """Why a change is bounded, approximate or not computed, its figures linked."""
-    return prose(ch.reason[0].upper() + ch.reason[1:])
+def messages_box(messages: Iterable[Markup | str], title: str = "Main messages") -> Markup:
+    """A page's opening messages, set apart at its top (the ONS's "main points")."""
+    items = Markup("").join(Markup("<li>{}</li>").format(m) for m in messages)
+    return Markup('<div class="main-messages"><p><strong>{}</strong></p><ul>{}</ul></div>').format(title, items)
 
 
 def show(html: Markup) -> None:
     display(HTML(str(html)))
 
 
-def change_link(ch, href: str = "", text: str = "") -> Markup:
-    """A change from the baseline (an ``icebook.compare.Change``), linked to where a page shows its working
-    (``href``; by default this page's own table of changes); ``text`` words it otherwise ("at most a rise of 170%")."""
-    href = href or f"#{ch.id}"
-    facts = f"{ch.base} {ch.later}"  # the two facts compared, for an analyst's table of the page's figures
-    if ch.value is None:
-        return Markup('<a class="derived" href="{}" data-facts="{}">{}</a>').format(href, facts,
-                                                                                  f"none: {none_text(ch)}")
-    text = text or f"{ch.bound} {signed(ch.shown, 'percent', ch.decimals)}".strip()
-    reason = plain(ch.reason)
-    hover = f"{FORMULA} with base = {_ref_text(ch.base)}, later = {_ref_text(ch.later)}; {reason}"
-    return Markup('<a class="derived" href="{}" data-facts="{}" data-quote="{}" title="{}">{}</a>').format(
-        href, facts, hover, hover, text)
-
+def and_list(items: list) -> Markup:
+    """Items joined as a reader lists them: "a", "a and b", "a, b and c" (text escaped, Markup kept)."""
+    items = [Markup(i) if isinstance(i, Markup) else Markup.escape(i) for i in items]
+    if len(items) <= 2:
+        return Markup(" and ").join(items)
+    return Markup(", ").join(items[:-1]) + Markup(" and ") + items[-1]
 
 
 def count_word(n: int) -> str:

@@ -47,19 +47,19 @@ def _key_item(data: Book, component: str, reported: pd.DataFrame, metric: str, f
 def key_figures(data: Book, info: dict[str, Any], reported: pd.DataFrame, statements: dict, key: list[str],
                 compared: int) -> Markup:
     """The box of key figures: each metric of ``key`` on its own line, with its distinct figures (``statements``:
-    metric -> figure -> the facts that state it), their sources and periods; ``compared`` of them the book sets
-    side by side across years."""
+    metric -> figure -> the facts that state it), their sources and periods; ``compared`` of them the book compares
+    across years (comparability.compared_metrics)."""
     items = [_key_item(data, info["id"], reported, m, statements[m]) for m in key]
     which = ("the figures the book {}" if compared == len(key) else
              "first the figures the book {}, then the next ones the reports give" if compared else
-             "the first figures they give; the book sets none of them side by side across years")
-    which = Markup(which).format(Markup('<a href="comparison.html">sets side by side across years</a>'))
+             "the first figures they give; the book compares none of them across years")
+    which = Markup(which).format(Markup('<a href="comparison.html">compares across years</a>'))
     more = (Markup("<details><summary>{} more</summary><ul>{}</ul></details>").format(
         count_word(len(items) - SHOWN).capitalize(), Markup("").join(items[SHOWN:])) if len(items) > SHOWN else "")
     return Markup("<div class='main-messages key-figures'><p>What ICE's and DHS's own "
                   "reports say of {}, each figure as its source words it, with its source and period: {}. Each line "
-                  "is its own measure: figures on different lines count different things and are not to be set "
-                  "against each other.</p>"
+                  "is one count as its source words it; the comparison page says which figures may be set against "
+                  "each other, and why.</p>"
                   "<ul>{}</ul>{}</div>").format(info["abbreviation"], which, Markup("").join(items[:SHOWN]), more)
 
 
@@ -92,7 +92,7 @@ def section_table(component: str, group: pd.DataFrame) -> Markup:
         printed.setdefault((r["metric"], r["value"], r["qualifier"], r["period"]), []).append(fact_id)
     once = group.loc[[ids[0] for ids in printed.values()]]
     what = dict(zip(once.index, distinct_labels(once, component), strict=True))
-    rows = [{"value": fact(ids[0]) + stated_again(ids[1:]), "what": quoted_note(what[ids[0]]),
+    rows = [{"value": fact(ids[0]) + stated_again(ids[1:], ids[0]), "what": quoted_note(what[ids[0]]),
              "period": Markup('<span class="fact-period">{}</span>').format(period_text(group.loc[ids[0]])),
              "quote": _quotes(dict.fromkeys(group.loc[ids, "quote"]))}
             for ids in printed.values()]

@@ -33,7 +33,7 @@ def _stub(source_id: str, file: str, digest: str) -> str:
   trust: {FILL_IN} one line on how far to trust its figures
   missing: ''  # what the copy lacks that the original has
   pages_printed: false  # true when the copy prints page numbers: each fact then gives its page (data/README.md, Pages)
-  original_address: null  # the original's address, only when the copy prints it
+  original: []  # what the copy prints about its original: each web address it prints, quoted, and what it is
   notes: ''
   sha256: '{digest}'
 """
