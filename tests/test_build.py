@@ -73,13 +73,14 @@ def test_nothing_changed_runs_no_notebook_and_no_sphinx(project: Path):
 def test_changed_measure_label_reruns_exactly_the_pages_that_read_that_measure(project: Path):
     """The first measure's label (metrics.yaml) is read by the comparison and home pages; the oversight page
     reads every measure (it looks two up by id) and the organisation page the whole catalog (it picks the
-    metrics that say how big a component is). Each profile reads every measure too: its key figures are first
-    those the comparison's measures chart. The fact index reads metrics' labels one by one, and re-runs only
+    metrics that say how big a component is); the methods page counts the pairs of every measure. Each profile
+    reads every measure too: its key figures are first those the comparability rule compares. The fact index
+    reads metrics' labels one by one, and re-runs only
     when one of those changes."""
     pages = list(list_pages(project))
     profiles = sorted(p for p in pages if p.startswith("profile-"))
     assert len(profiles) == 7
-    rerun = sorted(["comparison", "home", "organisation", "oversight", *profiles])
+    rerun = sorted(["comparison", "home", "methods", "organisation", "oversight", *profiles])
     with Edit(project / "data" / "metrics.yaml") as edit:
         text = edit.original.decode()
         first_label = re.search(r"label: (.+)", text)[1]
@@ -177,9 +178,10 @@ def test_one_fact_edited_or_added_reruns_only_its_readers_and_no_page_is_stale(p
             result = build(project)
             assert result.returncode == 0, result.stderr
             rerun = set(ran(result))
-            # comparison and home select the facts of the measures' metrics; the profile of its component
-            # selects that component's facts; the sources page counts each source's facts
-            may = EVERY_FACT | {"comparison", "home", f"profile-{old['component'].lower()}", "sources",
+            # comparison, home and methods select the facts of the measures' metrics; the profile of its
+            # component selects that component's facts and the facts of the measures they belong to; the sources
+            # page counts each source's facts
+            may = EVERY_FACT | {"comparison", "home", "methods", f"profile-{old['component'].lower()}", "sources",
                                 "fact-index", f"facts-{old['source']}"}  # the two count the source's facts
             assert "comparison" in rerun and rerun <= may, result.stderr
             after = readable_site(project, ignore=FOOTER)

@@ -7,6 +7,7 @@ from bs4 import BeautifulSoup
 from conftest import built_page
 from icebook import book
 from icebook.data.audit import audit_groups
+from icebook.site.checks import COUNT_WORDS
 
 pytestmark = pytest.mark.build
 
@@ -53,12 +54,18 @@ def test_the_machine_checks_table_names_what_each_check_looks_for_not_the_code_s
 
 
 def test_the_page_opens_with_what_a_reader_citing_the_sources_should_know(page):
-    """Before any count of how the checking was done: each claim the sources' own figures contradict, linked to
-    its working, and each disagreement between sources, linked to its passages side by side."""
+    """Before any count of how the checking was done: the caveats that touch the most figures first, then each
+    claim the sources' own figures contradict, linked to its working, and each disagreement between sources,
+    linked to its passages side by side."""
     data = book()
-    lead = page.select_one("article div.main-messages")
+    caveats, lead = page.select("article div.main-messages")[:2]
     article = str(page.select_one("article"))
-    assert lead is not None and article.index("main-messages") < article.index('class="book-count"')
+    assert article.index("main-messages") < article.index("the caveats that touch")
+    counts = [int(a.get_text().replace(",", "")) if a.get_text()[:1].isdigit() else COUNT_WORDS[a.get_text()]
+              for a in caveats.select("a.book-count")]
+    assert counts == sorted(counts, reverse=True) and len(counts) >= 5  # widest first
+    topics = [s.get_text() for s in caveats.select("li strong")]
+    assert topics[0] == "Self-reported figures"  # the annual report's and the DHS page's facts, most of the book's
     named = ("How the book checked it", "The passages side by side")
     links = [a["href"] for a in lead.select("a") if a.get_text() in named]
     inconsistent = audit_groups(data.audit)["inconsistent"]

@@ -32,9 +32,11 @@ def test_a_reference_to_nothing_known_is_named():
 def test_a_record_s_quotes_are_queued_its_prose_checked_and_an_unknown_source_named_once():
     record = Findings.model_validate({
         "report": "r", "title": "Findings",
-        "findings": [{"id": "r-one", "title": "T", "summary": "About 90 cases {{r-x}}", "quote": "Q one",
+        "findings": [{"id": "r-one", "speaker": "oig", "title": "T", "summary": "About 90 cases {{r-x}}",
+                      "quote": "Q one",
                       "locator": "L", "facts": ["r-y"]},
-                     {"id": "r-two", "title": "T", "summary": "S", "quote": "Q two", "locator": "L"}]})
+                     {"id": "r-two", "speaker": "oig", "title": "T", "summary": "S", "quote": "Q two",
+                      "locator": "L"}]})
     col = Collector(DATA)
     check_text(record, FINDINGS, col, {"r-x"}, {"r": object()}, "r")
     assert [(p.record, p.field, p.message) for p in col.problems] == [

@@ -46,7 +46,8 @@ def test_a_book_field_without_data_groups_is_refused():
 def test_text_fields_follow_the_schema_roles():
     record = schema.Findings.model_validate({
         "report": "r", "title": "A title",
-        "findings": [{"id": "r-one", "title": "T", "summary": "S {{r-x}}", "quote": "Q", "locator": "L",
+        "findings": [{"id": "r-one", "speaker": "oig", "title": "T", "summary": "S {{r-x}}", "quote": "Q",
+                      "locator": "L",
                       "facts": ["r-y"], "bears_on": {"summary": "B", "facts": ["r-z"]}}]})
     roles = {(t.field, t.role, t.record, t.source) for t in schema.text_fields(record, label="r")}
     assert ("findings.0.quote", "quote", "r-one", "r") in roles

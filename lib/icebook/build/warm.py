@@ -43,14 +43,16 @@ MODULES = ["papermill", "papermill.engines", "nbclient", "jupyter_client.manager
            "IPython", "ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "altair", "vl_convert", "markupsafe",
            "icebook.pages.chart", "icebook.pages.fmt", "icebook.data.comparability", "icebook.pages.keyfindings",
            "icebook.pages.verdicts", "icebook.pages.comparison", "icebook.pages.oversight", "icebook.pages.limits",
-           "icebook.pages.sources",
+           "icebook.pages.sources", "icebook.pages.methods",
            "icebook.pages.sections", "icebook.pages.diagram", "icebook.data.audit", "icebook.data.coverage",
            "icebook.data.prose", "icebook.build.analyst"]
 
 
 # Imported only for pages whose code can run these icebook modules (lineage.module_closure): Altair and the chart
-# renderer are slow to import, and a rebuild of pages without charts does not wait for them.
-DRAWING = {"icebook.pages.chart": ["altair", "vl_convert", "icebook.pages.chart"],
+# renderer are slow to import, and a rebuild of pages without charts does not wait for them (nor for
+# the page modules that import the chart renderer).
+DRAWING = {"icebook.pages.chart": ["altair", "vl_convert", "icebook.pages.chart", "icebook.pages.comparison",
+                                   "icebook.pages.keyfindings", "icebook.pages.oversight", "icebook.pages.limits"],
            "icebook.pages.diagram": ["icebook.pages.diagram"]}
 
 

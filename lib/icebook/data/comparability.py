@@ -404,7 +404,9 @@ def measure_figures(data: Book, metrics: list[str]) -> list[Figure]:
     return sorted(found, key=lambda f: (f.fiscal_year is None, f.fiscal_year or 0, f.source_name, f.id))
 
 
-def compared_metrics(data: Book) -> set[str]:
-    """The metrics of which some figure is in a pair the rule compares, in any of the sources' fiscal years."""
+def compared_metrics(data: Book, metrics: set[str] | None = None) -> set[str]:
+    """The metrics of which some figure is in a pair the rule compares, in any of the sources' fiscal years;
+    with ``metrics``, judging only the measures that have one of them (a page reads those measures' facts only)."""
     years = list(range(data.vocabulary.fiscal_years["first"], data.vocabulary.fiscal_years["last"] + 1))
-    return {f.metric for m in data.measures for c in judge_measure(data, m, years).compared for f in c.figures}
+    measures = [m for m in data.measures if metrics is None or {s.metric for s in m.series} & metrics]
+    return {f.metric for m in measures for c in judge_measure(data, m, years).compared for f in c.figures}

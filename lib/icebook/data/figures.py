@@ -89,7 +89,8 @@ MONTH_DAY = rf"{MONTH} \d{{1,2}}"
 QUARTERS = {"one": 1, "two": 2, "three": 3, "four": 4}
 
 
-def _date(text: str, year: int | None = None) -> dt.date:
+def date_printed(text: str, year: int | None = None) -> dt.date:
+    """A date as the sources print it (\"August 20, 2018\", \"April 2020\"; \"July 13\" with its ``year``)."""
     if re.fullmatch(MONTH_DAY_YEAR, text):
         return dt.datetime.strptime(text, "%B %d, %Y").date()
     if re.fullmatch(MONTH_YEAR, text):
@@ -117,8 +118,8 @@ def partial_span(period: str, fiscal_year: int) -> tuple[dt.date, dt.date] | Non
                          rf"(end of FY \d{{4}}|{MONTH_DAY_YEAR})", text)
     if match is None:
         return None
-    last = end if match[2].startswith("end of FY") else _date(match[2])
-    first = start if match[1].startswith("FY") else _date(match[1], last.year)
+    last = end if match[2].startswith("end of FY") else date_printed(match[2])
+    first = start if match[1].startswith("FY") else date_printed(match[1], last.year)
     return first, last
 
 

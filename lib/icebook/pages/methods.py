@@ -5,40 +5,60 @@ its figures mean."""
 
 from __future__ import annotations
 
+import re
+
+import pandas as pd
 from markupsafe import Markup
 
 from icebook.data.comparability import MeasureJudgement
-from icebook.data.figures import fiscal_year_span
+from icebook.data.figures import MONTH_DAY_YEAR, date_printed, fiscal_year_span
 from icebook.pages.fmt import fact, table
 from icebook.pages.verdicts import counted_rules, measure_takeaway, reasons_not
 
-# The passages that state a fiscal year's dates: a span of fiscal years given beside the dates it runs between.
-FISCAL_YEAR_FACTS = ("oig2013-r1-detainers-declined-fy2014-2019", "oig2013-r1-declined-detainers-restated")
+SPAN = re.compile(r"FY (\d{4})\s*(?:–|-|to|through)\s*FY (\d{4})")
+DATED = re.compile(rf"between ({MONTH_DAY_YEAR}) and ({MONTH_DAY_YEAR})")
+
+
+def fiscal_year_evidence(data) -> tuple[pd.Series, pd.Series, int, int] | None:
+    """Two passages of one source that give one span of fiscal years both ways: a figure the data dates "FY A–FY B"
+    whose quote says "between <date> and <date>", the dates being the first day of FY A and the last of FY B, and
+    the same figure in a passage that gives it for the span of years; with the span's first and last year."""
+    spans = data.facts_where(period_type="multi_year")
+    for _, row in spans.iterrows():
+        span, dated = SPAN.search(row["period"]), DATED.search(" ".join(row["quote"].split()))
+        if not (span and dated):
+            continue
+        first, last = int(span[1]), int(span[2])
+        if (date_printed(dated[1]), date_printed(dated[2])) != (fiscal_year_span(first)[0], fiscal_year_span(last)[1]):
+            continue
+        same = spans[(spans["source"] == row["source"]) & (spans["value"] == row["value"])
+                     & (spans.index != row.name) & ~spans["quote"].str.contains("between", regex=False)]
+        if not same.empty:
+            return same.iloc[0], row, first, last
+    return None
 
 
 def fiscal_year(data) -> Markup:
-    """The federal fiscal year, as OIG-20-13's own passages date one span of years: the declined detainers "from
-    FY 2014 through FY 2019" are those "between October 1, 2013 and September 30, 2019"."""
-    quotes = [data.fact(i) for i in FISCAL_YEAR_FACTS if data.has_fact(i)]
-    if len(quotes) < len(FISCAL_YEAR_FACTS):
-        return Markup("")
-    first, last = fiscal_year_span(2014)[0], fiscal_year_span(2019)[1]
+    """The federal fiscal year, as one source's own passages date one span of years (OIG-20-13's declined
+    detainers "during these 6 years", FY 2014 to FY 2019, are those "between October 1, 2013 and September 30,
+    2019")."""
+    found = fiscal_year_evidence(data)
+    if found is None:
+        return Markup("<p>A federal fiscal year runs from October 1 to September 30 and is named for the calendar "
+                      "year it ends in.</p>")
+    spanned, dated, first, last = found
+    source = data.sources[dated["source"]]
     return Markup(
         "<p>A federal fiscal year runs from October 1 to September 30 and is named for the calendar year it ends "
-        "in: FY 2014 ran from {} to September 30, 2014, and FY 2019 ended on {}. OIG-20-13 gives one span both "
-        "ways. It counts {} declined detainers “from FY 2014 through FY 2019” in one passage:</p>"
+        "in: FY {} ran from {} to {}, and FY {} ended on {}. {} gives one span both ways. It counts {} for FY {} "
+        "to FY {} in one passage:</p>"
         '<blockquote class="source-quote">{}</blockquote>'
-        "<p>and dates the same {} declined detainers in another:</p>"
+        "<p>and dates the same figure in another:</p>"
         '<blockquote class="source-quote">{}</blockquote>'
-        "<p>The report dates a second span otherwise: its total of detainers issued runs from October 1, 2014, a "
-        'year later than FY 2014 began (<a href="checking.html#register-detainer-period">the register sets the two '
-        "passages side by side</a>).</p>").format(
-            _date(first), _date(last), fact(quotes[0].name), quotes[0]["quote"], fact(quotes[1].name),
-            quotes[1]["quote"])
-
-
-def _date(day) -> str:
-    return f"{day:%B} {day.day}, {day.year}"
+        '<p>Where a source dates a span otherwise, <a href="checking.html#register">the register</a> says so.</p>'
+        ).format(first, _date(fiscal_year_span(first)[0]), _date(fiscal_year_span(first)[1]), last,
+                 _date(fiscal_year_span(last)[1]), source.document_number or source.short_name, fact(spanned.name),
+                 first, last, spanned["quote"], dated["quote"])
 
 
 def rules_table(judged: list[MeasureJudgement]) -> Markup:
@@ -58,3 +78,7 @@ def not_trended(judged: list[MeasureJudgement]) -> Markup:
     items = [Markup("<li><strong>{}.</strong> {}</li>").format(j.measure.label, measure_takeaway(
         j, "comparison.html#comparisons")) for j in judged if j.measure.id in apart]
     return Markup('<ul class="not-trended">{}</ul>').format(Markup("").join(items))
+
+
+def _date(day) -> str:
+    return f"{day:%B} {day.day}, {day.year}"
