@@ -55,11 +55,7 @@ def test_no_other_chapter_file_names_a_source_id():
 
 MAX_CELL_LINES = 30
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-NOT_YET_CLEAN = {  # chapter notebook -> why it still breaks the rules (the list only shrinks)
-    "comparison.md": "its tables and charts are assembled in the chapter; issue 23 moves them into pages/",
-    "home.md": "its key findings' list and limits box are HTML in the chapter; issue 23 moves them into pages/",
-    "oversight.md": "its findings, tracker and quotes are assembled in the chapter; issue 23 moves them into pages/",
-}
+NOT_YET_CLEAN: dict[str, str] = {}  # chapter notebook -> why it still breaks the rules (the list only shrinks)
 
 
 def rule_breaks(code_cells: list[str]) -> list[str]:

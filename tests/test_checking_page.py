@@ -7,7 +7,7 @@ from bs4 import BeautifulSoup
 from conftest import built_page
 from icebook import book
 from icebook.data.audit import audit_groups
-from icebook.site.checks import COUNT_WORDS
+from icebook.site.counts import COUNT_WORDS
 
 pytestmark = pytest.mark.build
 

@@ -12,7 +12,7 @@ from markupsafe import Markup
 
 from icebook.build.params import default_value
 from icebook.data.loader import book
-from icebook.pages.keyfindings import judgements, key_findings, not_compared_sentence
+from icebook.pages.keyfindings import MAX_CHANGE_FINDINGS, judgements, key_findings, not_compared_sentence
 from icebook.pages.limits import limits
 from icebook.pages.oversight import recommendation_counts, spelled_out, status_label
 from icebook.pages.sections import MIME, split_cells
@@ -72,29 +72,41 @@ def test_a_changed_status_changes_the_counts():
     assert status_label(record["recommendations"][0]["oig_status"]) == "resolved and closed"
 
 
-def _finding(findings, href_end: str):
-    return next(f for f in findings if f.href.endswith(href_end))
+def _judged() -> dict:
+    return {j.measure.id: j for j in judgements(book(), *YEARS)}
 
 
-def test_each_compared_pair_is_a_finding_with_the_rules_verdict_and_reason():
-    findings = key_findings(book(), judgements(book(), *YEARS))
+def test_every_compared_pair_is_a_finding_or_named_among_the_others():
+    """Holds for whatever sources the data has: the first pairs the rule compares, exact ones first, are each a
+    finding in the rule's words; the measures of the rest are named together, linked to their sections."""
+    judged = list(_judged().values())
+    findings = key_findings(book(), judged)
+    pairs = [c for j in judged for c in j.compared]
+    said = [text(f.sentence) for f in findings if f.question == "changes" and "the book's verdict:" in text(f.sentence)]
+    assert len(said) == min(len(pairs), MAX_CHANGE_FINDINGS)
+    if len(pairs) > MAX_CHANGE_FINDINGS:
+        also = next(f for f in findings if text(f.sentence).startswith("The book also compares"))
+        assert BeautifulSoup(str(also.sentence), "html.parser").select("a[href^='comparison.html#measure-']")
+
+
+def test_a_compared_pair_is_said_with_the_rules_verdict_and_reason():
+    judged = _judged()
     # dhs2018 "more than 2,300 pounds of fentanyl" (FY 2017), ar2020 "6,105 pounds of fentanyl" (FY 2020):
     # 3,805 / 2,300 = 165.43%, the base a floor, so at most that: "at most +166%", rounded up to the whole percent
-    fentanyl = " ".join(text(_finding(findings, "#measure-hsi-fentanyl").sentence).split())
-    assert fentanyl.startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 (DHS page, "
-                               "FY 2017) and 6,105 (ICE annual report, FY 2020); the book's verdict: compared as a "
-                               "bound, at most +166% (a bound: more than 2,300 is a lower bound")
-    assert "170%" not in fentanyl and "less than" not in fentanyl
+    fentanyl = judged["hsi_fentanyl"]
+    pair = next(c for c in fentanyl.compared if c.earlier.id == "dhs2018-hsi-fentanyl-seized")
+    said = " ".join(text(pair_sentence(fentanyl, pair)).split())
+    assert said.startswith("DHS and ICE reported fentanyl seized by HSI (pounds): more than 2,300 (DHS page, "
+                           "FY 2017) and 6,105 (ICE annual report, FY 2020); the book's verdict: compared as a "
+                           "bound, at most +166% (a bound: more than 2,300 is a lower bound")
+    assert "170%" not in said and "less than" not in said
     # dhs2018 "567 of which were criminal"; ar2020 "INCLUDES 337 MS-13 CRIMINAL ARRESTS": −230 / 567 = −40.6%,
     # headed by the part it counts, not by the whole measure
-    ms13 = next(f for f in findings if "MS-13" in text(f.sentence))
-    assert text(ms13.sentence).startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 (DHS page, FY 2017)")
-    assert "compared exactly, −40.6%" in " ".join(text(ms13.sentence).split())
-    assert ms13.section == "HSI MS-13 criminal arrests, under HSI criminal arrests in its work against gangs"
-    # beyond the first three (exact, then bounds), the others are named together, linked to their sections
-    also = next(f for f in findings if text(f.sentence).startswith("The book also compares"))
-    assert {"comparison.html#measure-hsi-gang-arrests", "comparison.html#measure-opla-removal-orders"} <= {
-        a["href"] for a in BeautifulSoup(str(also.sentence), "html.parser").select("a")}
+    gangs = judged["hsi_gang_arrests"]
+    ms13 = next(c for c in gangs.compared if c.earlier.id == "dhs2018-hsi-ms13-criminal-arrests")
+    said = " ".join(text(pair_sentence(gangs, ms13)).split())
+    assert said.startswith("DHS and ICE reported HSI MS-13 criminal arrests: 567 (DHS page, FY 2017)")
+    assert "compared exactly, −40.6%" in said
 
 
 def test_a_pair_with_a_caveat_says_it_in_the_rules_words():
@@ -111,22 +123,37 @@ def test_a_pair_with_a_caveat_says_it_in_the_rules_words():
            "about 10.7 of 12 months)" in said
 
 
-def test_measures_not_compared_are_named_under_the_true_reason():
+def test_measures_not_compared_are_named_under_the_reasons_of_their_pairs():
+    """Holds for whatever sources the data has: a measure is named under a reason when its main line has no
+    compared pair, under each reason its pairs have, and under no reason a pair of it does not have."""
+    judged = list(_judged().values())
+    grouped = {code: [j.measure.id for j in js] for code, js in reasons_not(judged).items()}
+    for j in judged:
+        named = {code for code, ids in grouped.items() if j.measure.id in ids}
+        expected = set() if j.main.compared else {c.reason.code for c in j.main.comparisons}
+        assert named == expected, j.measure.id
+    sentence = text(not_compared_sentence(judged) or "")
+    assert "count for one fiscal year only" not in sentence
+
+
+def test_the_review_s_measures_are_kept_apart_for_their_words_not_for_one_year():
     # The review: human trafficking victims (518; 418), child exploitation victims (more than 904; 1,012) and
-    # detainers (165,500; 122,233) each have two years; what keeps them apart is their wording, not one year.
-    grouped = {code: [j.measure.id for j in js] for code, js in reasons_not(judgements(book(), *YEARS)).items()}
-    assert {"hsi_trafficking_victims", "hsi_child_exploitation_victims", "ero_detainers"} <= set(
-        grouped["scope_words_differ"])
-    assert not {"hsi_trafficking_victims", "hsi_child_exploitation_victims", "ero_detainers"} & set(
-        grouped["no_second_year"])
-    # ar2020 "In FY 2020, ICE removed 185,884 aliens": the only figure of removals in these years
-    assert "ero_removals" in grouped["no_second_year"]
+    # detainers (165,500; 122,233) each have two years; what keeps them apart is their wording.
+    judged = _judged()
+    for measure, earlier, later in (
+            ("hsi_trafficking_victims", "dhs2018-hsi-trafficking-victims", "ar2020-hsi-trafficking-victims"),
+            ("hsi_child_exploitation_victims", "dhs2018-hsi-child-exploitation-victims",
+             "ar2020-hsi-child-exploitation-victims"),
+            ("ero_detainers", "oig2013-r1-detainers-issued-fy2019", "ar2020-ero-detainers-issued")):
+        pair = next(c for c in judged[measure].comparisons if c.later and (c.earlier.id, c.later.id) == (earlier,
+                                                                                                          later))
+        assert pair.reason.code == "scope_words_differ", measure
     # dhs2018 "more than 127,000 aliens with criminal convictions or pending criminal charges" (FY 2017) against
     # the book's 103,603 × "approximately 90%" (FY 2020): worded alike, but an implied figure enters no change
-    assert "ero_admin_arrests" in grouped["implied_figure"]
-    assert "hsi_fentanyl" not in sum(grouped.values(), [])
-    sentence = text(not_compared_sentence(judgements(book(), *YEARS)))
-    assert "count for one fiscal year only" not in sentence and "(the scope words differ)" in sentence
+    ero = next(c for c in judged["ero_admin_arrests"].comparisons
+               if c.later and c.later.id == "ar2020-ero-admin-arrests-criminal-implied"
+               and c.earlier.id == "dhs2018-ero-admin-arrests-criminal")
+    assert ero.reason.code == "implied_figure"
 
 
 def test_limits_name_partial_years_with_their_months_and_mark_the_books_reading():

@@ -67,6 +67,7 @@ def _pages() -> list[str]:
     return pages or ["comparison"]  # no built site: built_page skips (or fails in CI)
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("page", _pages())
 def test_no_built_page_words_a_verdict_or_reason_outside_the_rule(page):
     html = built_page(page)
@@ -74,6 +75,7 @@ def test_no_built_page_words_a_verdict_or_reason_outside_the_rule(page):
     assert marks_not_in_the_list(html) == []
 
 
+@pytest.mark.build
 @pytest.mark.parametrize("page", ["home", "comparison", "methods"])
 def test_the_pages_that_judge_pairs_show_the_rules_marks(page):
     soup = BeautifulSoup(built_page(page), "html.parser")
@@ -85,6 +87,7 @@ def test_the_pages_that_judge_pairs_show_the_rules_marks(page):
         assert listed == list(REASONS)
 
 
+@pytest.mark.build
 def test_the_comparison_page_shows_the_bound_one_way_everywhere():
     # dhs2018 "more than 2,300 pounds of fentanyl" and ar2020 "6,105 pounds of fentanyl": 165.43%, "at most +166%";
     # the same bound in the key findings, the measure's line, the list of pairs and the derived figure

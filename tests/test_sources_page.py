@@ -66,6 +66,7 @@ def test_a_copy_said_to_print_page_numbers_prints_them(source_id, printed):
     assert bool(re.search(r"www\.oig\.dhs\.gov \d{1,2} OIG-\d\d-\d\d", text)) is printed
 
 
+@pytest.mark.build
 def test_the_sources_page_says_what_each_copy_prints_and_nothing_its_copy_contradicts():
     soup = BeautifulSoup(built_page("sources"), "html.parser")
     for source_id, source in book().sources.items():
