@@ -36,7 +36,7 @@ def measure(*metrics: str) -> Measure:
 
 
 def test_a_series_with_no_fact_and_a_typed_figure_in_a_measure_are_named():
-    facts = pd.DataFrame({"metric": ["ero_arrests"], "source": ["s"]})
+    facts = pd.DataFrame({"metric": ["ero_arrests"], "source": ["s"], "role": [""]})
     drawn = measure("ero_arrests", "ero_arrests_gone").model_copy(update={"notes": "Up from 1,250 the year before"})
     col = Collector(DATA)
     check_catalog_use([drawn], facts, set(), CATALOG, col)

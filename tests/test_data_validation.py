@@ -34,6 +34,10 @@ CASES = {
     "value_mismatch": ["facts/extra.csv", "sample-officers-2", "'value'", "does not match the number in its quote"],
     "unknown_unit": ["facts/extra.csv", "sample-officers-2", "unknown unit 'heads'"],
     "unknown_qualifier": ["facts/extra.csv", "sample-officers-2", "unknown qualifier 'roughly-ish'"],
+    "unknown_role": ["facts/extra.csv", "sample-officers-2", "'role'", "unknown role 'story'", "anecdote"],
+    # a measure compares statistics: an anecdote in its metric is refused, naming the measure and the fact
+    "anecdote_in_measure": ["metrics.yaml", "admin_arrests", "'series.metric'", "fact 'sample-arrests'",
+                            "is an anecdote"],
     "fiscal_year_out_of_range": ["facts/extra.csv", "'fiscal_year'", "fiscal year 1999 is outside"],
     "derived_unknown_fact": ["derived.yaml", "sample-bad-derived", "unknown fact 'sample-no-such-fact'"],
     "derived_divide_by_zero": ["derived.yaml", "sample-bad-derived", "divides by zero"],

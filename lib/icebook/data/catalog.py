@@ -9,6 +9,7 @@ import pandas as pd
 
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
+from icebook.data.facts import anecdotal
 from icebook.data.figures import ELLIPSIS, holds, implied_quotes, printings
 from icebook.data.prose import check_prose, check_record_prose, check_refs
 from icebook.data.read import parse_record, read_records, read_yaml
@@ -143,6 +144,10 @@ def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[s
             if series.metric not in metrics_in_facts:
                 col.add(path, f"metric {series.metric!r} is used by no fact",
                         record=measure.id, field="series.metric")
+            for fact_id in facts.index[(facts["metric"] == series.metric) & anecdotal(facts)]:
+                col.add(path, f"fact {fact_id!r} of metric {series.metric!r} is an anecdote (its role): a measure "
+                        "compares statistics only; give the anecdote a metric of its own, or clear its role if "
+                        "the source gives it as a statistic", record=measure.id, field="series.metric")
     check_record_prose(measures, ("label", "definition", "notes"), known, path, col)
     for measure in measures:
         for series in measure.series:

@@ -19,7 +19,7 @@ import pandas as pd
 # such as the fiscal year a fact speaks of, are not compared: their cause is)
 FACT_FIELDS = ["printed", "value", "quote", "qualifier", "unit", "period", "fiscal_year", "period_type",
                "period_basis", "locator", "page", "notes", "ocr_correction", "scope_doubt", "scope_deviation",
-               "metric", "component", "source"]
+               "role", "metric", "component", "source"]
 DERIVED_FIELDS = ["shown", "bound", "value", "formula", "inputs", "label"]
 
 

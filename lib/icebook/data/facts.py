@@ -24,7 +24,10 @@ REQUIRED = [column.name for column in schema.FACT_COLUMNS if column.required]
 
 
 # Columns a fact table may leave out of its header (older tables, small fixtures); an absent column is read as empty.
-OPTIONAL_COLUMNS = ["period_basis", "scope_doubt", "scope_deviation"]
+OPTIONAL_COLUMNS = ["period_basis", "scope_doubt", "scope_deviation", "role"]
+# The role of a number its source gives as a detail of an example or of what people told it, not as a statistic
+# (vocabulary.yaml's roles): it stays a fact, but no key-figure list, measure or chart takes it.
+ANECDOTE = "anecdote"
 PERIOD_BASES = {"stated": "the source states the period", "inferred": "the period is the book's inference"}
 
 
@@ -146,7 +149,8 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
             col.add(path, "metric must be a snake_case slug", field="metric", **where)
         if vocab:
             for name, allowed in (("unit", vocab.units), ("qualifier", vocab.qualifiers),
-                                  ("period_type", vocab.period_types), ("component", vocab.components)):
+                                  ("period_type", vocab.period_types), ("component", vocab.components),
+                                  ("role", vocab.roles)):
                 value = getattr(row, name)
                 if value and value not in allowed:
                     col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
@@ -184,6 +188,16 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
     facts = facts.assign(value=values, fiscal_year=pd.array(years, dtype="Int64"))
     facts = facts[~facts["id"].isin(bad) & (facts["id"] != "")].drop_duplicates("id")
     return facts.set_index("id", drop=False)
+
+
+def anecdotal(facts: pd.DataFrame) -> pd.Series:
+    """For each of these facts, whether its source gives it as an anecdote (``ANECDOTE``), not as a statistic."""
+    return facts["role"] == ANECDOTE
+
+
+def statistics(facts: pd.DataFrame) -> pd.DataFrame:
+    """These facts without the anecdotes: those a key-figure list or a chart may take."""
+    return facts[~anecdotal(facts)]
 
 
 def _suspect_text(facts: pd.DataFrame) -> list[bool]:

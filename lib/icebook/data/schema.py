@@ -80,6 +80,12 @@ FACT_COLUMNS: tuple[FactColumn, ...] = (
                "(figures as `{{fact-id}}`); no change is computed across it, and the page shows it"),
     FactColumn("scope_deviation", False, "string", "how the quote's wording differs from the scope words its "
                "metric declares in `metrics.yaml` (shown on the page); needed when the quote lacks them"),
+    FactColumn("role", False, "string", "how the source uses the number, from `vocabulary.yaml`'s `roles`: "
+               "`anecdote` for a count it gives as a detail of one example or of what people told it (\"two\" "
+               "officers in one removal's story, \"one field office reported\", \"at these four offices\" as the "
+               "offices whose staff spoke), not as a statistic. An anecdote stays a fact, in the fact index and its "
+               "section's table, but is never listed as a key figure, put in a measure or charted. Empty is read "
+               "as `statistic`"),
 )
 
 
@@ -247,6 +253,7 @@ class Vocabulary(Strict):
     period_types: dict[str, str]
     components: dict[str, str]
     fiscal_years: dict[Literal["first", "last"], int]
+    roles: dict[str, str] = Field(default_factory=dict)  # how a source uses a number (the facts' role column)
 
 
 class Derived(Strict):

@@ -28,6 +28,7 @@ FIELD_WORDS = {  # a changed field, in the reader's words
     "period_basis": "whether the period is stated", "as_of_fiscal_year": "fiscal year it speaks of",
     "source_qualifier": "the source's qualifier word", "shown": "figure shown", "bound": "bound",
     "formula": "formula", "inputs": "inputs", "label": "what it measures", "verdict": "verdict", "reason": "reason",
+    "role": "statistic or anecdote",
 }
 QUOTED = {"quote"}  # fields that are a source's words
 PROSE = {"notes", "scope_doubt", "scope_deviation", "reason", "label"}

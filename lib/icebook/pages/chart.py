@@ -33,6 +33,7 @@ import pandas as pd
 from IPython.display import HTML, display
 from markupsafe import Markup
 
+from icebook.data.facts import ANECDOTE
 from icebook.data.loader import book
 from icebook.pages.chartfiles import (
     FILES_URL,
@@ -141,14 +142,14 @@ def figures_of(ids: list[str]) -> pd.DataFrame:
             rows[figure_id] = {"unit": row["unit"], "source": row["source"], "locator": row["locator"],
                                "quote": row["quote"], "qualifier": row["qualifier"], "implied": False,
                                "period_type": row["period_type"], "period": row["period"],
-                               "ocr_correction": row["ocr_correction"]}
+                               "ocr_correction": row["ocr_correction"], "anecdote": row["role"] == ANECDOTE}
         else:
             row = data.derived_figure(figure_id)
             inputs = data.facts_of(sorted(i for i in row["inputs"].values() if data.has_fact(i)))
             rows[figure_id] = {"unit": row["unit"], "source": "; ".join(sorted(set(inputs["source"]))),
                                "locator": row["formula"], "quote": derived_working(figure_id),
                                "qualifier": DERIVED_BOUND[row["bound"]], "implied": True, "period_type": "",
-                               "period": "", "ocr_correction": ""}
+                               "period": "", "ocr_correction": "", "anecdote": False}
     return pd.DataFrame.from_dict(rows, orient="index")
 
 
@@ -156,7 +157,11 @@ def why_not_a_chart(marks: pd.DataFrame) -> str | None:
     """Why these marks make no honest bar chart (the reason a table is shown instead), or None."""
     if missing := [c for c in MARK_COLUMNS if c not in marks]:
         return f"marks lack column(s) {', '.join(missing)}"
-    units = sorted(set(figures_of(list(marks["fact"]))["unit"]))
+    figures = figures_of(list(marks["fact"]))
+    if anecdotes := list(figures.index[figures["anecdote"].astype(bool)]):
+        return (f"its marks include anecdotes ({', '.join(anecdotes)}), counts a source gives as a detail of an "
+                "example or of what people told it; a chart draws statistics only")
+    units = sorted(set(figures["unit"]))
     if len(units) > 1:
         return f"its marks mix units ({', '.join(units)}); a chart shows one unit"
     kinds = sorted(set(marks["counts"]))

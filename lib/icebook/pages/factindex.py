@@ -14,6 +14,7 @@ from __future__ import annotations
 import pandas as pd
 from markupsafe import Markup
 
+from icebook.data.facts import ANECDOTE
 from icebook.data.loader import book
 from icebook.pages import fmt
 
@@ -47,16 +48,24 @@ def _more(row: pd.Series) -> Markup:
     return Markup('<details class="fact-more"><summary>Notes</summary>{}</details>').format(Markup("").join(parts))
 
 
+def _role(row: pd.Series) -> Markup:
+    """What an anecdote is, said where the figure is listed: it is no statistic (data/README.md, *Anecdotes*)."""
+    if row["role"] != ANECDOTE:
+        return Markup("")
+    return Markup(' · <span class="fact-role">a detail of an example or of what people said, not a statistic'
+                  "</span>")
+
+
 def entry(row: pd.Series) -> Markup:
     """One figure: its value as printed, what it measures, its unit, the source's wording, period and component,
     a button that copies its citation, and its notes folded."""
     return Markup(
         '<li class="fact-entry" id="{id}"><span class="fact-head"><strong>{value}</strong> · {label} · {unit}'
-        '{qualifier} · <span class="fact-period">{period}</span> · {component}</span> '
+        '{qualifier} · <span class="fact-period">{period}</span> · {component}{role}</span> '
         '<button type="button" class="cite-fact" data-citation="{citation}">Cite this figure</button>{more}</li>'
     ).format(id=row["id"], value=fmt.fact(row["id"], qualifier=False), label=fmt.metric_label(row["metric"]),
              unit=_unit(row["unit"]), qualifier=wording(row), period=fmt.period_text(row),
-             component=fmt.component_abbreviation(row["component"]), citation=fmt.citation(row["id"]),
+             component=fmt.component_abbreviation(row["component"]), role=_role(row), citation=fmt.citation(row["id"]),
              more=_more(row))
 
 

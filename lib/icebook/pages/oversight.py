@@ -11,6 +11,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from icebook.data.comparability import Comparison, MeasureJudgement
+from icebook.data.facts import ANECDOTE
 from icebook.data.loader import book
 from icebook.data.schema import SPEAKERS
 from icebook.pages.chart import Chart, pair_takeaway, printed_marks, show_chart
@@ -157,15 +158,28 @@ def cite(part: dict) -> Markup:
         part["quote"], part.get("locator", ""), page)
 
 
-def evidence(ids: list[str], component: str = "ERO") -> Markup:
-    """A finding's figures, each with what it measures: a labelled list, not a bare run of numbers. A figure the
-    report states more than once is one item, linking to each statement."""
+def _labelled(ids: list[str], component: str) -> Markup:
+    """Figures, each with what it measures: a labelled list, not a bare run of numbers. A figure the report states
+    more than once is one item, linking to each statement."""
     items: dict[tuple[str, str], list[str]] = {}
     for i in ids:
         items.setdefault((metric_label(book().fact(i)["metric"], component), fact_text(i)), []).append(i)
     return Markup('<ul class="evidence">{}</ul>').format(Markup("").join(
         Markup("<li>{}: {}{}</li>").format(label, fact(same[0]), stated_again(same[1:], same[0]))
         for (label, _), same in items.items()))
+
+
+def evidence(ids: list[str], component: str = "ERO") -> Markup:
+    """A finding's figures; then, apart, the counts it gives as details of an example or of what people told OIG
+    (anecdotes: facts, but not the finding's figures)."""
+    anecdotes = [i for i in ids if book().fact(i)["role"] == ANECDOTE]
+    figures = [i for i in ids if i not in anecdotes]
+    shown = Markup("<p>The figures the report gives for this finding:</p>{}").format(
+        _labelled(figures, component)) if figures else Markup("")
+    if anecdotes:
+        shown += Markup("<p>Counts it gives as details of an example or of what people told OIG, not as "
+                        "statistics:</p>{}").format(_labelled(anecdotes, component))
+    return shown
 
 
 def report_section(data, report: str) -> None:
@@ -191,7 +205,7 @@ def report_section(data, report: str) -> None:
         say(prose(finding.get("brief") or finding["summary"]))
         detail = Markup("<p>{}</p>{}").format(quoted_note(finding["summary"]), cite(finding))
         if finding.get("facts"):
-            detail += Markup("<p>The figures the report gives for this finding:</p>") + evidence(finding["facts"])
+            detail += evidence(finding["facts"])
         show(Markup("<details><summary>More: the finding in full, its words and its figures</summary>{}</details>"
                     ).format(detail))
 

@@ -5,11 +5,14 @@ oversight findings that concern it."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
 from markupsafe import Markup
 
+from icebook.data.comparability import compared_metrics
+from icebook.data.facts import statistics
 from icebook.data.loader import Book
 from icebook.pages.chart import Chart, printed_marks, show_chart, why_not_a_chart
 from icebook.pages.fmt import (
@@ -29,6 +32,7 @@ from icebook.pages.fmt import (
 FISCAL_YEAR = re.compile(r"FY \d{4}")
 LONG_SECTION = 6  # rows; a section's table longer than this starts folded
 SHOWN = 6  # key figures the box shows; the rest are one click away
+FEWEST, FILLED = 3, 5  # key figures: fewer compared ones than FEWEST are topped up to FILLED with the next ones given
 
 
 def theme(locator: str) -> str:
@@ -42,6 +46,39 @@ def _key_item(data: Book, component: str, reported: pd.DataFrame, metric: str, f
                                      period_text(reported.loc[ids[0]]))
         for ids in figures.values())
     return Markup("<li>{}: {}</li>").format(metric_label(metric, component), stated)
+
+
+@dataclass(frozen=True)
+class KeySelection:
+    """What a profile's key figures box lists: ``reported``, the figures ICE's and DHS's own reports give of the
+    component; ``statements``, each metric's distinct figures (figure -> the facts that state it) in the reports'
+    order; ``key``, the metrics the box lists, in its order; ``compared``, how many of them the book compares."""
+
+    reported: pd.DataFrame
+    statements: dict[str, dict[tuple, list[str]]]
+    key: list[str]
+    compared: int
+
+
+def key_selection(data: Book, mine: pd.DataFrame) -> KeySelection:
+    """The answer first: the component's figures in its own reports, as statistics (an anecdote is no key figure).
+    First the figures the book compares across years, each measure's together, in the order the reports first give
+    them; where there are fewer than ``FEWEST``, topped up to ``FILLED`` with the next figures the reports give."""
+    reported = statistics(mine[mine["source"].map(lambda s: data.sources[s].self_reported)])
+    compared = compared_metrics(data, set(reported["metric"]))  # with a figure in a pair the rule compares
+    measure_of = {s.metric: (m.id, n) for m in data.measures for n, s in enumerate(m.series) if s.metric in compared}
+    statements: dict[str, dict[tuple, list[str]]] = {}
+    for fact_id, r in reported.iterrows():
+        statements.setdefault(r["metric"], {}).setdefault((r["value"], r["qualifier"], r["period"]), []).append(fact_id)
+    key = [m for m in statements if m in measure_of]
+    first_given: dict[str, int] = {}  # a measure's figures stay together, where the reports first give one of them
+    for m in key:
+        first_given.setdefault(measure_of[m][0], len(first_given))
+    key.sort(key=lambda m: (first_given[measure_of[m][0]], measure_of[m][1]))
+    ranked = len(key)
+    if ranked < FEWEST:
+        key += [m for m in statements if m not in measure_of][:FILLED - ranked]
+    return KeySelection(reported, statements, key, ranked)
 
 
 def key_figures(data: Book, info: dict[str, Any], reported: pd.DataFrame, statements: dict, key: list[str],
