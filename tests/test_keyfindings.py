@@ -12,6 +12,7 @@ from markupsafe import Markup
 
 from icebook.build.params import default_value
 from icebook.data.loader import book
+from icebook.pages.comparison import measure_anchor
 from icebook.pages.keyfindings import MAX_CHANGE_FINDINGS, judgements, key_findings, not_compared_sentence
 from icebook.pages.limits import limits
 from icebook.pages.oversight import recommendation_counts, spelled_out, status_label
@@ -134,6 +135,28 @@ def test_measures_not_compared_are_named_under_the_reasons_of_their_pairs():
         assert named == expected, j.measure.id
     sentence = text(not_compared_sentence(judged) or "")
     assert "count for one fiscal year only" not in sentence
+
+
+def test_the_sentence_of_measures_not_compared_names_each_once_with_all_its_reasons():
+    """A measure kept apart for two reasons is named once, with both, not once under each (the home page said
+    "for ERO administrative arrests (the scope words differ); for ERO administrative arrests (an implied
+    figure)")."""
+    judged = list(_judged().values())
+    soup = BeautifulSoup(str(not_compared_sentence(judged) or ""), "html.parser")
+    groups: list[tuple[list[str], list[str]]] = []  # (the measures' anchors, the reasons after them)
+    for node in soup.find_all(["a", "span"]):
+        if node.name == "a":
+            if not groups or groups[-1][1]:
+                groups.append(([], []))
+            groups[-1][0].append(node["href"].split("#")[1])
+        elif "reason" in node.get("class", []):
+            groups[-1][1].append(node["data-reason"])
+    named = [anchor for anchors, _ in groups for anchor in anchors]
+    assert len(named) == len(set(named)), named
+    reasons_of = {anchor: reasons for anchors, reasons in groups for anchor in anchors}
+    for j in judged:
+        codes = [r.code for r in j.reasons_not()]
+        assert reasons_of.get(measure_anchor(j.measure), []) == codes, j.measure.id
 
 
 def test_the_review_s_measures_are_kept_apart_for_their_words_not_for_one_year():

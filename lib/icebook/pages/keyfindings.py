@@ -18,7 +18,7 @@ from icebook.data.loader import Book
 from icebook.pages.comparison import COMPARISONS, measure_anchor, measure_link
 from icebook.pages.fmt import and_list, fact
 from icebook.pages.oversight import report_leads
-from icebook.pages.verdicts import line_label, pair_sentence, reason_name, reasons_not
+from icebook.pages.verdicts import line_label, pair_sentence, reason_name
 
 MAX_CHANGE_FINDINGS = 3  # compared pairs beyond these are named together in one finding
 VERDICT_ORDER = [Verdict.EXACT, Verdict.BOUND, Verdict.CAVEAT]
@@ -60,14 +60,22 @@ def _change_findings(judged: list[MeasureJudgement]) -> list[KeyFinding]:
 
 
 def not_compared_sentence(judged: list[MeasureJudgement], page: str = "comparison.html") -> Markup | None:
-    """The measures whose figures the rule does not compare, grouped by its reason: "No change is shown for ERO
-    removals and ICE budget (no second year); for ... (the scope words differ)"."""
-    grouped = reasons_not(judged)
+    """The measures whose figures the rule does not compare, each named once, grouped by the reasons that keep
+    its pairs apart: "No change is shown for ERO removals and ICE budget (no second year); for ... (the scope
+    words differ; an implied figure)"."""
+    grouped: dict[tuple[str, ...], list[MeasureJudgement]] = {}
+    for j in judged:
+        codes = tuple(r.code for r in j.reasons_not())
+        if codes:
+            grouped.setdefault(codes, []).append(j)
     if not grouped:
         return None
+    order = list(REASONS)
+    groups = sorted(grouped.items(), key=lambda item: [order.index(code) for code in item[0]])
     return Markup("No change is shown {}.").format(Markup("; ").join(
         Markup("for {} ({})").format(and_list([measure_link(j.measure, page) for j in measures]),
-                                     reason_name(REASONS[code])) for code, measures in grouped.items()))
+                                     Markup("; ").join(reason_name(REASONS[code]) for code in codes))
+        for codes, measures in groups))
 
 
 def _not_compared_finding(judged: list[MeasureJudgement]) -> list[KeyFinding]:
