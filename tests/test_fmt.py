@@ -182,3 +182,26 @@ def test_a_note_dates_the_figures_of_years_a_page_leaves_out():
     note = "The DHS page says {{dhs2018-hsi-trafficking-victims}} victims; {{no-such-fact}} stays as written."
     assert fmt.dated(note, [2018, 2019, 2020]) == note.replace("victims}}", "victims}} (FY 2017)")
     assert fmt.dated(note, [2017, 2018, 2019, 2020]) == note
+
+
+def test_a_note_several_rows_share_is_said_once_under_the_table(data):
+    shared = "The copy lost the chart's layout, so which office is which is not known."
+    notes = [f"{shared} It is the highest of {{{{sample-arrests}}}}.", f"{shared} The ticks are not data.",
+             f"{shared} The ticks are not data.", ""]
+    cells, under = fmt.shared_notes(notes)
+    html = "".join(map(str, cells)) + str(under)
+    assert html.count("lost the chart") == 1 and html.count("ticks are not data") == 1
+    assert "<em>Note a:</em> The copy lost the chart" in str(under)  # said once, for the rows that share it
+    assert "<em>Note b:</em> The ticks are not data." in str(under)
+    assert "Every row" not in str(under)  # the empty row shares nothing
+    assert "Note a below.</span> It is the highest of" in str(cells[0])  # a row keeps its own words
+    assert 'href="facts-sample.html#sample-arrests"' in str(cells[0])  # its references traced
+    assert str(cells[1]) == str(cells[2]) == \
+        '<span class="fact-notes"><span class="note-ref">Notes a and b below.</span></span>'
+    assert str(cells[3]) == ""
+
+
+def test_a_note_every_row_shares_is_said_for_every_row(data):
+    cells, under = fmt.shared_notes(["Same words. One.", "Same words. Two."])
+    assert "<em>Every row:</em> Same words." in str(under)
+    assert [str(c) for c in cells] == ['<span class="fact-notes">One.</span>', '<span class="fact-notes">Two.</span>']

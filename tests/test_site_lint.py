@@ -16,6 +16,7 @@ CASES = {
     "missing_value": "missing value shown 'nan' in “nan”",
     "repeated_row": "table row repeated: “Removals | consistent”",
     "repeated_item": "list item repeated: “ICE reported its removals.”",
+    "repeated_note": "note repeated in a table's rows, not said once: “The copy lost the chart's layout",
     "untraced_number_in_note": "untraced number '143,099' in “Of the size of the widely reported count",
     "book_words_styled_as_quote": "styled as a source's words but in no source: “none printed”",
     "tooltip_stacked_qualifier": "doubled or stacked qualifier 'about about' (in a title attribute) in “about about",
@@ -60,3 +61,10 @@ def test_a_page_written_for_analysts_may_show_names_as_code(tmp_path):
     (tmp_path / "methods.html").write_text("<html><body><article><p>Run with <code>-p baseline_year=2019</code>."
                                            "</p></article></body></html>")
     assert check_site(tmp_path, texts=SOURCE_TEXTS) == []
+
+
+def test_a_pointer_to_a_note_said_under_the_table_is_no_repeated_note(tmp_path):
+    shutil.copy(FAULTS / "repeated_note.html", tmp_path / "page.html")
+    (tmp_path / "facts.html").write_text('<html><body><article><div id="f">x</div></article></body></html>')
+    faults = [p for p in check_site(tmp_path, texts=SOURCE_TEXTS) if "note repeated" in p]
+    assert len(faults) == 1 and "lost the chart's layout" in faults[0]  # not the rows that only say "Note a below."

@@ -139,13 +139,26 @@ def _contents_entry(source: Source, locator: str) -> ContentsEntry | None:
     return next((e for e in getattr(source, "contents", None) or [] if section.startswith(e.section.lower())), None)
 
 
+def place(source: Source, page: str, locator: str) -> tuple[str, str]:
+    """A passage's page and how it was found: the page its copy prints, else the page its section starts on by its
+    source's contents, else none (in the front matter, or nothing known)."""
+    basis = page_basis(source, page, locator)
+    entry = _contents_entry(source, locator) if basis == SECTION_START else None
+    return page or (entry.page if entry else ""), basis
+
+
 def section_pages(facts: pd.DataFrame, sources: dict[str, Source]) -> tuple[pd.Series, pd.Series]:
-    """Each fact's page and how it was found: the page its copy prints, else the page its section starts on by
-    its source's contents, else none (in the front matter, or nothing known)."""
-    pages, bases = [], []
-    for source_id, page, locator in zip(facts["source"], facts["page"], facts["locator"], strict=True):
-        basis = page_basis(sources[source_id], page, locator)
-        entry = _contents_entry(sources[source_id], locator) if basis == SECTION_START else None
-        pages.append(page or (entry.page if entry else ""))
-        bases.append(basis)
-    return pd.Series(pages, index=facts.index), pd.Series(bases, index=facts.index)
+    """Each fact's page and how it was found (``place``)."""
+    found = [place(sources[source_id], page, locator)
+             for source_id, page, locator in zip(facts["source"], facts["page"], facts["locator"], strict=True)]
+    return (pd.Series([p for p, _ in found], index=facts.index), pd.Series([b for _, b in found], index=facts.index))
+
+
+def quoting_fact(facts: pd.DataFrame, source: str, text: str) -> str | None:
+    """The first fact of a source whose quote holds the passage or is held by it: where a reader can check it."""
+    rows = facts[facts["source"] == source]
+    for fact_id, quote in zip(rows.index, rows["quote"], strict=True):
+        quoted = normalise(quote)
+        if quoted and (quoted in text or text in quoted):
+            return str(fact_id)
+    return None

@@ -31,7 +31,6 @@ import pandas as pd
 
 from icebook.core.files import digest_files
 from icebook.core.modules import LIB, closure, files_of
-from icebook.core.text import normalise
 from icebook.data.detectors import durations, names, parts_totals, places, same_number, terms
 from icebook.data.sentences import Candidate, sentences
 
@@ -108,13 +107,3 @@ def review(raw: dict[str, str], verdicts: list) -> tuple[pd.DataFrame, list[tupl
     problems += [(vid, "verdict for a candidate no detector finds any more: remove it, or see what changed in the "
                   "sources or the detectors") for vid in given if vid not in found]
     return pd.DataFrame(rows, columns=COLUMNS).set_index("id", drop=False), problems
-
-
-def quoting_fact(facts: pd.DataFrame, source: str, text: str) -> str | None:
-    """The first fact of a source whose quote holds the passage or is held by it: where a reader can check it."""
-    rows = facts[facts["source"] == source]
-    for fact_id, quote in zip(rows.index, rows["quote"], strict=True):
-        quoted = normalise(quote)
-        if quoted and (quoted in text or text in quoted):
-            return str(fact_id)
-    return None

@@ -12,7 +12,8 @@ import pandas as pd
 from markupsafe import Markup, escape
 
 from icebook.data.audit import VERDICTS
-from icebook.data.detect import KINDS, quoting_fact
+from icebook.data.contents import quoting_fact
+from icebook.data.detect import KINDS
 from icebook.data.loader import Book
 from icebook.pages.fmt import (
     derived,
@@ -21,10 +22,12 @@ from icebook.pages.fmt import (
     like_printed,
     locator_text,
     metric_label,
+    passage_place,
     period_text,
     plain,
     prose,
     say,
+    shared_notes,
     show,
     table,
 )
@@ -93,7 +96,9 @@ def register_cards(data: Book) -> Markup:
     for entry in data.register:
         quotes = Markup("").join(Markup('<div><blockquote class="source-quote">{}</blockquote>'
                                         '<p class="fact-locator">{}, {}</p></div>').format(
-            q["quote"], data.sources[q["source"]].short_name, q.get("locator", "")) for q in entry.get("quotes", []))
+            q["quote"], data.sources[q["source"]].short_name,
+            passage_place(q["source"], q["quote"], q.get("locator", ""), q.get("page", "")))
+        for q in entry.get("quotes", []))
         means = Markup("<p><strong>What it means for a reader:</strong> {}</p>").format(
             prose(entry["what_it_means"])) if entry.get("what_it_means") else ""
         cards += Markup('<section class="finding" id="register-{}"><p><strong>{}: {}</strong></p><p>{}</p>'
@@ -222,13 +227,13 @@ def _checked_how(row: pd.Series) -> Markup:
     return Markup('{}<div class="claim-detail">Rounding: {}</div>').format(how, row["rounding"])
 
 
-def _claim_notes(row: pd.Series) -> Markup:
+def _claim_notes(row: pd.Series, note: Markup) -> Markup:
     implied = (Markup("Implied figure: {}. ").format(derived(row["implies"], marked=False))
                if _given(row["implies"]) else "")
-    return Markup("{}{}").format(implied, prose(row["notes"]) if _given(row["notes"]) else "")
+    return Markup("{}{}").format(implied, note)
 
 
-def _claim_row(data: Book, row: pd.Series) -> dict:
+def _claim_row(data: Book, row: pd.Series, note: Markup) -> dict:
     return {
         "claim": Markup('<span id="claim-{}">{}</span><div class="claim-detail"><span class="fact-locator">{}</span>: '
                         '<q class="source-quote">{}</q></div>').format(
@@ -236,13 +241,14 @@ def _claim_row(data: Book, row: pd.Series) -> dict:
         "how": _checked_how(row),
         "recomputed": _recomputed(row),
         "verdict": Markup("<strong>{}</strong>").format(VERDICTS[row["verdict"]]),
-        "notes": _claim_notes(row),
+        "notes": _claim_notes(row, note),
     }
 
 
 def claims_table(data: Book, rows: pd.DataFrame, table_id: str) -> Markup:
-    return table([_claim_row(data, row) for _, row in rows.iterrows()], COLUMNS, sortable=True, table_id=table_id,
-                 table_class="claims-table")
+    notes, shared = shared_notes([n if _given(n) else "" for n in rows["notes"]])  # a shared note said once
+    return table([_claim_row(data, row, note) for (_, row), note in zip(rows.iterrows(), notes, strict=True)],
+                 COLUMNS, sortable=True, table_id=table_id, table_class="claims-table") + shared
 
 
 def show_claims_audit(data: Book, groups: dict[str, pd.DataFrame]) -> None:

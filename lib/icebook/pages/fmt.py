@@ -14,8 +14,8 @@ from IPython.display import HTML, display
 from markupsafe import Markup, escape
 from text_to_num import text2num
 
-from icebook.core.text import NUMBER_WORDS
-from icebook.data.contents import FRONT_MATTER, SECTION_START
+from icebook.core.text import NUMBER_WORDS, normalise
+from icebook.data.contents import FRONT_MATTER, SECTION_START, place, quoting_fact
 from icebook.data.figures import months_covered, months_text
 from icebook.data.loader import book
 from icebook.data.prose import FACT_REF
@@ -171,6 +171,18 @@ def locator_text(row: pd.Series) -> str:
     return row["locator"] + (f", {page}" if page else "")
 
 
+def passage_place(source_id: str, quote: str, locator: str, page: str = "") -> str:
+    """Where a passage a record quotes (a finding, a mission, a register entry) stands in its source, as every page
+    shows it: where one of the source's facts quotes the passage, or the passage quotes one whole, the fact index's
+    place for that fact; else the record's own section, with its page (given, or by the source's contents)."""
+    data = book()
+    fact_id = quoting_fact(data.facts_where(source=source_id), source_id, normalise(quote))
+    if fact_id is not None:
+        return locator_text(data.fact(fact_id))
+    number, basis = place(data.sources[source_id], str(page or ""), locator)
+    return locator_text(pd.Series({"locator": locator, "page": number, "page_basis": basis}))
+
+
 def component_abbreviation(component: str) -> str:
     """A component as the sources abbreviate it ("M&A"), not the data's id ("MA"); the id where the structure
     names no such component (ICE, external)."""
@@ -231,7 +243,7 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
     note = QUALIFIER_NOTES.get(row["qualifier"], "")
     label = fact_text(fact_id, qualifier)
     source = book().sources[row["source"]]
-    hover = (f"“{row['quote']}” — {source.title} ({source.date_printed}), {row['locator']}"
+    hover = (f"“{row['quote']}” — {source.title} ({source.date_printed}), {locator_text(row)}"
              + (f" (printed as the word “{row['printed']}”)" if spelled_out(row) else "")
              + (f" ({note})" if note else "")
              + (f" [OCR: {plain(row['ocr_correction'])}]" if row["ocr_correction"] else ""))
@@ -464,6 +476,45 @@ def table(rows: Iterable[dict], columns: Sequence[tuple[str, str]], caption: str
     cap = Markup("<caption>{}</caption>").format(caption) if caption else ""
     return Markup("<table{}>{}<thead><tr>{}</tr></thead><tbody>{}</tbody></table>").format(
         attrs, cap, head, body)
+
+
+# where a note's sentence ends: at ".", "!" or "?" before a sentence's start (a capital, a quote, a {{fact-id}})
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z“\"'({])")
+
+
+def _note_letter(n: int) -> str:
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return letters[n] if n < len(letters) else letters[n // len(letters) - 1] + letters[n % len(letters)]
+
+
+def shared_notes(notes: Sequence[str]) -> tuple[list[Markup], Markup]:
+    """A table's notes (the book's prose, one a row), each sentence said once: a sentence that several rows' notes
+    hold moves under the table, said for every row or as a lettered note the rows it concerns point to; each row
+    keeps its own sentences. Gives each row's cell and the notes under the table (empty where nothing is shared)."""
+    pieces = [[p for p in SENTENCE_END.split(note.strip()) if p] if note else [] for note in notes]
+    holders: dict[str, frozenset[int]] = {}
+    for row, own in enumerate(pieces):
+        for piece in own:
+            holders[piece] = holders.get(piece, frozenset()) | {row}
+    groups: dict[frozenset[int], list[str]] = {}  # the rows sharing sentences -> those sentences, in order
+    for piece, rows in holders.items():
+        if len(rows) > 1:
+            groups.setdefault(rows, []).append(piece)
+    every = frozenset(range(len(notes)))
+    letters = {rows: _note_letter(n) for n, rows in enumerate(r for r in groups if r != every)}
+    cells = []
+    for row, own in enumerate(pieces):
+        refs = [letters[rows] for rows in groups if row in rows and rows in letters]
+        kept = " ".join(p for p in own if len(holders[p]) == 1)
+        parts = [Markup('<span class="note-ref">{} {} below.</span>').format(
+            "Note" if len(refs) == 1 else "Notes", and_list(refs))] if refs else []
+        parts += [prose(kept)] if kept else []
+        cells.append(Markup('<span class="fact-notes">{}</span>').format(Markup(" ").join(parts)) if parts
+                     else Markup(""))
+    said = [Markup('<p class="table-note"><em>{}:</em> {}</p>').format(
+        "Every row" if rows == every else f"Note {letters[rows]}", prose(" ".join(text)))
+        for rows, text in groups.items()]
+    return cells, Markup('<div class="table-notes">{}</div>').format(Markup("").join(said)) if said else Markup("")
 
 
 def messages_box(messages: Iterable[Markup | str], title: str = "Main messages") -> Markup:

@@ -12,7 +12,17 @@ from markupsafe import Markup
 
 from icebook.data.loader import Book
 from icebook.pages.diagram import steps_diagram, tree_diagram
-from icebook.pages.fmt import fact, fact_text, metric_label, period_text, prose, say, show, stated_again
+from icebook.pages.fmt import (
+    fact,
+    fact_text,
+    metric_label,
+    passage_place,
+    period_text,
+    prose,
+    say,
+    show,
+    stated_again,
+)
 
 # Metrics that say how big a component is (people, money, offices), not what it did.
 SIZE = (r"^(?!oig_).*(?:workforce|employees|budget|_offices|office_locations|authorized_positions|"
@@ -26,7 +36,8 @@ def size_metrics(data: Book) -> list[str]:
 
 def quote_block(data: Book, passage: dict[str, Any]) -> Markup:
     return Markup('<blockquote class="source-quote">{}</blockquote><p class="fact-locator">{}, {}</p>').format(
-        passage["quote"], data.sources[passage["source"]].title, passage.get("locator", ""))
+        passage["quote"], data.sources[passage["source"]].title,
+        passage_place(passage["source"], passage["quote"], passage.get("locator", ""), passage.get("page", "")))
 
 
 def quotes(data: Book, passages: list[dict[str, Any]], shown: int = 1) -> Markup:

@@ -23,9 +23,11 @@ from icebook.pages.fmt import (
     fact,
     fact_text,
     metric_label,
+    passage_place,
     prose,
     quoted_note,
     say,
+    shared_notes,
     show,
     stated_again,
     table,
@@ -151,11 +153,11 @@ def oversight_messages(data) -> list[Markup]:
     return [sentence for sentence, _, _ in report_leads(data)]
 
 
-def cite(part: dict) -> Markup:
-    """A record's quote as the report prints it, with where it stands."""
-    page = Markup(", page {}").format(part["page"]) if part.get("page") else ""
-    return Markup('<blockquote class="source-quote">{}</blockquote><p class="fact-locator">{}{}</p>').format(
-        part["quote"], part.get("locator", ""), page)
+def cite(report: str, part: dict) -> Markup:
+    """A record's quote as the report prints it, with where it stands: the fact index's place where a fact quotes
+    it (``fmt.passage_place``)."""
+    return Markup('<blockquote class="source-quote">{}</blockquote><p class="fact-locator">{}</p>').format(
+        part["quote"], passage_place(report, part["quote"], part.get("locator", ""), part.get("page", "")))
 
 
 def _labelled(ids: list[str], component: str) -> Markup:
@@ -192,18 +194,18 @@ def report_section(data, report: str) -> None:
     objective = record.get("objective") or {}
     if objective:
         say(prose(objective.get("summary", "")))
-        show(cite(objective))
+        show(cite(report, objective))
     methods = record.get("scope_and_method", [])
     if methods:
         show(Markup("<details><summary>How OIG worked: each step of its method, in its words</summary>{}</details>"
-                    ).format(Markup("").join(Markup("<p>{}</p>{}").format(prose(part["summary"]), cite(part))
+                    ).format(Markup("").join(Markup("<p>{}</p>{}").format(prose(part["summary"]), cite(report, part))
                                              for part in methods)))
     heading("What OIG found, and what ICE's people told it", f"{report}-findings", level=3)
     for finding in record.get("findings", []):
         heading(prose(finding["title"]).striptags(), finding["id"], level=4)
         show(speaker_line(finding))
         say(prose(finding.get("brief") or finding["summary"]))
-        detail = Markup("<p>{}</p>{}").format(quoted_note(finding["summary"]), cite(finding))
+        detail = Markup("<p>{}</p>{}").format(quoted_note(finding["summary"]), cite(report, finding))
         if finding.get("facts"):
             detail += evidence(finding["facts"])
         show(Markup("<details><summary>More: the finding in full, its words and its figures</summary>{}</details>"
@@ -236,9 +238,9 @@ def caseload_chart(data, caseloads: pd.DataFrame) -> None:
     marks = printed_marks(caseloads, [f"Office not known, {ORDINAL_WORDS[n - 1]} as the copy prints them"
                                       for n in order], "average cases per Deportation Officer")
     marks["panel"] = caseloads["metric"].map(DOCKETS).to_list()
-    rows = [{"fact": fact(r["id"]), "docket": DOCKETS[r["metric"]],
-             "notes": Markup('<span class="fact-notes">{}</span>').format(prose(r["notes"]))}
-            for _, r in caseloads.iterrows()]
+    notes, shared = shared_notes(list(caseloads["notes"]))  # the copy's loss, said once for every row
+    rows = [{"fact": fact(r["id"]), "docket": DOCKETS[r["metric"]], "notes": note}
+            for (_, r), note in zip(caseloads.iterrows(), notes, strict=True)]
     show_chart(Chart(
         title=f"Average cases per Deportation Officer in four ICE field offices, 2016 "
               f"({_drawn_from(data, caseloads)}, Figure 1)",
@@ -250,7 +252,7 @@ def caseload_chart(data, caseloads: pd.DataFrame) -> None:
                            "to is lost in the copy."),
         marks=marks, sources=sorted(set(caseloads["source"])), where="Figure 1", axis="Average cases per officer",
         data_table=table(rows, [("fact", "Figure"), ("docket", "Average caseload of"),
-                                ("notes", "What the copy allows us to say")]),
+                                ("notes", "What the copy allows us to say")]) + shared,
         notes=["The four field offices are the ones OIG chose for its Figure 1; the copy keeps their names "
                "but not which bar is which.", "OIG drew the figures from data ICE reported for July to October 2016."],
         shared_scale=False))

@@ -20,6 +20,7 @@ from icebook.pages.fmt import (
     distinct_labels,
     fact,
     metric_label,
+    passage_place,
     period_text,
     prose,
     quoted_note,
@@ -107,7 +108,8 @@ def show_missions(data: Book, info: dict[str, Any]) -> None:
         say("No source in the book states a mission for this component.")
     for mission in missions:
         show(Markup('<blockquote class="source-quote">{}</blockquote><p>— {}, {}</p>').format(
-            mission["quote"], data.sources[mission["source"]].title, mission.get("locator", "")))
+            mission["quote"], data.sources[mission["source"]].title,
+            passage_place(mission["source"], mission["quote"], mission.get("locator", ""), mission.get("page", ""))))
 
 
 def section_heading(section: str, title: str) -> Markup:

@@ -36,6 +36,8 @@ FOR_ANALYSTS = {"methods.html"}  # commands, file names and parameters, shown as
 BLOCKS = ["p", "li", "td", "th", "caption", "figcaption", "h1", "h2", "h3", "h4", "h5", "h6", "dt", "dd", "summary",
           "blockquote", "label"]
 LEAVE_OUT_TRACED = Matching(TRACED)
+IN_A_NOTE = Matching(".fact-notes")  # a row's note in a table (fmt.shared_notes says a shared one once)
+NOT_A_NOTE = Matching(f"{NOT_READER_TEXT}, .note-ref")  # a pointer to a note under the table is no note
 
 
 def untraced_numbers(soup: BeautifulSoup) -> list[str]:
@@ -81,6 +83,9 @@ def rendering_faults(soup: BeautifulSoup) -> list[str]:
                            if cell.name in ("td", "th") and cell is not row)
                 for row in in_body or inside]
         faults += [f"table row repeated: “{row[:120]}”" for row in _repeated(rows)]
+        notes = [" ".join(text_of(note, " ", NOT_A_NOTE, strip=True).split())
+                 for row in in_body or inside for note in tags_of(row, NOT_READ) if IN_A_NOTE(note)]
+        faults += [f"note repeated in a table's rows, not said once: “{note[:120]}”" for note in _repeated(notes)]
     for items in (tag for tag in read if tag.name in ("ul", "ol")):
         entries = [text_of(li, " ", NOT_READ, strip=True) for li in items.contents
                    if isinstance(li, Tag) and li.name == "li" and not NOT_READ(li)]
