@@ -27,8 +27,6 @@ from icebook.pages.chart import (
     colour_only,
     figure,
     figures_of,
-    one_scale_fits,
-    pair_takeaway,
     printed_marks,
     why_not_a_chart,
 )
@@ -36,6 +34,7 @@ from icebook.pages.chartfiles import FILE_PAYLOAD, ship_files
 from icebook.pages.chartkey import OPEN_LENGTH
 from icebook.pages.chartspec import FAR, NARROWEST, NEAR, placed, text_width
 from icebook.pages.chartwords import note_lines, page_notes
+from icebook.pages.verdicts import pair_sentence
 
 FIXTURES = Path(__file__).parent / "fixtures" / "charts"
 FRAME = pd.DataFrame({"year": ["FY 2019", "FY 2019", "FY 2020"], "kind": ["issued", "declined", "issued"],
@@ -181,7 +180,7 @@ def test_a_takeaway_is_made_from_the_facts_and_the_rule_not_typed():
     # CHILD EXPLOITATION VICTIMS RESCUED OR IDENTIFIED": no wording of one is a wording of the other.
     judged = _judged("hsi_child_exploitation_victims")
     pair = _pair(judged, "dhs2018-hsi-child-exploitation-victims", "ar2020-hsi-child-exploitation-victims")
-    sentence = pair_takeaway(judged, pair)
+    sentence = pair_sentence(judged, pair)
     assert " ".join(Markup(sentence).striptags().split()) == (
         "DHS and ICE reported child exploitation victims identified by HSI: more than 904 (DHS page, FY 2017) and "
         "1,012 (ICE annual report, FY 2020); the book's verdict: not compared (the scope words differ: the DHS page "
@@ -209,7 +208,7 @@ def test_a_figure_the_page_gives_undated_is_kept_apart_for_its_words_first_and_i
     page = book().sources["dhs2018"].date_printed
     assert page == "August 20, 2018" and book().fact(earlier)["period"] == f"as of {page}"
     judged = _judged(measure)
-    said = " ".join(Markup(pair_takeaway(judged, _pair(judged, earlier, later))).striptags().split())
+    said = " ".join(Markup(pair_sentence(judged, _pair(judged, earlier, later))).striptags().split())
     assert f"(DHS page, period not stated; read as of {page})" in said
     assert "not compared (the scope words differ: the DHS page says" in said and words in said
     assert "; also a period the book inferred" in said  # the docket's two "more than" figures add a third reason
@@ -223,11 +222,10 @@ def test_the_build_moves_a_charts_files_out_of_its_notebook(tmp_path):
     nbformat.write(nb, path)
     ship_files(path, tmp_path / "charts")
     assert {p.name: p.read_bytes() for p in (tmp_path / "charts").iterdir()} == files(html)
-    outputs = nbformat.read(path, as_version=4).cells[0].outputs
-    left = outputs[0].data["text/html"]
+    box, left = (output.data["text/html"] for output in nbformat.read(path, as_version=4).cells[0].outputs)
     assert not FILE_PAYLOAD.search(left) and 'class="chart-spec"' in left
-    # what holds for every chart is said once, after it here (the page has no title or heading)
-    assert "chart-page-note" not in left and "Self-reported" in outputs[1].data["text/html"]
+    # what holds for every chart is said once, just before it on a page of one chart
+    assert "chart-page-note" not in left and "Self-reported" in box
 
 
 def test_a_chart_that_tells_groups_apart_by_colour_alone_is_found():
@@ -248,33 +246,16 @@ def test_a_text_layer_labels_what_colour_shows():
     assert colour_only((bars + labels).to_dict()) == set()
 
 
-def test_a_panel_shrunk_on_the_chart_s_scale_gets_its_own_scale():
-    # dhs2018 "567 of which were criminal" and ar2020 "337 MS-13 CRIMINAL ARRESTS" beside dhs2018 "4,818 criminal
-    # arrests" and ar2020 "3,671 gang-related criminal arrests": on one scale the MS-13 bars would fill under an
-    # eighth of it (567 / 4,818), so each panel gets its own; ICE's 122,233 detainers placed beside OIG's 165,500
-    # issued read on one scale.
-    def panels(rows):
-        facts = book().facts_of([f for _, f in rows])
-        return pd.DataFrame({"panel": [p for p, _ in rows], "value": [float(facts.at[f, "value"]) for _, f in rows]})
-
-    gangs = panels([("MS-13", "dhs2018-hsi-ms13-criminal-arrests"), ("MS-13", "ar2020-hsi-ms13-arrests"),
-                    ("transnational", "dhs2018-hsi-gang-criminal-arrests"),
-                    ("gang-related", "ar2020-hsi-gang-criminal-arrests")])
-    assert list(gangs["value"]) == [567.0, 337.0, 4818.0, 3671.0]
-    assert one_scale_fits(gangs) is False
-    assert one_scale_fits(gangs[gangs["panel"] != "MS-13"]) is True
-    detainers = panels([("issued", "oig2013-r1-detainers-issued-fy2019"), ("placed", "ar2020-ero-detainers-issued")])
-    assert one_scale_fits(detainers) is True
-
-
 @pytest.mark.build
-def test_the_comparison_s_ms13_panel_is_headed_by_its_name_on_its_own_scale():
+def test_the_comparison_s_ms13_chart_is_its_own_on_its_own_scale():
+    # The MS-13 line (dhs2018 "567 of which were criminal", ar2020 "337 MS-13 CRIMINAL ARRESTS") is a chart of its
+    # own, apart from the gang arrests (4,818; 3,671): never a panel stacked under them.
     html = built_page("comparison")
     ms13 = [v for v in views(html) if "HSI MS-13 criminal arrests (count)" == " ".join(
         v["layer"][0]["encoding"]["x"]["title"])]
     assert len(ms13) == 1  # its axis: the series' name and unit, not its "what it counts" text
     assert ms13[0]["layer"][0]["encoding"]["x"]["scale"]["domain"] == [0, 567.0]  # its own scale, not 0–4,818
-    assert '<p class="chart-panel-title">HSI MS-13 criminal arrests</p>' in html
+    assert "chart-panel-title" not in html  # one panel a chart: nothing stacked
 
 
 def test_each_panel_s_axis_can_carry_its_own_measure_s_word():
@@ -365,7 +346,7 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
     assert bar_label("ar2020-opla-removal-orders", "ICE annual report") == "FY 2020, ICE annual report"
     assert bar_label("dhs2018-ice-workforce", "DHS page") == "FY 2018, period not stated, DHS page"
     judged = _judged("opla_removal_orders")
-    said = " ".join(Markup(pair_takeaway(judged, _pair(judged, "dhs2018-opla-removal-orders",
+    said = " ".join(Markup(pair_sentence(judged, _pair(judged, "dhs2018-opla-removal-orders",
                                                          "ar2020-opla-removal-orders"))).striptags().split())
     # October 1, 2017 to August 20, 2018: 324 of FY 2018's 365 days, 10.65 months
     assert "over 100,000 (DHS page, FY 2018 to August 20, 2018 (about 10.7 of 12 months))" in said
@@ -383,6 +364,8 @@ def test_the_comparison_draws_no_ero_chart_with_oig_s_ice_wide_count_in_it():
     assert "either charged with or convicted of" in section
     assert "Our reading: OIG does not say how it drew this count" in " ".join(
         BeautifulSoup(section, "html.parser").get_text().split())
+    assert "The book's verdict: not compared (the scope words differ" in " ".join(
+        BeautifulSoup(section, "html.parser").get_text().split())  # said with the rule's reason, not drawn
     # a partial year is said on its bar
     labels = {row.get("bar") for v in views(html) for rows in v.get("datasets", {}).values() for row in rows}
     assert "FY 2018 to August 20, 2018 (partial year), DHS page" in labels

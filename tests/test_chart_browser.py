@@ -10,6 +10,7 @@ import pytest
 
 import test_site_browser
 from icebook import load
+from icebook.pages.charttitles import title_problems
 from test_site_browser import FIXTURES, SITE, Visit, chart_pages, drawn
 
 pytestmark = pytest.mark.browser
@@ -39,7 +40,7 @@ ENCODINGS = """expected => {
   const problems = [];
   const filled = e => !["none", "transparent", "rgba(0, 0, 0, 0)"].includes(getComputedStyle(e).fill)
                       && getComputedStyle(e).fillOpacity !== "0";
-  document.querySelectorAll("figure.icebook-chart").forEach(figure => {
+  document.querySelectorAll("figure.bars-chart").forEach(figure => {
     figure.querySelectorAll(".chart-panel").forEach((panel, p) => {
       const spec = JSON.parse(panel.querySelector("script.chart-spec").textContent);
       const rows = spec.datasets ? Object.values(spec.datasets)[0] : spec.data.values;
@@ -102,7 +103,11 @@ KEY = """() => {
   const shown = [...document.querySelectorAll("ul.chart-key")].filter(k => k.getClientRects().length);
   const listed = shown.flatMap(k => [...k.querySelectorAll("[data-key]")].map(i => i.dataset.key));
   const used = new Set();
-  document.querySelectorAll("figure.icebook-chart svg.marks").forEach(svg => {
+  document.querySelectorAll("figure.changes-chart svg.marks").forEach(svg => {
+    used.add("point");  // its dots: and a range is a rule besides the one at zero
+    if (svg.querySelectorAll("g.mark-rule.role-mark line").length > 1) used.add("range");
+  });
+  document.querySelectorAll("figure.bars-chart svg.marks").forEach(svg => {
     if (svg.querySelector("g.mark-rule.role-mark line")) used.add("open");
     svg.querySelectorAll("g.mark-symbol.role-mark path").forEach(s => {
       const bar = [...svg.querySelectorAll("g.mark-rect.role-mark path")].some(b => {
@@ -139,7 +144,7 @@ def test_a_mark_drawn_with_no_key_is_caught(server, browser):
 
 
 # Each panel drawn has at least two bars: a lone figure is a stat line, not a one-bar panel.
-ONE_BAR = """() => [...document.querySelectorAll("figure.icebook-chart .chart-panel")]
+ONE_BAR = """() => [...document.querySelectorAll("figure.bars-chart .chart-panel")]
   .filter(p => p.querySelectorAll("svg.marks g.mark-rect.role-mark path").length < 2)
   .map(p => p.closest("figure").id)"""
 
@@ -241,3 +246,28 @@ def test_a_picture_with_a_note_above_its_chart_is_caught(server, browser):
         assert _picture_problems(page.evaluate(PICTURE)) == ["source and notes not below the chart"]
     finally:
         page.close()
+
+
+# Every chart's title as the reader sees it, with the directions of the changes it may speak of.
+TITLES = """() => [...document.querySelectorAll("figure.icebook-chart, figure.icebook-stats")].map(f => ({
+  id: f.id, title: f.querySelector(".chart-title").innerText.replace(/\\s+/g, " ").trim(),
+  directions: (f.dataset.directions || "").split(" ").filter(Boolean)}))"""
+
+
+def _title_problems(charts: list[dict]) -> list[str]:
+    return [f"{c['id']}: {p}" for c in charts for p in title_problems(c["title"], c["directions"])]
+
+
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_every_chart_title_says_what_to_see_with_a_verb_and_no_unsupported_direction(server, browser, path):
+    with Visit(browser, f"{server}/{path}") as visit:
+        charts = visit.page.evaluate(TITLES)
+        assert charts and _title_problems(charts) == [], path
+
+
+def test_a_descriptive_title_and_a_title_with_an_unsupported_direction_are_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    with Visit(browser, url, route=(url, (FIXTURES / "titles.html").read_text())) as visit:
+        problems = _title_problems(visit.page.evaluate(TITLES))
+    assert [p.split(":")[0] for p in problems] == ["stats-descriptive", "stats-unsupported"]
+    assert "has no verb" in problems[0] and "states a rise" in problems[1]

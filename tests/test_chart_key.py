@@ -162,7 +162,8 @@ def test_what_every_chart_shares_is_said_once_at_the_top_and_each_keeps_its_own(
     assert "Only the first chart." in charts_left[0] and "Only the second chart." in charts_left[1]
 
 
-def test_a_page_whose_opening_shows_nothing_gets_the_box_in_a_cell_of_its_own_the_same_each_time(pictures):
+def test_a_page_of_charts_whose_opening_shows_nothing_gets_the_box_in_a_cell_of_its_own_the_same_each_time(
+        pictures):
     html = figure(chart("qualified"))
 
     def staged() -> str:
@@ -171,7 +172,7 @@ def test_a_page_whose_opening_shows_nothing_gets_the_box_in_a_cell_of_its_own_th
             nbformat.v4.new_code_cell("", id="quiet"),
             nbformat.v4.new_markdown_cell("## A section", id="section"),
             nbformat.v4.new_code_cell("", id="chart", outputs=[
-                nbformat.v4.new_output("display_data", data={"text/html": html})])])
+                nbformat.v4.new_output("display_data", data={"text/html": html}) for _ in range(2)])])
         return nbformat.writes(gather_page_notes(notebook))
 
     first = staged()
@@ -179,6 +180,17 @@ def test_a_page_whose_opening_shows_nothing_gets_the_box_in_a_cell_of_its_own_th
     cells = nbformat.reads(first, as_version=4).cells
     assert [c.id for c in cells] == ["title", BOX_ID, "quiet", "section", "chart"]
     assert "remove-input" in cells[1].metadata["tags"] and BOX_ID in cells[1].outputs[0]["data"]["text/html"]
+
+
+def test_a_page_of_one_chart_has_its_box_just_before_it(pictures):
+    html = figure(chart("qualified"))
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A page"), nbformat.v4.new_code_cell("", outputs=[
+            nbformat.v4.new_output("display_data", data={"text/html": "<p>before</p>"}),
+            nbformat.v4.new_output("display_data", data={"text/html": html})])])
+    outputs = gather_page_notes(notebook).cells[1].outputs
+    assert [o["data"]["text/html"][:30] for o in outputs] == [
+        "<p>before</p>", '<aside class="chart-reading" i', '<figure class="icebook-chart b']
 
 
 def test_a_page_whose_charts_share_nothing_gets_no_box():

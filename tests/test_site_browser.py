@@ -171,9 +171,9 @@ def test_reader_opens_the_data_behind_a_chart(server, browser):
     assert with_chart, "no page of the site has a chart"
     with Visit(browser, f"{server}/{with_chart[0]}") as visit:
         figure = visit.page.locator("figure.icebook-chart").first
-        table = figure.locator("details table")
+        table = figure.locator(":scope > details table")  # the figure's own data, not a fold in a stat line
         assert not table.is_visible()
-        figure.locator("details summary").click()
+        figure.locator(":scope > details > summary").click()
         assert table.is_visible() and table.locator("a.fact").count() > 0
 
 
@@ -245,10 +245,10 @@ GEOMETRY = """() => {
         if (label.width && !inside(label, chart))
           problems.push(`${name}: label "${text.textContent}" ${box(label)} outside the chart ${box(chart)}`);
       });
-      // a value label starts where the bars do or right of it: never over the bars' own labels
+      // a value label starts where the bars do or right of it: never over the bars' own labels (a chart of bars)
       const bars = [...svg.querySelectorAll("g.mark-rect.role-mark path")];
       const start = Math.min(...bars.map(bar => bar.getBoundingClientRect().left));
-      svg.querySelectorAll("g.mark-text.role-mark text").forEach(text => {
+      if (bars.length) svg.querySelectorAll("g.mark-text.role-mark text").forEach(text => {
         const label = text.getBoundingClientRect();
         if (label.left < start - slack) problems.push(`${name}: value "${text.textContent}" starts left of the bars`);
       });

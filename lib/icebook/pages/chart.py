@@ -50,6 +50,7 @@ from icebook.pages.chartkey import (
     IMPLIED,
     OPEN,
     encodings_of,
+    glyph,
     page_notes_html,
 )
 from icebook.pages.chartspec import DRAWN_AS, key_spec, live_view, panel_spec, picture_spec
@@ -57,23 +58,20 @@ from icebook.pages.chartwords import (
     bar_label,
     note_lines,
     page_notes,
-    pair_takeaway,
     short_source_line,
     source_line,
-    title_over_panels,
 )
 from icebook.pages.escape import json_in_script
 from icebook.pages.fmt import QUALIFIER_NOTES, QUALIFIER_WORDS, derived_working, fact_text, plain, ref
 
-__all__ = ["Chart", "bar_label", "pair_takeaway", "colour_only", "figure", "implied_marks", "one_scale_fits",
-           "printed_marks", "show_chart", "title_over_panels", "why_not_a_chart"]
+__all__ = ["Chart", "bar_label", "colour_only", "drawn_figure", "figure", "implied_marks", "printed_marks",
+           "show_chart", "why_not_a_chart"]
 
 COLOUR_CHANNELS = ("color", "fill", "stroke")
 # channels a reader sees as text or position: a field on one of them is not carried by colour alone
 LABELLED_CHANNELS = ("x", "y", "row", "column", "facet", "shape", "strokeDash", "text")
 MARK_COLUMNS = ("bar", "value", "printed", "fact", "counts")
 DWARF = 10  # a bar more than this many times the next longest leaves the others unreadable
-SHRUNK = 4  # a panel whose longest bar is under 1/SHRUNK of the chart's longest is unreadable on the chart's scale
 ROOM, MARKED_ROOM = 20, 30  # pixels right of a panel's scale: for a tick label; for an open end or tilde as well
 # How long a chart's notes may run under it before they fold, estimated on a phone (a 358 px column).
 PHONE_LINE = 44  # characters per line of a caption
@@ -87,9 +85,11 @@ class Chart:
     """What one chart shows and says. ``marks`` has one row per bar, in the order drawn:
     bar (its label), value, printed (the figure as the source words it), fact (its id: a fact, or a derived figure,
     drawn as implied), counts (what one unit of the value is: one kind of count per chart) and, for a chart
-    in panels, panel (its heading)."""
+    in panels, panel (its heading); a mark said in a stat line names what it counts by its ``what``, else its
+    panel's heading, else the axis; a mark with an ``apart`` reason (not compared with the others, because …) is
+    said in a stat line with its reason, never drawn beside them."""
 
-    title: str
+    title: str | Markup  # a takeaway: Markup where it carries traced figures (the picture gets its text)
     subtitle: str
     description: str
     marks: pd.DataFrame
@@ -101,6 +101,9 @@ class Chart:
     takeaway: Markup | None = None
     shared_scale: bool = True  # panels on one scale; False gives each panel its own (and says so)
     panel_axes: dict[str, str] = field(default_factory=dict)  # a panel's own axis title, by its heading
+    directions: tuple[str, ...] = ()  # which way each change the chart's title may speak of goes ("rise", "fall",
+    # "open"), so that a check of the page can hold the title to them (charttitles.title_problems)
+    kind: str = "bars"  # what its marks are: "bars", or "changes" (the bottom line's dots and ranges)
 
 
 def _fields(spec, channels: tuple[str, ...]) -> set[str]:
@@ -175,15 +178,6 @@ def why_not_a_chart(marks: pd.DataFrame) -> str | None:
     return None
 
 
-def one_scale_fits(marks: pd.DataFrame) -> bool:
-    """Whether every panel reads on one scale shared by all: none whose longest bar is under 1/``SHRUNK`` of the
-    chart's longest. Where one is, each panel gets its own scale (``Chart.shared_scale`` False), and the note says
-    so. (Vega-Lite gives concatenated views independent x and y scales by default; a panel's explicit domain is
-    what makes a scale shared here.)"""
-    top = float(marks["value"].astype(float).max())
-    return all(float(panel["value"].astype(float).max()) * SHRUNK >= top for _, panel in _panels(marks))
-
-
 TIP = {OPEN: "open end: the true figure lies beyond the number printed",
        APPROXIMATE: "tilde: the true figure is near the number printed",
        CEILING: "arrow back: the true figure is at most the number printed"}
@@ -219,9 +213,10 @@ def drawn_marks(marks: pd.DataFrame, figures: pd.DataFrame) -> pd.DataFrame:
 def _checked(chart: Chart) -> None:
     """Refuse what would mislead or leave a reader without a source."""
     if not chart.sources:
-        raise ValueError(f"chart {chart.title!r} has no source line: name the document(s) its marks come from")
+        raise ValueError(f"chart {_plain(chart.title)!r} has no source line: name the document(s) its marks come "
+                         "from")
     if reason := why_not_a_chart(chart.marks):
-        raise ValueError(f"chart {chart.title!r}: {reason}")
+        raise ValueError(f"chart {_plain(chart.title)!r}: {reason}")
 
 
 def _axis_title(chart: Chart, heading: str) -> str:
@@ -230,12 +225,31 @@ def _axis_title(chart: Chart, heading: str) -> str:
 
 
 def _stat_line(chart: Chart, heading: str, mark: pd.Series, figures: pd.DataFrame) -> Markup:
-    """A lone figure as a line: the figure (traced), what it counts, and its year and source."""
+    """A lone figure as a line: its qualifier's mark (as the key shows it), the figure (traced), what it counts,
+    and its year and source."""
     when = str(mark["bar"])
     names = [book().sources[s].short_name for s in str(figures.at[mark["fact"], "source"]).split("; ") if s]
     when += "".join(f", {name}" for name in names if name not in when)
-    return Markup('<p class="stat-line"><span class="stat-figure">{}</span> <span class="stat-label">{}</span> '
-                  '<span class="stat-when">{}</span></p>').format(ref(str(mark["fact"])), heading or chart.axis, when)
+    drawn = [column for column in DRAWN_AS if mark[column]]
+    marked = glyph(*drawn) if drawn else Markup("")
+    what = mark.get("what") or heading or chart.axis
+    return Markup('<p class="stat-line">{}<span class="stat-figure">{}</span> <span class="stat-label">{}</span> '
+                  '<span class="stat-when">{}</span></p>').format(marked, ref(str(mark["fact"])), what, when)
+
+
+def _stat_lines(chart: Chart, lone: list[tuple[str, pd.Series, str]], figures: pd.DataFrame) -> Markup:
+    """Stat lines for figures said, not drawn (``lone``: heading, mark, the reason it stands apart or ""), each run
+    of lines that stand apart for one reason followed by it once."""
+    out, i = Markup(""), 0
+    while i < len(lone):
+        reason, j = lone[i][2], i
+        while j < len(lone) and lone[j][2] == reason:
+            out += _stat_line(chart, lone[j][0], lone[j][1], figures)
+            j += 1
+        if reason:
+            out += Markup('<div class="stat-apart">{}</div>').format(reason)
+        i = j
+    return out
 
 
 def _folded(notes: list[str | Markup], chart_height: float, source: str) -> Markup:
@@ -259,38 +273,53 @@ def figure(chart: Chart) -> Markup:
     """The HTML of one chart figure. File names and ids are hashes of the content, so identical builds match."""
     figures = figures_of(list(chart.marks["fact"]))
     _checked(chart)
-    marks = drawn_marks(chart.marks, figures)
-    panels = _panels(marks)
+    marks = drawn_marks(chart.marks, figures).reset_index(drop=True)
+    apart = marks["apart"].fillna("") if "apart" in marks else pd.Series("", index=marks.index)
+    panels = _panels(marks[apart == ""])
     drawn_panels = [(heading, panel) for heading, panel in panels if len(panel) > 1]
-    lone = [(heading, panel.iloc[0]) for heading, panel in panels if len(panel) == 1]
+    single = {panel.index[0]: heading for heading, panel in panels if len(panel) == 1}
+    lone = [(single.get(i, str(mark.get("panel", "")) if "panel" in marks else ""), mark, apart[i])
+            for i, mark in marks.iterrows() if apart[i] or i in single]
     rows = figures.loc[list(marks["fact"])]
     own_scales = not chart.shared_scale and len(drawn_panels) > 1
     own, shared = note_lines(chart.notes, rows, own_scales), page_notes(rows)
-    stats = Markup("").join(_stat_line(chart, heading, mark, figures) for heading, mark in lone)
+    stats = _stat_lines(chart, lone, figures)
+    said = {c for c in DRAWN_AS for _, mark, _ in lone if mark[c]}
     csv_file = rows_csv(marks, figures).encode()
     if not drawn_panels:
-        return _stats_figure(chart, stats, own, shared, csv_file)
+        return _stats_figure(chart, stats, own, shared, csv_file, said)
     chart_top = float(pd.concat([p for _, p in drawn_panels])["value"].astype(float).max())
     specs = [(heading, panel_spec(panel, chart_top if chart.shared_scale else float(panel["value"].max()),
                                   _axis_title(chart, heading))) for heading, panel in drawn_panels]
     for _, spec in specs:
         if hidden := colour_only(spec):
-            raise ValueError(f"chart {chart.title!r}: {', '.join(sorted(hidden))} shown by colour alone; "
+            raise ValueError(f"chart {_plain(chart.title)!r}: {', '.join(sorted(hidden))} shown by colour alone; "
                              "encode it on an axis, a panel or a shape as well")
     drawn_rows = pd.concat([p for _, p in drawn_panels])
-    encodings = {c for c in DRAWN_AS if drawn_rows[c].any()} | (
+    encodings = {c for c in DRAWN_AS if drawn_rows[c].any()} | said | (
         {"plain"} if not drawn_rows[list(DRAWN_AS)].any(axis=1).all() else set())
-    views = [(heading, live_view(spec, chart.description, MARKED_ROOM if _marked(panel) else ROOM))
-             for (heading, spec), (_, panel) in zip(specs, drawn_panels, strict=True)]
+    rooms = [MARKED_ROOM if _marked(panel) else ROOM for _, panel in drawn_panels]
+    return drawn_figure(chart, specs, rooms, own, shared, encodings, csv_file, stats)
+
+
+def drawn_figure(chart: Chart, specs: list[tuple[str, dict]], rooms: list[int], own: list[str | Markup],
+                 shared: dict[str, str], encodings: set[str], csv_file: bytes, stats: str = "",
+                 key: dict | None = None) -> Markup:
+    """The figure of a chart whose panels' specs are made (``specs``: heading and spec; ``rooms``: pixels right of
+    each panel's scale): its live views, its picture (title and takeaway above, key, source and notes below), its
+    files, its own notes (``own``) and what it shares with the page's other charts (``shared``, ``encodings``).
+    The picture's key is the bars' (``chartspec.key_spec``) unless the chart draws its own marks (``key``)."""
+    views = [(heading, live_view(spec, chart.description, room))
+             for (heading, spec), room in zip(specs, rooms, strict=True)]
     heading_lines = [chart.subtitle] + ([chart.takeaway.striptags()] if chart.takeaway else [])
     footer = [source_line(chart.sources, chart.where), *(f"Note: {Markup(n).striptags()}" for n in own),
               *shared.values()]
-    picture = picture_spec(chart.title, heading_lines, specs, key_spec(encodings), footer)
+    picture = picture_spec(_plain(chart.title), heading_lines, specs, key or key_spec(encodings), footer)
     digest = hashlib.sha256(json.dumps([picture, [v for _, v in views]], sort_keys=True).encode()).hexdigest()
-    schema_checked(chart.title, {f"its panel {h!r}" if h else "its view": v for h, v in views}
+    schema_checked(_plain(chart.title), {f"its panel {h!r}" if h else "its view": v for h, v in views}
                    | {"its picture": picture}, digest)
     chart_id = "chart-" + digest[:12]
-    stem = f"{slug(chart.title)}-{digest[:8]}"
+    stem = f"{slug(_plain(chart.title))}-{digest[:8]}"
     svg, png = pictures(picture)
     files = {f"{stem}.csv": csv_file, f"{stem}.svg": svg, f"{stem}.png": png}
     live = Markup("").join(
@@ -301,14 +330,21 @@ def figure(chart: Chart) -> Markup:
         for heading, view in views)
     source = short_source_line(chart.sources, chart.where)
     return Markup(
-        '<figure class="icebook-chart" id="{id}" aria-labelledby="{id}-title">{heading}{stats}{live}'
+        '<figure class="icebook-chart {kind}-chart" id="{id}" aria-labelledby="{id}-title" '
+        'data-directions="{directions}">{heading}{stats}{live}'
         '<img class="chart-static" alt="{desc}" src="{url}/{stem}.svg">'
         '<figcaption><p class="chart-source">{source}</p>{notes}{page}<p class="chart-downloads">{links}</p>'
         "</figcaption><details><summary>Data behind this chart</summary>{table}</details>{files}</figure>"
-    ).format(id=chart_id, heading=_heading(chart, chart_id), live=live, desc=chart.description, url=FILES_URL,
+    ).format(id=chart_id, kind=chart.kind, directions=" ".join(chart.directions), heading=_heading(chart, chart_id),
+             live=live,
+             desc=chart.description, url=FILES_URL,
              stem=stem, stats=stats, source=source, notes=_folded(own, _phone_height(specs), source),
              page=page_notes_html(encodings, shared), links=_links(files), table=chart.data_table,
              files=Markup("").join(payload(name, content) for name, content in files.items()))
+
+
+def _plain(text: str | Markup) -> str:
+    return Markup(text).striptags() if isinstance(text, Markup) else text
 
 
 def _marked(panel: pd.DataFrame) -> bool:
@@ -329,19 +365,24 @@ def _links(files: dict[str, bytes]) -> Markup:
                               for name in files)
 
 
-def _stats_figure(chart: Chart, stats: Markup, own: list, shared: dict[str, str], csv_file: bytes) -> Markup:
+def _stats_figure(chart: Chart, stats: Markup, own: list, shared: dict[str, str], csv_file: bytes,
+                  said: set[str]) -> Markup:
     """Lone figures only: stat lines under the title, with the source, notes, the rows (CSV) and the table; no
-    picture, as there is nothing to draw."""
-    chart_id = "stats-" + hashlib.sha256(str(stats).encode() + csv_file).hexdigest()[:12]
-    name = f"{slug(chart.title)}-{chart_id[6:14]}.csv"
+    picture, as there is nothing to draw. ``said``: the qualifiers' marks the lines carry, for the page's key."""
+    chart_id = "stats-" + hashlib.sha256(str(_heading(chart, "")).encode() + str(stats).encode()
+                                         + csv_file).hexdigest()[:12]
+    name = f"{slug(_plain(chart.title))}-{chart_id[6:14]}.csv"
     source = short_source_line(chart.sources, chart.where)
     return Markup(
-        '<figure class="icebook-stats" id="{id}" aria-labelledby="{id}-title">{heading}{stats}'
+        '<figure class="icebook-stats" id="{id}" aria-labelledby="{id}-title" data-directions="{directions}">'
+        '{heading}{stats}'
         '<figcaption><p class="chart-source">{source}</p>{notes}{page}<p class="chart-downloads">{links}</p>'
         "</figcaption><details><summary>Data behind these figures</summary>{table}</details>{file}</figure>"
-    ).format(id=chart_id, heading=_heading(chart, chart_id), stats=stats, source=source,
+    ).format(id=chart_id, directions=" ".join(chart.directions), heading=_heading(chart, chart_id), stats=stats,
+             source=source,
              notes=Markup('<p class="chart-note">Note: {}</p>').format(Markup(" ").join(own)) if own else "",
-             page=page_notes_html(set(), shared), links=_links({name: csv_file}), table=chart.data_table,
+             page=page_notes_html(said, shared), links=_links({name: csv_file}),
+             table=chart.data_table,
              file=payload(name, csv_file))
 
 

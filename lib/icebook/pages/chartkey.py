@@ -11,7 +11,8 @@ Every qualifier of the vocabulary has one encoding, the same on every chart, liv
 
 A figure both implied and approximate carries both. A chart's figure HTML carries the key items it uses and the
 notes that hold for every chart alike (self-reported sources, misprints); when the build stages a page, those are
-said once, in a box at the top of the page (:func:`gather_page_notes`), and each chart keeps only its own notes.
+said once, in a box at the top of the page, or just before the chart on a page of one (:func:`gather_page_notes`),
+and each chart keeps only its own notes.
 """
 
 from __future__ import annotations
@@ -22,7 +23,8 @@ from dataclasses import dataclass
 import nbformat
 from markupsafe import Markup
 
-PLAIN, OPEN, APPROXIMATE, CEILING, IMPLIED, RANGE = "plain", "open", "approximate", "ceiling", "implied", "range"
+PLAIN, OPEN, APPROXIMATE, CEILING, IMPLIED = "plain", "open", "approximate", "ceiling", "implied"
+POINT, RANGE = "point", "range"  # a change the book states, and one it can only bound
 ENCODING = {  # the vocabulary's qualifiers, each drawn one way (a test checks that every qualifier has one)
     "exact": PLAIN, "more_than": OPEN, "at_least": OPEN, "about": APPROXIMATE, "nearly": APPROXIMATE,
     "rounded": APPROXIMATE, "rounded_hundred": APPROXIMATE, "up_to": CEILING, "less_than": CEILING,
@@ -56,10 +58,12 @@ KEY = [  # in the order the key lists them
                                       "figure is near the number printed, not exactly it."),
     KeyItem(CEILING, "Arrow back", "the source says “up to” or “less than”, so the true figure is at most the "
                                    "number printed."),
-    KeyItem(IMPLIED, "Hollow, dashed bar", "an implied figure: no source states it; the book computes it from "
+    KeyItem(IMPLIED, "Hollow, dashed bar", "a figure the book implies: no source states it; the book computes it from "
                                            "figures the sources do state, which its tooltip and the data give."),
+    KeyItem(POINT, "Dot", "a change the book computes between two figures it compares; a tilde above it: "
+                          "approximate."),
     KeyItem(RANGE, "Range", "a change the sources' qualifiers only bound: the true change lies somewhere on the "
-                            "line; an arrow means it may lie further still."),
+                            "line, from the bound (a bar across it) on past the arrow."),
 ]
 KEY_ORDER = [item.encoding for item in KEY]
 
@@ -75,39 +79,48 @@ def encodings_of(qualifier: str, implied: bool) -> list[str]:
     return ([IMPLIED] if implied else []) + ([own] if own != PLAIN or not implied else [])
 
 
-def _glyph(encoding: str) -> Markup:
-    """The key's small picture of an encoding, in the page theme's chart colours (icebook.css)."""
-    bar = '<rect x="1" y="3" width="26" height="10" fill="var(--icebook-chart-bar)"/>'
-    shapes = {
-        PLAIN: bar,
-        OPEN: bar + (f'<line x1="27" y1="8" x2="{27 + OPEN_LENGTH}" y2="8" stroke="var(--icebook-chart-bar)" '
-                     f'stroke-width="2" stroke-dasharray="{" ".join(map(str, OPEN_DASH))}"/>'
-                     f'<path d="M {27 + OPEN_LENGTH} 4 L {33 + OPEN_LENGTH} 8 L {27 + OPEN_LENGTH} 12 Z" '
-                     'fill="var(--icebook-chart-bar)"/>'),
-        APPROXIMATE: bar + ('<path d="M 30 9 C 31.6 5.8 33.2 5.8 34 8 C 34.8 10.2 36.4 10.2 38 7" fill="none" '
-                            'stroke="var(--icebook-chart-ink)" stroke-width="2"/>'),
-        CEILING: bar + '<path d="M 25 4.5 L 20 8 L 25 11.5 Z" fill="var(--icebook-chart-on-bar)"/>',
-        IMPLIED: (f'<rect x="1.75" y="3.75" width="25" height="8.5" fill="none" stroke="var(--icebook-chart-bar)" '
-                  f'stroke-width="{IMPLIED_STROKE}" stroke-dasharray="{" ".join(map(str, IMPLIED_DASH))}"/>'),
-        RANGE: ('<line x1="4" y1="8" x2="34" y2="8" stroke="var(--icebook-chart-bar)" stroke-width="3"/>'
-                '<path d="M 34 4 L 40 8 L 34 12 Z" fill="var(--icebook-chart-bar)"/>'
-                '<circle cx="4" cy="8" r="3" fill="var(--icebook-chart-bar)"/>'),
-    }
+SOLID = '<rect x="1" y="3" width="26" height="10" fill="var(--icebook-chart-bar)"/>'
+HOLLOW = (f'<rect x="1.75" y="3.75" width="25" height="8.5" fill="none" stroke="var(--icebook-chart-bar)" '
+          f'stroke-width="{IMPLIED_STROKE}" stroke-dasharray="{" ".join(map(str, IMPLIED_DASH))}"/>')
+ENDS = {  # what a qualifier adds at the bar's end
+    OPEN: (f'<line x1="27" y1="8" x2="{27 + OPEN_LENGTH}" y2="8" stroke="var(--icebook-chart-bar)" '
+           f'stroke-width="2" stroke-dasharray="{" ".join(map(str, OPEN_DASH))}"/>'
+           f'<path d="M {27 + OPEN_LENGTH} 4 L {33 + OPEN_LENGTH} 8 L {27 + OPEN_LENGTH} 12 Z" '
+           'fill="var(--icebook-chart-bar)"/>'),
+    APPROXIMATE: ('<path d="M 30 9 C 31.6 5.8 33.2 5.8 34 8 C 34.8 10.2 36.4 10.2 38 7" fill="none" '
+                  'stroke="var(--icebook-chart-ink)" stroke-width="2"/>'),
+    CEILING: '<path d="M 25 4.5 L 20 8 L 25 11.5 Z" fill="var(--icebook-chart-{})"/>',
+}
+RANGE_GLYPH = ('<line x1="5" y1="8" x2="34" y2="8" stroke="var(--icebook-chart-bar)" stroke-width="3"/>'
+               '<path d="M 34 4 L 40 8 L 34 12 Z" fill="var(--icebook-chart-bar)"/>'
+               '<line x1="5" y1="2" x2="5" y2="14" stroke="var(--icebook-chart-bar)" stroke-width="3"/>')
+POINT_GLYPH = '<circle cx="14" cy="8" r="5" fill="var(--icebook-chart-bar)"/>'
+
+
+def glyph(*encodings: str) -> Markup:
+    """A small picture of a bar drawn with these encodings (the key's, or a stat line's figure's), in the page
+    theme's chart colours (icebook.css): hollow and dashed if implied, with its qualifier's end."""
+    if RANGE in encodings or POINT in encodings:
+        shapes = RANGE_GLYPH if RANGE in encodings else POINT_GLYPH
+    else:
+        implied = IMPLIED in encodings
+        shapes = (HOLLOW if implied else SOLID) + "".join(
+            ENDS[e].format("bar" if implied else "on-bar") for e in (OPEN, APPROXIMATE, CEILING) if e in encodings)
     return Markup('<svg class="key-glyph" width="42" height="16" viewBox="0 0 42 16" aria-hidden="true" '
-                  'focusable="false">{}</svg>').format(Markup(shapes[encoding]))
+                  'focusable="false">{}</svg>').format(Markup(shapes))
 
 
 def key_items(encodings: set[str]) -> list[KeyItem]:
-    """The key's items for these encodings, in the key's order; the plain bar only beside another."""
-    shown = set(encodings) | ({PLAIN} if encodings - {PLAIN, RANGE} else set())
-    return [item for item in KEY if item.encoding in shown and (item.encoding != PLAIN or len(shown) > 1)]
+    """The key's items for these encodings (the marks a chart draws), in the key's order; the plain bar only
+    beside another."""
+    return [item for item in KEY if item.encoding in encodings and (item.encoding != PLAIN or len(encodings) > 1)]
 
 
 def key_html(encodings: set[str]) -> Markup:
     """The key as a list, one item per encoding (its glyph, its name, what it means)."""
     return Markup("").join(
         Markup('<li class="chart-key-item" data-key="{}">{}<span><strong>{}</strong>: {}</span></li>').format(
-            item.encoding, _glyph(item.encoding), item.name, item.explains) for item in key_items(encodings))
+            item.encoding, glyph(item.encoding), item.name, item.explains) for item in key_items(encodings))
 
 
 def page_notes_html(encodings: set[str], notes: dict[str, Markup]) -> Markup:
@@ -141,22 +154,36 @@ def page_box(encodings: set[str], notes: dict[str, str]) -> Markup:
 
 def gather_page_notes(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
     """The page with what its charts share said once: every figure's key items and shared notes taken out of it
-    and put, merged, in one box after the page's opening outputs (those before its first section heading)."""
+    and put, merged, in one box: just before the chart, on a page of one; after the page's opening outputs (those
+    before its first section heading), on a page of several."""
     encodings: set[str] = set()
     notes: dict[str, str] = {}
+    carriers = []  # (cell, output) of each figure that carried some
     for cell in notebook.cells:
         for output in cell.get("outputs", []):
             html = output.get("data", {}).get("text/html")
             if not html:
                 continue
             text = "".join(html) if isinstance(html, list) else html
-            for block in PAGE_NOTES.findall(text):
+            blocks = PAGE_NOTES.findall(text)
+            for block in blocks:
                 encodings |= set(KEY_ITEM.findall(block))
                 notes |= dict(PAGE_NOTE.findall(block))
+            carriers += [(cell, output)] * len(blocks)
             output["data"]["text/html"] = PAGE_NOTES.sub("", text)
-    if encodings or notes:
-        _put_at_top(notebook, page_box(encodings, dict(sorted(notes.items()))))
+    if not encodings and not notes:
+        return notebook
+    box = page_box(encodings, dict(sorted(notes.items())))
+    if len(carriers) == 1:
+        cell, output = carriers[0]
+        cell.outputs.insert(cell.outputs.index(output), _box_output(box))
+    else:
+        _put_at_top(notebook, box)
     return notebook
+
+
+def _box_output(box: Markup) -> nbformat.NotebookNode:
+    return nbformat.v4.new_output("display_data", data={"text/html": str(box), "text/plain": "<chart key>"})
 
 
 def _put_at_top(notebook: nbformat.NotebookNode, box: Markup) -> None:
@@ -165,7 +192,7 @@ def _put_at_top(notebook: nbformat.NotebookNode, box: Markup) -> None:
     cells = notebook.cells
     title = next((i for i, c in enumerate(cells) if c.cell_type == "markdown" and re.search(r"^# ", c.source, re.M)),
                  -1)
-    output = nbformat.v4.new_output("display_data", data={"text/html": str(box), "text/plain": "<chart key>"})
+    output = _box_output(box)
     for cell in cells[title + 1:]:
         if cell.cell_type == "markdown":
             break

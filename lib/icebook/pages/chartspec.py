@@ -217,7 +217,7 @@ def picture_spec(title: str, heading: list[str], panels: list[tuple[str, dict]],
             view["width"] = PICTURE_WIDTH  # the key is narrower, beside its names
         view.pop("config")
         view.pop("params")  # set once, for every view
-        datasets |= view.pop("datasets")  # a concatenated view may not carry its own
+        datasets |= view.pop("datasets", {})  # a concatenated view may not carry its own
         for layer in view["layer"]:  # a layer's name names its marks: one picture may not use one twice
             if "name" in layer:
                 layer["name"] = f"view{len(views)}_{layer['name']}"

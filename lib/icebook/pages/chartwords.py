@@ -7,14 +7,10 @@ number meant) is a page note, which the build says once a page (:mod:`icebook.pa
 
 from __future__ import annotations
 
-import re
-
 from markupsafe import Markup
 
-from icebook.data.comparability import Comparison, MeasureJudgement
 from icebook.data.loader import book
 from icebook.pages.fmt import fact, period_text
-from icebook.pages.verdicts import pair_sentence
 
 SOURCES_PAGE = "sources.html"
 
@@ -98,21 +94,3 @@ def bar_label(fact_id: str, source_name: str) -> str:
     return f"{year}, {source_name}"
 
 
-def pair_takeaway(judged: MeasureJudgement, comparison: Comparison, href: str = "") -> Markup:
-    """A chart's takeaway made from the comparability rule's answer for two of its figures: who reported what,
-    when, and the book's verdict with its reason (``verdicts.pair_sentence``). The comparison carries what a title
-    needs too: its two figures, its verdict and reason, and its change with the direction it establishes."""
-    return pair_sentence(judged, comparison, href)
-
-
-def title_over_panels(label: str, panels: list[str]) -> str:
-    """A measure's label made true of every panel: a word of it that only some panels' headings use ("issued")
-    gives way to each panel's own word in that place ("issued or placed"); otherwise the label as it is."""
-    heads = [re.split(r"[(,]", panel)[0].lower().split() for panel in dict.fromkeys(panels)]
-    common = set.intersection(*(set(head) for head in heads)) if heads else set()
-    own = [[word for word in head if word not in common] for head in heads]
-    if len(own) < 2 or any(len(words) != 1 for words in own):
-        return label
-    return " ".join(" or ".join(dict.fromkeys(words[0] for words in own)) if any([word.lower()] == words
-                                                                                  for words in own) else word
-                    for word in label.split())

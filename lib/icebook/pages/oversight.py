@@ -10,16 +10,18 @@ from collections import Counter
 import pandas as pd
 from markupsafe import Markup
 
-from icebook.data.comparability import Comparison, MeasureJudgement
+from icebook.data.comparability import judge_measure
 from icebook.data.facts import ANECDOTE
 from icebook.data.loader import book
 from icebook.data.schema import SPEAKERS
-from icebook.pages.chart import Chart, pair_takeaway, printed_marks, show_chart
+from icebook.pages.chart import Chart, printed_marks, show_chart
+from icebook.pages.charttitles import largest_title, range_title
+from icebook.pages.comparison import measure_charts
 from icebook.pages.fmt import (
     ORDINAL_WORDS,
-    QUALIFIER_NOTES,
     and_list,
     book_count,
+    count_word,
     fact,
     fact_text,
     metric_label,
@@ -233,51 +235,37 @@ def _drawn_from(data, frame: pd.DataFrame) -> str:
 
 
 def caseload_chart(data, caseloads: pd.DataFrame) -> None:
-    """OIG-17-51's Figure 1 as the copy keeps it: each docket's four caseloads in the order printed, offices lost."""
-    order = caseloads.groupby("metric").cumcount() + 1
-    marks = printed_marks(caseloads, [f"Office not known, {ORDINAL_WORDS[n - 1]} as the copy prints them"
-                                      for n in order], "average cases per Deportation Officer")
-    marks["panel"] = caseloads["metric"].map(DOCKETS).to_list()
-    notes, shared = shared_notes(list(caseloads["notes"]))  # the copy's loss, said once for every row
-    rows = [{"fact": fact(r["id"]), "docket": DOCKETS[r["metric"]], "notes": note}
-            for (_, r), note in zip(caseloads.iterrows(), notes, strict=True)]
-    show_chart(Chart(
-        title=f"Average cases per Deportation Officer in four ICE field offices, 2016 "
-              f"({_drawn_from(data, caseloads)}, Figure 1)",
-        subtitle="The average number of cases one Deportation Officer was responsible for, for officers on "
-                 "non-detained dockets and for officers on detained dockets.",
-        description=Markup("Two panels, each on its own scale and each bar labelled with its figure: the four "
-                           "average caseloads of officers on non-detained dockets (top) and the four of officers on "
-                           "detained dockets (bottom), in the order the copy prints them. Which office each belongs "
-                           "to is lost in the copy."),
-        marks=marks, sources=sorted(set(caseloads["source"])), where="Figure 1", axis="Average cases per officer",
-        data_table=table(rows, [("fact", "Figure"), ("docket", "Average caseload of"),
-                                ("notes", "What the copy allows us to say")]) + shared,
-        notes=["The four field offices are the ones OIG chose for its Figure 1; the copy keeps their names "
-               "but not which bar is which.", "OIG drew the figures from data ICE reported for July to October 2016."],
-        shared_scale=False))
+    """OIG-17-51's Figure 1 as the copy keeps it: each docket's four caseloads in the order printed, offices lost,
+    one chart a docket (each titled with its range), never two dockets stacked on scales of their own."""
+    for metric, docket in DOCKETS.items():
+        own = caseloads[caseloads["metric"] == metric]
+        if own.empty:
+            continue
+        marks = printed_marks(own, [f"Office not known, {ORDINAL_WORDS[n]} as the copy prints them"
+                                    for n in range(len(own))], "average cases per Deportation Officer")
+        notes, shared = shared_notes(list(own["notes"]))  # the copy's loss, said once for every row
+        rows = [{"fact": fact(i), "notes": note} for i, note in zip(own.index, notes, strict=True)]
+        show_chart(Chart(
+            title=range_title(f"Average cases per Deportation Officer on {docket.removeprefix('Officers on ')}",
+                              own["value"].idxmin(), own["value"].idxmax(),
+                              f"the {count_word(len(own))} field offices of OIG's Figure 1, 2016"),
+            subtitle=f"The average number of cases one Deportation Officer was responsible for: {docket.lower()}, "
+                     f"{_drawn_from(data, own)}, Figure 1.",
+            description=Markup("Horizontal bars from zero, one per field office, in the order the copy prints them, "
+                               "each labelled with its figure. Which office each belongs to is lost in the copy."),
+            marks=marks, sources=sorted(set(own["source"])), where="Figure 1", axis="Average cases per officer",
+            data_table=table(rows, [("fact", "Figure"), ("notes", "What the copy allows us to say")]) + shared,
+            notes=["The four field offices are the ones OIG chose for its Figure 1; the copy keeps their names "
+                   "but not which bar is which.",
+                   "OIG drew the figures from data ICE reported for July to October 2016."]))
 
 
-def detainers_chart(data, detainers: pd.DataFrame, judged: MeasureJudgement, issued: Comparison | None) -> None:
-    """OIG-20-13's detainers issued and declined by fiscal year, the two counts in panels of their own; the
-    takeaway is the comparability rule's answer for the issued detainers' two years."""
-    marks = printed_marks(detainers, [f"FY {y}" for y in detainers["fiscal_year"]], "detainers")
-    marks["panel"] = detainers["metric"].map(DETAINERS).to_list()
-    definitions = [m.definition for m in data.measures if {s.metric for s in m.series} & set(DETAINERS)]
-    rows = [{"year": f"FY {r['fiscal_year']}", "measure": DETAINERS[r["metric"]], "value": fact(r["id"]),
-             "rounding": QUALIFIER_NOTES.get(r["qualifier"], "as printed")}
-            for _, r in detainers.sort_values("fiscal_year").iterrows()]
-    show_chart(Chart(
-        title=f"Immigration detainers ICE issued, and those declined, FY {detainers['fiscal_year'].min()} "
-              f"and FY {detainers['fiscal_year'].max()}, as {_drawn_from(data, detainers)} counts them",
-        subtitle=" ".join(d.split(". ")[0].rstrip(".") + "." for d in definitions),
-        description=Markup("Two panels, each on its own scale and each bar labelled with its figure: detainers ICE "
-                           "issued (top) and detainers declined (bottom), for each fiscal year the copy gives."),
-        marks=marks, sources=sorted(set(detainers["source"])), axis="Detainers",
-        data_table=table(rows, [("year", "Fiscal year"), ("measure", "Detainers"), ("value", "Figure"),
-                                ("rounding", "Rounding")]),
-        takeaway=pair_takeaway(judged, issued, "methods.html#comparability") if issued else None,
-        shared_scale=False))
+def detainer_charts(data, years: list[int]) -> None:
+    """OIG-20-13's detainers issued, and those declined, each measure its own chart in the years OIG counts them:
+    the comparability rule sets each year's figure against the other's (``comparison.measure_charts``)."""
+    for measure in data.measures:
+        if {s.metric for s in measure.series} & set(DETAINERS):
+            show(measure_charts(judge_measure(data, measure, years), "methods.html#comparability"))
 
 
 def appendix_c(data, appc: pd.DataFrame) -> None:
@@ -295,10 +283,11 @@ def appendix_c(data, appc: pd.DataFrame) -> None:
     totals = appc.loc[[c["total"]["id"] for c in drawn]].assign(category=[c["category"] for c in drawn])
     marks = printed_marks(totals, list(totals["category"]), "offenses").sort_values("value", ascending=False)
     show_chart(Chart(
-        title=f"Offenses recorded for aliens ICE arrested in FY 2019, by violation category "
-              f"({_drawn_from(data, appc)}, Appendix C)",
-        subtitle="Charges and convictions together, counted by violation category; an alien can have several, "
-                 "so these are offenses, not arrests.",
+        title=largest_title(marks["bar"].iloc[0], len(marks), f"{_drawn_from(data, appc)}'s Appendix C",
+                            marks["fact"].iloc[0], listed="#appendix-c"),
+        subtitle=f"Offenses recorded for aliens ICE arrested in FY 2019, by violation category "
+                 f"({_drawn_from(data, appc)}, Appendix C): charges and convictions together; an alien can have "
+                 "several, so these are offenses, not arrests.",
         description=Markup("Horizontal bars from zero, one per violation category, longest first, each labelled "
                            "with its total as printed."),
         marks=marks, sources=sorted(set(appc["source"])), where="Appendix C", axis="Total offenses",

@@ -15,6 +15,7 @@ from icebook.data.comparability import compared_metrics
 from icebook.data.facts import statistics
 from icebook.data.loader import Book
 from icebook.pages.chart import Chart, printed_marks, show_chart, why_not_a_chart
+from icebook.pages.charttitles import largest_title
 from icebook.pages.fmt import (
     count_word,
     distinct_labels,
@@ -162,9 +163,10 @@ def counts_chart(data: Book, component: str, source_id: str, section: str, group
         label = metric_label(metric, component)
         rows = [{"category": c, "value": fact(i)} for c, i in zip(categories, same.index, strict=True)]
         show_chart(Chart(
-            title=f"{label}, by the categories the {source.short_name} lists"
-                  + (f", {period}" if FISCAL_YEAR.fullmatch(period) else ""),
-            subtitle=f"What the {source.short_name} counts under “{section}”, in the categories it names, as printed.",
+            title=largest_title(marks["bar"].iloc[0], len(marks), f"the {source.short_name}", marks["fact"].iloc[0]),
+            subtitle=f"{label}, by the categories the {source.short_name} lists"
+                     + (f", {period}" if FISCAL_YEAR.fullmatch(period) else "")
+                     + f": what it counts under “{section}”, in the categories it names, as printed.",
             description=Markup("Horizontal bars from zero, one per category the source lists, longest first, each "
                                "labelled with the figure as printed."),
             marks=marks, sources=[source_id], where=section, axis=f"{label} (count)",
