@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -159,9 +160,9 @@ BOUND_QUALIFIERS = {"": "exact", "about": "about", "more than": "more_than", "le
 
 def implied_quotes(row: pd.Series, facts: pd.DataFrame) -> dict[str, str]:
     """The quotes an implied figure's wording may be copied from: those of its inputs and of their printings."""
-    inputs = [i for i in row["inputs"].values() if i in facts.index]
-    return {str(i): facts.at[i, "quote"] for i in facts.index
-            if any(_same_printing(facts.loc[i], facts.loc[j]) for j in inputs)}
+    wanted = {_printing_key(facts.loc[i]) for i in row["inputs"].values() if i in facts.index}
+    return {str(i): quote for i, key, quote in zip(facts.index, _printing_keys(facts), facts["quote"], strict=True)
+            if key in wanted}
 
 
 def implied_figure(row: pd.Series, facts: pd.DataFrame, wordings: dict[str, tuple[str, ...]],
@@ -199,13 +200,14 @@ def _printing_key(row: pd.Series) -> tuple:
     return row["source"], row["metric"], row["period"], float(row["value"])
 
 
-def _same_printing(a: pd.Series, b: pd.Series) -> bool:
-    return _printing_key(a) == _printing_key(b)
+def _printing_keys(facts: pd.DataFrame) -> Iterator[tuple]:
+    """Each fact's ``_printing_key``, in the facts' order."""
+    return zip(facts["source"], facts["metric"], facts["period"], (float(v) for v in facts["value"]), strict=True)
 
 
 def printings(facts: pd.DataFrame) -> list[list[str]]:
     """The facts grouped by the figure they print (a figure printed twice is one group), in the facts' order."""
     groups: dict[tuple, list[str]] = {}
-    for fact_id, row in facts.iterrows():
-        groups.setdefault(_printing_key(row), []).append(str(fact_id))
+    for fact_id, key in zip(facts.index, _printing_keys(facts), strict=True):
+        groups.setdefault(key, []).append(str(fact_id))
     return list(groups.values())
