@@ -71,14 +71,21 @@ def compare_tables(old: pd.DataFrame, new: pd.DataFrame, order: list[str], watch
     record lists its differing fields, those in ``order`` first. With ``watched``, only those fields count."""
     columns = [c for c in new.columns if c in old.columns and (watched is None or c in watched)]
     ranked = [c for c in order if c in columns] + [c for c in columns if c not in order and c != "id"]
-    result = TableChanges(added=[new.loc[i].to_dict() for i in new.index if i not in old.index],
-                          removed=[old.loc[i].to_dict() for i in old.index if i not in new.index])
-    for record_id in (i for i in new.index if i in old.index):
-        before, after = old.loc[record_id], new.loc[record_id]
+    before_rows, after_rows = _records(old), _records(new)
+    result = TableChanges(added=[row for i, row in after_rows.items() if i not in before_rows],
+                          removed=[row for i, row in before_rows.items() if i not in after_rows])
+    for record_id, after in after_rows.items():
+        if (before := before_rows.get(record_id)) is None:
+            continue
         differing = [(name, before[name], after[name]) for name in ranked if before[name] != after[name]]
         if differing:
-            result.changed.append(Changed(record_id, before.to_dict(), after.to_dict(), differing))
+            result.changed.append(Changed(record_id, before, after, differing))
     return result
+
+
+def _records(table: pd.DataFrame) -> dict[str, dict[str, str]]:
+    """A table's records by id, each as a dict of its fields, in the table's order."""
+    return dict(zip(table.index, table.to_dict("records"), strict=True))
 
 
 def compare_packages(old: Path, new: Path) -> EditionChanges:
