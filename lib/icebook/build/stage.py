@@ -126,24 +126,27 @@ def _assemble(jobs: list[Job], src: Path, record: dict) -> None:
     write_bibliography(src / "references.bib")
     write_changes(src / "chapters" / "pages" / "changes.md", src / "_static" / "downloads", record)
     charts = src / "_static" / "downloads" / "charts"
+    keys = _staged_keys([job.page for job in jobs])
     for job in jobs:
-        _stage_page(job.page, src / "chapters" / "pages" / f"{job.page}.ipynb", charts)
-    _prune_staged_pages(jobs)
+        _stage_page(job.page, src / "chapters" / "pages" / f"{job.page}.ipynb", charts, keys[job.page])
+    _prune_staged_pages(keys)
 
 
-def _staged_key(page: str) -> str:
-    """What a page's staged form is made from: its executed notebook and the code that post-processes it."""
-    return digest_files([EXECUTED / f"{page}.ipynb", *files_of(closure(STAGING_MODULES))], ROOT).hex()
+def _staged_keys(pages: list[str]) -> dict[str, str]:
+    """What each page's staged form is made from: its executed notebook and the code that post-processes it."""
+    code = files_of(closure(STAGING_MODULES))
+    return {page: digest_files([EXECUTED / f"{page}.ipynb", *code], ROOT).hex() for page in pages}
 
 
-def _stage_page(page: str, staged: Path, charts: Path) -> None:
+def _stage_page(page: str, staged: Path, charts: Path, key: str | None = None) -> None:
     """Write a page's staged notebook (its data-made headings as real sections, sections.py) and the files its
     charts carry (CSV, SVG, PNG, taken out of the notebook into ``charts``; chart.py). Both are kept in
-    ``STAGED_PAGES`` by what they are made from, so a page that did not run again is not processed again."""
+    ``STAGED_PAGES`` by what they are made from (``key``, the page's ``_staged_keys``, worked out here when not
+    given), so a page that did not run again is not processed again."""
     from icebook.pages.chartfiles import ship_files
     from icebook.pages.sections import split_file
 
-    kept = STAGED_PAGES / f"{page}-{_staged_key(page)[:16]}"
+    kept = STAGED_PAGES / f"{page}-{(key or _staged_keys([page])[page])[:16]}"
     if not kept.exists():
         made = kept.with_name(kept.name + ".new")
         shutil.rmtree(made, ignore_errors=True)
@@ -157,9 +160,9 @@ def _stage_page(page: str, staged: Path, charts: Path) -> None:
         shutil.copytree(kept / "charts", charts, dirs_exist_ok=True)
 
 
-def _prune_staged_pages(jobs: list[Job]) -> None:
-    """Drop the staged forms of pages no job has now."""
-    wanted = {f"{j.page}-{_staged_key(j.page)[:16]}" for j in jobs}
+def _prune_staged_pages(keys: dict[str, str]) -> None:
+    """Drop the staged forms of pages no job has now (``keys``: each page's ``_staged_keys``)."""
+    wanted = {f"{page}-{key[:16]}" for page, key in keys.items()}
     for folder in STAGED_PAGES.iterdir():
         if folder.name not in wanted:
             shutil.rmtree(folder)
