@@ -15,6 +15,7 @@ import tempfile
 import time
 from pathlib import Path
 
+from icebook.build.params import default_value
 from icebook.data.loader import book
 from icebook.site.checks import check_site
 from icebook.site.counts import book_counts
@@ -34,7 +35,7 @@ def main() -> None:
     if not built.exists():
         sys.exit("no built site: run `make book` first")
     data = book()
-    counts, texts = book_counts(data), data.texts
+    counts, texts = book_counts(data, default_value("comparison", "fiscal_years")), data.texts
     with tempfile.TemporaryDirectory(prefix="icebook-bench-checks-") as tmp:
         site, cache = Path(tmp) / "site", Path(tmp) / "site-checks.json"
         shutil.copytree(built.resolve(), site)
