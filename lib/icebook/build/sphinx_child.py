@@ -30,8 +30,23 @@ MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application",
            "pydata_sphinx_theme", "sphinxcontrib.bibtex", "sphinx_design", "sphinx_togglebutton",
            "sphinx_copybutton", "sphinx_comments", "sphinx_external_toc", "sphinx_jupyterbook_latex",
            "sphinx_multitoc_numbering", "sphinx_thebe", "sphinx.ext.intersphinx", "jupyter_cache", "linkify_it",
-           "icebook.sphinx.offline", "icebook.sphinx.incremental", "icebook.sphinx.bibliography"]
+           "icebook.sphinx.offline", "icebook.sphinx.incremental", "icebook.sphinx.bibliography",
+           # what the extensions above load only when Sphinx sets them up
+           "sphinx_design.extension", "sphinx.ext.mathjax", "sphinx.ext.doctest", "sphinx_external_toc.events",
+           "sphinx_jupyterbook_latex.events", "myst_nb.ext.glue.directives", "myst_nb.ext.execution_tables",
+           "sphinxcontrib.bibtex.style.referencing.author_year", "sphinxcontrib.bibtex.style.referencing.foot"]
 GO = b"g"
+
+
+def import_sphinx() -> None:
+    """Import what a jupyter-book build of this book imports: ``MODULES``, then the extensions every Sphinx
+    application loads as it starts (Sphinx's own list, ``sphinx.application.builtin_extensions``)."""
+    import_available(MODULES)
+    try:
+        from sphinx.application import builtin_extensions
+    except ImportError:  # a Sphinx without the list: its application imports them when it starts
+        return
+    import_available(builtin_extensions)
 
 
 class SphinxChild:
@@ -55,7 +70,7 @@ class SphinxChild:
             quiet = os.open(os.devnull, os.O_WRONLY)  # until told to go, nothing of the child's is output
             os.dup2(quiet, 1)
             os.dup2(quiet, 2)
-            import_available(MODULES)
+            import_sphinx()
             settle()  # what it imported is not garbage: Sphinx's collections need not walk it
             with os.fdopen(read, "rb") as pipe:
                 told = pipe.read(1)
