@@ -165,13 +165,14 @@ def serve_builds(preview: int) -> None:
     the build command, and answer with a line of JSON: its exit code and output. Ends at the end of stdin, and
     with the preview (Linux ends it if the preview dies)."""
     from icebook.build import command
-    from icebook.build.procs import end_with_parent, fork
+    from icebook.build.procs import end_with_parent, fork, import_available
     from icebook.build.sphinx_child import import_sphinx
     from icebook.build.warm import warm
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the preview's, and the running build's
     end_with_parent(preview)
     import_sphinx()
+    import_available(["icebook.site.checks", "icebook.site.counts"])  # the checks every build runs on its site
     _prepare()
     warm()  # every page's imports and the notebook validator, then what is held frozen before the forks
 
