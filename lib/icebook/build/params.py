@@ -24,7 +24,7 @@ PARAMS_FILE = CHAPTERS / "params.yml"
 DEFAULT_CELL_TIMEOUT = 300  # seconds one cell may run; chapters/params.yml's cell_timeout or --cell-timeout
 # The most output one page may make, in characters (chapters/params.yml's output_limit and printed_output_limit):
 # all of it (the largest page, with its charts' data, makes about 7 million), and the text its cells print (pages
-# print next to nothing; a page that printed half a million characters held Sphinx for minutes).
+# print next to nothing; a page that printed half a million characters stalled Sphinx).
 DEFAULT_OUTPUT_LIMIT = 32_000_000
 DEFAULT_PRINTED_LIMIT = 100_000
 

@@ -146,7 +146,7 @@ class PromptKernelClient(AsyncKernelClient):
 
     jupyter_client's ``wait_for_ready`` asks for the kernel's info, checks that a message arrives on IOPub
     (else it is not connected yet, and it asks again), then reads IOPub until it has been silent for 0.2 s:
-    a fixed 0.2 s for every page, on top of a forked kernel's 0.1 s or so to start. Here the reading stops at
+    a fixed 0.2 s for every page, however soon the kernel was ready (bench/NOTES.md). Here the reading stops at
     the message that ends the info request on IOPub (the kernel going idle after it), which also shows IOPub
     is connected; if none comes within 0.2 s, it asks again, as jupyter_client's does. Messages for a request
     are only ever read by the one who sent it (nbclient matches replies to its own requests), so nothing
@@ -190,7 +190,7 @@ class ForkingKernelManager(AsyncKernelManager):
     async def _async_finish_shutdown(self, waittime: float | None = None, pollinterval: float = 0.01,
                                      restart: bool = False) -> None:
         """jupyter_client's, looking for the kernel's exit every hundredth of a second, not every tenth: a page's
-        kernel exits within milliseconds of being asked to, and the page waited the rest of the tenth."""
+        kernel exits soon after it is asked to, and the page waited out the rest of the tenth (bench/NOTES.md)."""
         await super()._async_finish_shutdown(waittime, pollinterval, restart)
 
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:

@@ -1,5 +1,5 @@
 """The validated data, kept between processes: each page's kernel unpickles it instead of loading and
-validating data/ again (seconds per page, against hundredths).
+validating data/ again (bench/NOTES.md has what each took).
 
 The cache is one pickle under ``_build/cache/``, named by a hash of everything the loaded data
 depend on: the path and bytes of every file under data/, the bytes of this package's code, and

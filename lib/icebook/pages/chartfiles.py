@@ -56,7 +56,7 @@ def payload(name: str, content: bytes) -> Markup:
 
 def schema_checked(title: str, specs: dict[str, dict], digest: str) -> None:
     """Refuse a chart whose specs (by what they draw; ``digest`` is their hash) break the Vega-Lite schema,
-    naming the chart and the spec. A check costs tens of milliseconds a spec, so a chart found valid is recorded
+    naming the chart and the spec. A check is slow beside a look-up (bench/NOTES.md), so a chart found valid is recorded
     in the build's cache under its hash and the versions of Altair, its schema and the validator, and not checked
     again; with no cache to write to, it is checked every time."""
     key = hashlib.sha256(f"{digest} altair {alt.__version__} vega-lite {alt.SCHEMA_VERSION} "

@@ -28,8 +28,8 @@ written, so every build links it the same way.
 
 Last, the process's own cost, whether or not the build is a rebuild: jupyter-book runs Sphinx in a
 fresh process that imports some 1,500 modules before it reads a page, and the garbage collector
-looks through all of them at each full collection and once more as the process exits (a fifth of a
-one-page rebuild when this was written; README, "Benchmarks"). They are moved out of its sight (``gc.freeze``) once the
+looks through all of them at each full collection and once more as the process exits (README,
+"Benchmarks", says what that cost). They are moved out of its sight (``gc.freeze``) once the
 extensions are loaded, and everything again when the build has finished; what the build makes
 and drops meanwhile is collected as usual. And the theme's templates, compiled afresh by every
 process, are kept compiled beside the environment (Jinja's bytecode cache, keyed by
