@@ -3,7 +3,13 @@
 On a copy of the project, ``python -m icebook preview`` builds the site and serves it; then one fact's notes
 are edited and saved (as bench_build.py does), three times. Printed for each: the seconds from the save to
 the server reporting a newly published site on ``/__preview__``. An open page waits on that address (a long
-poll), so it reloads at that moment (target under 5 s).
+poll), so it reloads at that moment (target under 5 s). Beside it: the processor time of that rebuild (user and
+system, of the build the preview's build server forked and every process the build waited for), and the
+machine's load average, so that a figure taken while other work shares the machine can be read.
+
+The copy starts with no site, so the first edit is also the first edition with an earlier one to compare with:
+its Changes page gains its sections, the navigation every page shows changes, and Sphinx writes every page
+again (sphinx/incremental.py). Later edits write only the pages they change.
 """
 
 from __future__ import annotations
@@ -17,12 +23,22 @@ import sys
 import time
 import urllib.request
 
-from bench_build import copy_project, edit_facts
+import psutil
+from bench_build import copy_project, edit_facts, load
 
 
 def status(port: int) -> dict:
     with urllib.request.urlopen(f"http://127.0.0.1:{port}/__preview__", timeout=5) as response:
         return json.loads(response.read())
+
+
+def builds_cpu(preview: int) -> float:
+    """The processor time of every build the preview's build server has forked and waited for so far."""
+    total = 0.0
+    for child in psutil.Process(preview).children():  # the build server
+        times = child.cpu_times()
+        total += times.children_user + times.children_system
+    return total
 
 
 def main() -> int:
@@ -47,6 +63,7 @@ def main() -> int:
                 row["notes"] += " Edited for the benchmark" + "." * n
                 return row["id"]
 
+            cpu = builds_cpu(server.pid)
             start = time.perf_counter()
             fact = edit_facts(root, edit)
             while (now := status(port))["version"] == before:
@@ -54,8 +71,9 @@ def main() -> int:
                     raise SystemExit(f"the rebuild failed: {now['error']}")
                 time.sleep(0.05)
             seconds = time.perf_counter() - start
-            print(f"preview, saved edit of {fact}'s notes to the new site published and the page told to "
-                  f"reload: {seconds:.1f} s (target < 5 s)")
+            print(f"preview, saved edit {n} of 3 of {fact}'s notes to the new site published and the page told to "
+                  f"reload: {seconds:.1f} s (target < 5 s), the rebuild's CPU {builds_cpu(server.pid) - cpu:.1f} s "
+                  f"({load()})")
     finally:
         server.terminate()
         server.wait(30)
