@@ -13,6 +13,7 @@ tier it runs in.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -131,11 +132,26 @@ def built_template(tmp_path_factory, copy_project) -> Path:
     root = copy_project(_project_copy_folder(tmp_path_factory))
     if (ROOT / "_build" / "executed").exists():
         shutil.copytree(ROOT / "_build" / "executed", root / "_build" / "executed")
+    _keep_an_earlier_edition(root)
     result = build(root)
     assert result.returncode == 0, result.stderr
     template = root.with_name("built-template")
     shutil.copytree(root, template, symlinks=True)
     return template
+
+
+def _keep_an_earlier_edition(root: Path) -> None:
+    """An edition published before the template's (its data package, under another data version), as a book that has
+    been published once keeps: the template's Changes page then compares two editions, as every later one does.
+    Without it the template is the book's first edition, and the first data edit a test makes turns its Changes page
+    from the first edition's form into the compared one, with four more sections in the contents: every page is
+    written again, whatever the edit."""
+    editions = root / "_build" / "editions"
+    env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+    subprocess.run([sys.executable, "-m", "icebook", "export", "--out", str(editions / "earlier")], cwd=root, env=env,
+                   check=True, capture_output=True, timeout=300)
+    (editions / "editions.json").write_text(json.dumps([
+        {"data_version": "earlier", "commit": "unknown", "published": "2020-01-01"}]))
 
 
 def _project_copy_folder(tmp_path_factory) -> Path:

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from icebook.build.editions import Edition, editions, keep_edition, previous_edition
+from icebook.build.editions import Edition, edition_date, editions, keep_edition, previous_edition
 from icebook.data.changes import compare_packages
 from icebook.data.export import export
 from icebook.data.loader import validated
@@ -65,6 +65,19 @@ def test_the_previous_edition_is_the_last_published_one_with_other_data(tmp_path
     assert previous_edition("aaa", tmp_path / "kept").data_version == "bbb"
     assert previous_edition("ccc", tmp_path / "kept") == Edition("aaa", "c0ffee", "2026-03-01")
     assert (tmp_path / "kept" / "aaa" / "facts.csv").read_text().startswith("id,source")
+
+
+def test_an_edition_is_dated_the_day_its_data_version_was_first_published(tmp_path):
+    """A rebuild of data already published, on a later day, dates its pages as that edition was dated, so it
+    publishes the same bytes; new data are dated the day they are built."""
+    site, kept = tmp_path / "site", tmp_path / "kept"
+    _package(site / "_static" / "downloads", FACTS)
+    for version, day in (("aaa", "2026-01-01"), ("bbb", "2026-02-01")):
+        keep_edition(site, Edition(version, "c0ffee", edition_date(version, day, kept)), kept)
+    assert edition_date("aaa", "2026-03-01", kept) == "2026-01-01"
+    keep_edition(site, Edition("aaa", "c0ffee", edition_date("aaa", "2026-03-01", kept)), kept)  # republished
+    assert editions(kept)[-1] == Edition("aaa", "c0ffee", "2026-01-01")
+    assert edition_date("ccc", "2026-03-01", kept) == "2026-03-01"
 
 
 def test_a_damaged_list_of_editions_is_read_as_none_kept(tmp_path):

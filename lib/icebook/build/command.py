@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from icebook.build import siterecord
+from icebook.build.editions import edition_date
 from icebook.build.execution import executed_ok, run_jobs
 from icebook.build.layout import (
     ANALYSIS,
@@ -202,7 +203,7 @@ def _site(workers: int, cell_timeout: int | None) -> int:
     search = SearchIndex(built, STAGE / "search")  # Pagefind works in its own process while the checks run
     try:
         check_built_site(built)
-        published = time.strftime("%Y-%m-%d", time.gmtime())  # the edition's date: when it is built
+        published = edition_date(record["data_version"], time.strftime("%Y-%m-%d", time.gmtime()))
         new_site = site_copy(built, record, published)
         step.now = "indexing the site for search"
         search.finish(new_site)

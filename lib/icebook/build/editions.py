@@ -3,7 +3,8 @@ what changed (the Changes page, pages/changes.py, from data/changes.py's compari
 
 ``_build/editions/`` holds one folder per data version that was published (its data package: the tables and
 ``datapackage.json`` of the downloads, without the source texts and charts) and ``editions.json``, the
-editions in the order they were last published, each with its data version, source commit and date. A build
+editions in the order they were last published, each with its data version, source commit and date (the day that
+data version was first published: a rebuild of the same data on a later day keeps it). A build
 compares its data with the last published edition whose data differ from its own; when there is none, it is the
 first edition, and the page says so. A rebuild of the same data compares with the same edition, so the page, and
 a rebuild with nothing changed, stay as they were.
@@ -48,6 +49,13 @@ def previous_edition(data_version: str, folder: Path = EDITIONS) -> Edition | No
     """The last published edition whose data differ from ``data_version`` and whose package is kept."""
     earlier = [e for e in editions(folder) if e.data_version != data_version and e.package(folder).is_dir()]
     return earlier[-1] if earlier else None
+
+
+def edition_date(data_version: str, today: str, folder: Path = EDITIONS) -> str:
+    """The day an edition is dated: the day its data version was first published, if it was, else ``today``. A
+    rebuild of the same data on a later day (after a damaged record or cache) is the same edition, and publishes
+    the same pages, byte for byte."""
+    return next((e.published for e in editions(folder) if e.data_version == data_version), today)
 
 
 def keep_edition(site: Path, edition: Edition, folder: Path = EDITIONS) -> None:
