@@ -95,6 +95,97 @@ def test_a_more_than_figure_drawn_as_a_plain_bar_is_caught(server, browser):
                             "the open mark"]
 
 
+# A figure said in a stat line, not drawn, carries the same marks in its small picture (``chartkey.glyph``): the open
+# end a dashed line from the bar's end and a filled arrow past it; the tilde an unfilled curve past the end; the arrow
+# back a filled shape inside the end; an implied figure an unfilled, dashed bar. Read from the SVG as drawn.
+STAT_MARKS = """expected => {
+  const problems = [];
+  document.querySelectorAll("p.stat-line").forEach(line => {
+    const link = line.querySelector(".stat-figure a");
+    const id = decodeURIComponent(link.getAttribute("href").split("#")[1]);
+    const glyph = line.querySelector("svg.key-glyph");
+    const drawn = {open: false, approximate: false, ceiling: false, implied: false};
+    if (glyph) {
+      const bar = glyph.querySelector("rect"), end = bar ? bar.getBBox().x + bar.getBBox().width : 0;
+      const filled = e => !["none", "transparent"].includes(e.getAttribute("fill") || "");
+      const shapes = [...glyph.querySelectorAll("path")].map(e => ({box: e.getBBox(), filled: filled(e)}));
+      drawn.open = [...glyph.querySelectorAll("line[stroke-dasharray]")].some(l => l.x1.baseVal.value >= end - 2)
+                   && shapes.some(s => s.filled && s.box.x >= end);
+      drawn.approximate = shapes.some(s => !s.filled && s.box.x >= end - 1);
+      drawn.ceiling = shapes.some(s => s.filled && s.box.x + s.box.width <= end + 1);
+      drawn.implied = !!bar && !filled(bar) && bar.hasAttribute("stroke-dasharray");
+    }
+    const want = expected[id];
+    if (want === undefined) { problems.push(`${id} is no figure of the book`); return; }
+    for (const [mark, has] of Object.entries(drawn))
+      if (want.includes(mark) !== has)
+        problems.push(`${id} ("${link.textContent}") ${has ? "has" : "lacks"} the ${mark} mark`);
+  });
+  return problems;
+}"""
+
+
+def stat_pages() -> list[str]:
+    return [p for p in test_site_browser.site_pages()
+            if SITE.exists() and 'class="stat-line"' in (SITE / p).read_text()]
+
+
+@pytest.mark.parametrize("path", stat_pages() or ["chapters/pages/comparison.html"])
+def test_every_figure_said_in_a_stat_line_carries_the_mark_its_qualifier_calls_for(server, browser, path):
+    with Visit(browser, f"{server}/{path}", width=390) as visit:
+        assert visit.page.locator("p.stat-line").count() > 0
+        assert visit.page.evaluate(STAT_MARKS, expected_marks()) == [], path
+
+
+def test_a_more_than_figure_said_with_a_plain_mark_is_caught(server, browser):
+    url = f"{server}/{PLANTED}"
+    with Visit(browser, url, route=(url, (FIXTURES / "stat-mark-missing.html").read_text())) as visit:
+        assert visit.page.evaluate(STAT_MARKS, expected_marks()) == [
+            'dhs2018-hsi-fentanyl-seized ("more than 2,300") lacks the open mark']
+
+
+# The bottom line's changes, each against its marks in the SVG: a change the book can only bound ("at most", "at
+# least", as the chart's own label says) is a range (a line along its row, from its bound on) and no dot; a change it
+# states is a filled dot and no range.
+CHANGES = """() => {
+  const problems = [];
+  const filled = e => !["none", "transparent", "rgba(0, 0, 0, 0)"].includes(getComputedStyle(e).fill);
+  document.querySelectorAll("figure.changes-chart .chart-panel").forEach(panel => {
+    const rows = JSON.parse(panel.querySelector("script.chart-spec").textContent).data.values;
+    const svg = panel.querySelector("svg.marks");
+    const lines = [...svg.querySelectorAll("g.mark-rule.role-mark line")].map(e => e.getBoundingClientRect());
+    const marks = [...svg.querySelectorAll("g.mark-symbol.role-mark path[aria-label]")];
+    rows.forEach(row => {
+      const own = marks.filter(m => m.getAttribute("aria-label").includes(row.row));
+      if (!own.length) { problems.push(`${row.row}: not drawn`); return; }
+      const box = own[0].getBoundingClientRect(), middle = (box.top + box.bottom) / 2;
+      const bounded = /^at (most|least) /.test(row.text);
+      const drawn = {range: lines.some(l => Math.abs((l.top + l.bottom) / 2 - middle) < 3 && l.width > 8),
+                     dot: own.some(filled)};
+      if (drawn.range !== bounded) problems.push(`${row.row} ("${row.text}") ${bounded ? "lacks" : "has"} a range`);
+      if (drawn.dot === bounded) problems.push(`${row.row} ("${row.text}") ${bounded ? "has" : "lacks"} a dot`);
+    });
+  });
+  return problems;
+}"""
+HOME = "chapters/pages/home.html"
+
+
+def test_every_change_on_the_bottom_line_is_a_dot_if_stated_and_a_range_if_bounded(server, browser):
+    with Visit(browser, f"{server}/{HOME}", width=390) as visit:
+        assert drawn(visit) > 0 and visit.page.locator("figure.changes-chart").count() == 1
+        assert visit.page.evaluate(CHANGES) == []
+
+
+def test_a_bounded_change_drawn_as_a_dot_is_caught(server, browser):
+    planted = (SITE / HOME).read_text().replace('"point":false', '"point":true')  # every change drawn as a dot
+    url = f"{server}/{HOME}"
+    with Visit(browser, url, route=(url, planted)) as visit:
+        drawn(visit)
+        problems = visit.page.evaluate(CHANGES)
+    assert problems and all(p.endswith(("lacks a range", "has a dot")) and '("at ' in p for p in problems)
+
+
 # The page's key: how many key lists a reader sees, and which marks the page's charts draw (by the same evidence
 # as above, without the data: an open end's dashed line, an unfilled symbol, a filled one inside a bar's end, an
 # unfilled bar) against the items of the key.

@@ -15,7 +15,7 @@ from icebook import book
 from icebook.core.yamlio import load as load_yaml
 from icebook.pages import chart as charts
 from icebook.pages.chart import figure, figures_of, implied_marks, printed_marks
-from icebook.pages.chartkey import BOX_ID, encodings_of, gather_page_notes
+from icebook.pages.chartkey import BOX_ID, encodings_of, gather_page_notes, page_box
 from test_chart import chart, marks, views
 
 VOCABULARY = Path(__file__).resolve().parents[1] / "data" / "vocabulary.yaml"
@@ -211,3 +211,10 @@ def test_printed_marks_and_implied_marks_make_one_chart(pictures):
     (view,) = views(figure(chart(marks=both)))
     assert [r["bar"] for r in rows_of(view)] == ["FY 2017", "FY 2020", "FY 2019"]
     assert json.dumps(view).count('"implied": true') == 1
+
+
+def test_the_page_s_box_speaks_of_bars_only_where_its_charts_draw_bars():
+    bars = "Bars start at zero"
+    assert bars in page_box({"plain", "open"}, {}) and bars in page_box({"approximate"}, {})
+    # the home page's bottom line draws dots and ranges, a tilde above an approximate dot: no bar
+    assert bars not in page_box({"point", "range", "approximate"}, {})

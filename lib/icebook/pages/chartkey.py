@@ -146,10 +146,17 @@ def page_box(encodings: set[str], notes: dict[str, str]) -> Markup:
     key = Markup('<ul class="chart-key">{}</ul>').format(key_html(encodings)) if encodings - {PLAIN} else ""
     said = Markup("").join(Markup('<p class="chart-page-note">{}</p>').format(Markup(text))
                            for text in notes.values())
+    bars = Markup("<p>Bars start at zero; each is labelled with its figure as the source words it.</p>") \
+        if draws_bars(encodings) else ""
     return Markup('<aside class="chart-reading" id="{}" aria-labelledby="{}-title"><p class="chart-reading-title" '
-                  'id="{}-title"><strong>Reading the charts on this page</strong></p><p>Bars start at zero; each '
-                  'is labelled with its figure as the source words it.</p>{}{}</aside>').format(
-        BOX_ID, BOX_ID, BOX_ID, key, said)
+                  'id="{}-title"><strong>Reading the charts on this page</strong></p>{}{}{}</aside>').format(
+        BOX_ID, BOX_ID, BOX_ID, bars, key, said)
+
+
+def draws_bars(encodings: set[str]) -> bool:
+    """Whether charts drawing these marks draw bars: a bar's own marks, or a tilde where no dot can carry it (a page
+    of changes, the home page's, draws dots and ranges only)."""
+    return bool(encodings & {PLAIN, OPEN, CEILING, IMPLIED}) or (APPROXIMATE in encodings and POINT not in encodings)
 
 
 def gather_page_notes(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
