@@ -27,6 +27,13 @@ def timed(data_dir: Path) -> tuple[float, int]:
     return time.perf_counter() - start, len(data.facts)
 
 
+class NoAliases(yaml.SafeDumper):
+    """Writes a value shared by several copies out each time: the book's YAML loader refuses aliases."""
+
+    def ignore_aliases(self, data: object) -> bool:
+        return True
+
+
 def synthetic(copies: int) -> Path:
     root = Path(tempfile.mkdtemp(prefix="icebook-bench-"))
     shutil.copytree(DATA_DIR, root / "data")
@@ -48,7 +55,7 @@ def synthetic(copies: int) -> Path:
     claims = yaml.safe_load(claims_path.read_text(encoding="utf-8"))
     claims += [{**claim, "id": f"{claim['id']}-x{copy}", "fact": f"{claim['fact']}-x{copy}"}
                for copy in range(1, copies) for claim in claims if claim["fact"] in percentages]
-    claims_path.write_text(yaml.safe_dump(claims, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    claims_path.write_text(yaml.dump(claims, Dumper=NoAliases, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return root / "data"
 
 
