@@ -160,8 +160,26 @@ def add_fact(rows: list[dict]) -> str:
     return rows[-1]["id"]
 
 
+def write_pages(pages: Path) -> None:
+    """Every page of the book (of the copy site_check imported the package from) as a notebook for jupyter-book to
+    execute itself: its chapter read as the build reads it, with the page's parameters injected after its
+    parameters cell, as papermill injects them."""
+    import nbformat
+    from papermill.parameterize import parameterize_notebook
+
+    from icebook.build.notebooks import read_chapter
+    from icebook.build.params import load_jobs
+
+    for job in load_jobs():
+        notebook = read_chapter(job.notebook)
+        notebook.metadata.setdefault("papermill", {})  # what papermill's own reader adds before it parameterizes
+        for cell in notebook.cells:
+            cell.metadata.setdefault("tags", [])
+        nbformat.write(parameterize_notebook(notebook, job.parameters), pages / f"{job.page}.ipynb")
+
+
 def forced_jupyter_book(root: Path) -> float:
-    """jupyter-book executing the same chapters itself (default parameters, one page per notebook), from the
+    """jupyter-book executing the same pages itself (write_pages: every page with its parameters), from the
     state the cold build started in: the build's caches (validated data, chart pictures, site checks) are
     emptied first, as the chapters' code would otherwise find them filled by the builds before."""
     shutil.rmtree(root / "_build" / "cache", ignore_errors=True)
@@ -223,18 +241,11 @@ def main() -> int:
         shutil.copytree(root, src, ignore=shutil.ignore_patterns("_build", "node_modules", "lib", "data"))
         pages = src / "chapters" / "pages"
         pages.mkdir()
-        params = yaml.safe_load((root / "chapters" / "params.yml").read_text())["chapters"]
-        for name, entry in params.items():
-            target = entry.get("page", name).format(component="ero")
-            if "{" in entry.get("page", ""):
-                for component in entry["values"]["component"]:
-                    shutil.copy2(root / "chapters" / entry["notebook"], pages / f"profile-{component.lower()}.md")
-            else:
-                shutil.copy2(root / "chapters" / entry["notebook"], pages / f"{target}.md")
+        write_pages(pages)
         (src / "_static" / "vendor").mkdir(exist_ok=True)
         forced = forced_jupyter_book(root)
         print(f"jupyter-book build with execute_notebooks: force: {forced:.1f} s "
-              f"(every profile runs with its default component) ({load()})")
+              f"(every page with its parameters, as papermill injects them) ({load()})")
         print(f"cold build / forced jupyter-book: {cold / forced:.2f} (target ≤ 0.40)")
     finally:
         shutil.rmtree(root, ignore_errors=True)
