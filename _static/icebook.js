@@ -130,7 +130,11 @@ function copyBySelection(text) {
 }
 
 // Charts: each panel's Vega-Lite spec (in <script class="chart-spec">) is drawn into the <div class="chart-live">
-// before it, sized to its column, in the colours of the page's theme; redrawn when the reader switches theme.
+// before it, as wide as that box is once laid out, in the colours of the page's theme; redrawn when the box's width
+// changes (a window widened past the sidebar's breakpoint, a phone turned) and when the reader switches theme.
+// A spec "as wide as its container" is given the box's measured width rather than left to Vega, whose own
+// listener reads the width on the window's resize event, before the page's layout settles, and so drew charts
+// wider than their box after the sidebar appeared.
 (function () {
   // Numbers on axes as the book prints them (1,234), whatever the browser's language.
   var LOCALE = {decimal: ".", thousands: ",", grouping: [3], currency: ["$", ""]};
@@ -151,22 +155,49 @@ function copyBySelection(text) {
     return spec;
   }
 
+  // The width a panel is drawn at: its box's, as laid out now (whole pixels, never wider than the box).
+  function boxWidth(live) { return Math.floor(live.getBoundingClientRect().width); }
+
+  function sized(spec, width) {
+    if (spec.width === "container") { spec.width = width; }
+    return spec;
+  }
+
   function draw(figure) {
     var panels = figure.querySelectorAll(".chart-panel");
     var c = colours();
     Promise.all(Array.from(panels).map(function (panel) {
-      var spec = themed(JSON.parse(panel.querySelector("script.chart-spec").textContent), c);
+      var live = panel.querySelector(".chart-live");
+      var width = boxWidth(live);
+      var spec = sized(themed(JSON.parse(panel.querySelector("script.chart-spec").textContent), c), width);
       if (panel.icebookView) { panel.icebookView.finalize(); }
-      return vegaEmbed(panel.querySelector(".chart-live"), spec, {actions: false, renderer: "svg", mode: "vega-lite", formatLocale: LOCALE})
-        .then(function (result) { panel.icebookView = result.view; });
+      return vegaEmbed(live, spec, {actions: false, renderer: "svg", mode: "vega-lite", formatLocale: LOCALE})
+        .then(function (result) { panel.icebookView = result.view; panel.dataset.drawnWidth = width; });
     })).then(function () { figure.classList.add("chart-drawn"); })
       .catch(function (e) { console.error("chart " + figure.id + ": " + e); });
   }
 
   function drawAll() { document.querySelectorAll("figure.icebook-chart").forEach(draw); }
 
+  // Redraw a figure once its panels' boxes have settled at a new width (one redraw per change, after layout).
+  var waiting = new Map();
+  function whenResized(entries) {
+    entries.forEach(function (entry) {
+      var panel = entry.target.closest(".chart-panel");
+      if (!panel || panel.dataset.drawnWidth === undefined) { return; }
+      if (Math.abs(boxWidth(entry.target) - Number(panel.dataset.drawnWidth)) < 1) { return; }
+      var figure = panel.closest("figure.icebook-chart");
+      clearTimeout(waiting.get(figure));
+      waiting.set(figure, setTimeout(function () { waiting.delete(figure); draw(figure); }, 100));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     drawAll();
+    if (window.ResizeObserver) {
+      var observer = new ResizeObserver(whenResized);
+      document.querySelectorAll("figure.icebook-chart .chart-live").forEach(function (live) { observer.observe(live); });
+    }
     var theme = document.documentElement.getAttribute("data-theme");
     new MutationObserver(function () {
       var now = document.documentElement.getAttribute("data-theme");

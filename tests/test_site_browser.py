@@ -283,6 +283,47 @@ def test_every_chart_fits_its_column_with_every_label_inside(server, browser, pa
         assert visit.vega_warnings == [], f"{path} at {width} px: Vega warnings {visit.vega_warnings}"
 
 
+# Each panel's SVG inside its own box, and no label cut short by Vega ("mor…"): with GEOMETRY, what a chart drawn
+# for one width and left at another shows. Returns what is wrong, in words.
+IN_ITS_BOX = """() => {
+  const problems = [];
+  document.querySelectorAll("figure.icebook-chart .chart-live").forEach((live, i) => {
+    const svg = live.querySelector("svg.marks"), figure = live.closest("figure").id;
+    if (!svg) { problems.push(`${figure} panel ${i + 1}: not drawn`); return; }
+    const box = live.getBoundingClientRect(), chart = svg.getBoundingClientRect();
+    if (chart.width > box.width + 1)
+      problems.push(`${figure}: chart ${Math.round(chart.width)} px wide in a box of ${Math.round(box.width)} px`);
+    svg.querySelectorAll("text").forEach(text => {
+      if (text.textContent.endsWith("…")) problems.push(`${figure}: label "${text.textContent}" cut short`);
+    });
+  });
+  return problems;
+}"""
+SETTLED = """() => [...document.querySelectorAll("figure.icebook-chart .chart-live")].every(live => {
+  const svg = live.querySelector("svg.marks");
+  return svg && svg.getBoundingClientRect().width <= live.getBoundingClientRect().width + 1;
+})"""
+
+
+@pytest.mark.parametrize(("start", "end"), [(390, 1280), (900, 1000), (1280, 390)])
+@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
+def test_every_chart_fits_its_box_after_the_window_is_resized(server, browser, path, start, end):
+    """A page loaded at one width and then widened or narrowed (a tablet turned, a window dragged across the
+    sidebar's breakpoint) redraws each chart for its new box: every SVG fits it and every label shows."""
+    with Visit(browser, f"{server}/{path}", width=start) as visit:
+        assert drawn(visit) > 0, f"{path}: no chart"
+        visit.page.set_viewport_size({"width": end, "height": 900})
+        settled = 0  # the layout moves for a moment (the sidebar comes in): wait until every chart has fitted for
+        for _ in range(80):  # a second on end, or for 8 s; what is still wrong then is the failure
+            settled = settled + 1 if visit.page.evaluate(SETTLED) else 0
+            if settled == 10:
+                break
+            visit.page.wait_for_timeout(100)
+        problems = visit.page.evaluate(IN_ITS_BOX) + visit.page.evaluate(GEOMETRY)
+        assert problems == [], f"{path} loaded at {start} px, then {end} px"
+        assert visit.errors == [], visit.errors
+
+
 def test_a_chart_too_wide_for_a_phone_is_caught(server, browser):
     url = f"{server}/chapters/pages/planted-too-wide.html"
     with Visit(browser, url, width=390, route=(url, (FIXTURES / "too-wide.html").read_text())) as visit:
