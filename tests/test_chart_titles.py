@@ -16,8 +16,8 @@ from markupsafe import Markup
 
 from conftest import built_page
 from icebook import book
-from icebook.data.comparability import judge, judge_measure
-from icebook.data.figures import fact_figure, printings, source_named
+from icebook.data.comparability import REASONS, Change, Comparison, judge, judge_measure
+from icebook.data.figures import Figure, fact_figure, printings, source_named
 from icebook.pages.bottomline import bottom_line_title, compared_rows
 from icebook.pages.charttitles import title_problems
 from icebook.pages.measurechart import line_chart
@@ -152,8 +152,39 @@ def test_the_bottom_line_has_a_row_for_every_change_the_rule_computes_sorted_fal
         ("dhs2018-hsi-narcotics-seized", "ar2020-hsi-narcotics-seized"),
         ("dhs2018-opla-removal-orders", "ar2020-opla-removal-orders"),
         ("dhs2018-hsi-fentanyl-seized", "ar2020-hsi-fentanyl-seized")]
-    assert bottom_line_title(rows, YEARS) == ("The book computes five changes from FY 2017 to FY 2020: two falls, "
-                                              "one rise, and two it can only bound")
+    assert not title_problems(bottom_line_title(rows), [c.direction for _, c in rows])
+
+
+def planted(earlier: int, later: int, shown: float, bound: str) -> tuple[str, Comparison]:
+    """A compared pair of made-up figures between the given years whose change is ``shown`` percent, known as
+    ``bound`` says."""
+    def made_up(year: int) -> Figure:
+        return Figure(id=f"planted-{year}", printings=(f"planted-{year}",), source="planted", source_name="a test",
+                      metric="planted", value=100.0, unit="count", qualifier="exact", said="", fiscal_year=year,
+                      period_type="fiscal_year", period=f"FY {year}", period_basis="stated", wordings=())
+    reason = "exact" if bound == "" else "rounded_by_source" if bound == "about" else "qualifier_bound"
+    return "a planted row", Comparison(made_up(earlier), made_up(later), REASONS[reason], "a test's pair",
+                                       Change(shown, shown, 1, bound))
+
+
+@pytest.mark.parametrize(("planting", "title"), [
+    # by hand: −40.6% and −23.8% stated; "at least +40%" proves a rise; "at most +58%" and "at most +166%" prove
+    # nothing about the direction; one pair starts in FY 2018
+    ([(2017, 2020, -40.6, ""), (2017, 2020, -23.8, ""), (2017, 2020, 40, "at least"), (2018, 2020, 58, "at most"),
+      (2017, 2020, 166, "at most")],
+     "The book computes five changes from FY 2017 or FY 2018 to FY 2020: two falls, one rise shown only by a bound, "
+     "and two bounds whose direction is open"),
+    ([(2017, 2020, -12, "about")], "The book computes one change from FY 2017 to FY 2020: one fall"),
+    ([(2017, 2019, -30, "at most"), (2017, 2019, 5, "")],
+     "The book computes two changes from FY 2017 to FY 2019: one rise and one fall shown only by a bound"),
+    ([(2017, 2019, -30, "at least"), (2018, 2020, 12, "")],
+     "The book computes two changes from FY 2017 or FY 2018 to FY 2019 or FY 2020: one rise and one bound whose "
+     "direction is open"),
+])
+def test_the_bottom_line_title_counts_each_change_by_what_it_proves_between_the_years_the_rows_have(planting, title):
+    rows = [planted(*row) for row in planting]
+    assert bottom_line_title(rows) == title
+    assert not title_problems(title, [c.direction for _, c in rows])
 
 
 @pytest.mark.build

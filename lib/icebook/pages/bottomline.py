@@ -2,9 +2,10 @@
 
 Each pair of figures the comparability rule compares (``comparability.judge_measure``, over every measure) is a row:
 a dot where the book can state the change, a range where the sources' qualifiers only bound it (from the bound to
-the edge, an arrow at the open end), sorted from the largest fall to the largest rise, its title counting the rises
-and falls the figures establish. The measures the rule compares nowhere are listed after it, each with its reasons'
-names, linked to its section. Nothing here is typed: when the data change, the picture changes with them.
+the edge, an arrow at the open end), sorted from the largest fall to the largest rise, its title counting the
+changes by what each proves, between the years the pairs have. The measures the rule compares nowhere are listed
+after it, each with its reasons' names, linked to its section. Nothing here is typed: when the data change, the
+picture changes with them.
 """
 
 from __future__ import annotations
@@ -45,21 +46,45 @@ def compared_rows(judgements: list[MeasureJudgement]) -> list[tuple[str, Compari
     return sorted(rows, key=lambda row: (row[1].change.shown, row[0]))
 
 
-def bottom_line_title(rows: list[tuple[str, Comparison]], years: list[int]) -> str:
-    """ "The book computes five changes from FY 2017 to FY 2020: two falls, one rise, and two it can only bound"."""
-    falls = sum(c.direction == "fall" for _, c in rows)
-    rises = sum(c.direction == "rise" for _, c in rows)
-    bounded = sum(c.direction is None for _, c in rows)
+def _or(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
-    def counted(n: int, one: str, many: str) -> str:
-        return f"{count_word(n)} {one if n == 1 else many}"
 
-    parts = [p for n, p in ((falls, counted(falls, "fall", "falls")), (rises, counted(rises, "rise", "rises")),
-                            (bounded, f"{count_word(bounded)} it can only bound")) if n]
-    said = ", ".join(parts[:-1]) + (", and " if len(parts) > 2 else " and ") + parts[-1] if len(parts) > 1 \
-        else "".join(parts)
-    return (f"The book computes {counted(len(rows), 'change', 'changes')} from FY {years[0]} to FY {years[-1]}"
-            + (f": {said}" if said else ""))
+def _listed(parts: list[str]) -> str:
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + (", and " if len(parts) > 2 else " and ") \
+        + parts[-1]
+
+
+def years_of(rows: list[tuple[str, Comparison]]) -> str:
+    """The years the changes run between, as the rows have them: "from FY 2017 to FY 2020", or "from FY 2017 or
+    FY 2018 to FY 2020" where the pairs start (or end) in different years."""
+    earlier = sorted({c.earlier.fiscal_year for _, c in rows})
+    later = sorted({c.later.fiscal_year for _, c in rows})
+    return f"from {_or([f'FY {y}' for y in earlier])} to {_or([f'FY {y}' for y in later])}"
+
+
+# What a change proves, by how it is known: (direction, stated) -> its words, singular and plural. A bound proves
+# a direction only when it lies beyond zero on the bound's own side ("at least +40%" proves a rise; "at most +58%"
+# leaves the direction open: the true change may be a fall).
+PROVES = {("fall", True): ("fall", "falls"), ("rise", True): ("rise", "rises"),
+          ("fall", False): ("fall shown only by a bound", "falls shown only by a bound"),
+          ("rise", False): ("rise shown only by a bound", "rises shown only by a bound"),
+          (None, True): ("with no change", "with no change"),
+          (None, False): ("bound whose direction is open", "bounds whose direction is open")}
+
+
+def bottom_line_title(rows: list[tuple[str, Comparison]]) -> str:
+    """What the rows show, counted by what each proves: "The book computes five changes from FY 2017 or FY 2018 to
+    FY 2020: two falls, one rise shown only by a bound, and two bounds whose direction is open". A change the
+    book states (exactly or approximately) proves its direction; a bound proves one only beyond zero."""
+    counts: dict[tuple[str | None, bool], int] = {}
+    for _, c in rows:
+        key = (c.direction, c.change.bound not in ("at most", "at least"))
+        counts[key] = counts.get(key, 0) + 1
+    parts = [f"{count_word(counts[key])} {PROVES[key][counts[key] != 1]}" for key in PROVES if key in counts]
+    n = len(rows)
+    return f"The book computes {count_word(n)} {'change' if n == 1 else 'changes'} {years_of(rows)}: " \
+        + _listed(parts)
 
 
 def _frame(rows: list[tuple[str, Comparison]]) -> tuple[pd.DataFrame, list[float]]:
@@ -179,19 +204,19 @@ def not_compared(judgements: list[MeasureJudgement]) -> Markup:
                                                                    Markup("").join(items))
 
 
-def bottom_line(judgements: list[MeasureJudgement], fiscal_years: list[int]) -> Markup:
+def bottom_line(judgements: list[MeasureJudgement]) -> Markup:
     """The bottom-line chart of every change the book computes (``judgements``: the rule's answer for every
     measure), and the list of the measures it does not compare."""
     rows = compared_rows(judgements)
     if not rows:
         return not_compared(judgements)
-    title = bottom_line_title(rows, fiscal_years)
+    title = bottom_line_title(rows)
     if problems := title_problems(title, [c.direction for _, c in rows]):
         raise ValueError("; ".join(problems))
     figures = [f for _, c in rows for f in c.figures]
     chart = Chart(
         title=title,
-        subtitle=(f"Each change the book computes between two figures it compares, {fiscal_span(rows)}: a dot "
+        subtitle=(f"Each change the book computes between two figures it compares, {years_of(rows)}: a dot "
                   "where it can state the change, a range where the sources' qualifiers only bound it; largest fall "
                   "first."),
         description="Dots and ranges on one scale of percent change, one row per change, falls first, zero marked.",
@@ -210,6 +235,3 @@ def bottom_line(judgements: list[MeasureJudgement], fiscal_years: list[int]) -> 
     return Markup('<div class="bottom-line">{}{}</div>').format(figure, not_compared(judgements))
 
 
-def fiscal_span(rows: list[tuple[str, Comparison]]) -> str:
-    years = sorted({y for _, c in rows for y in (c.earlier.fiscal_year, c.later.fiscal_year)})
-    return f"FY {years[0]} to FY {years[-1]}"
