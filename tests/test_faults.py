@@ -372,5 +372,5 @@ def test_analyst_out_written_by_an_earlier_run_may_be_written_again(project: Pat
     for _ in range(2):
         result = _run(project, "build", "--only", "home", "--out", str(out), cwd=tmp_path)
         assert result.returncode == 0, result.stderr
-    assert sorted(p.name for p in out.iterdir()) == [".icebook-analysis.json", "home.figures.csv", "home.html",
-                                                     "home.ipynb", "vendor"]
+    assert sorted(p.name for p in out.iterdir()) == [".icebook-analysis.json", "charts", "home.figures.csv",
+                                                     "home.html", "home.ipynb", "vendor"]
