@@ -144,14 +144,13 @@ def test_the_bottom_line_has_a_row_for_every_change_the_rule_computes_sorted_fal
     computed = [c for j in judgements for line in j.lines for c in line.compared]
     assert sorted(c.id for _, c in rows) == sorted(c.id for c in computed)
     assert [c.change.shown for _, c in rows] == sorted(c.change.shown for _, c in rows)
-    # by hand, in the two sources the book compares: MS-13 −40.6%, gang arrests −23.8% (worded two ways), narcotics
-    # at least +40%, OPLA's removal orders at most +58% (a partial year), fentanyl at most +166% (a source added
-    # later may add rows of its own)
+    # by hand, in the two sources the book compares: MS-13 −40.6%, narcotics at least +40%, OPLA's removal orders at
+    # most +58% (a partial year), fentanyl at most +166%; the gang arrests (4,818; 3,671) are not among them: the
+    # book doubts what 4,818 counts (a source added later may add rows of its own)
     checked = [(m, c) for m, c in rows
                if {data.fact(c.earlier.id)["source"], data.fact(c.later.id)["source"]} <= {"dhs2018", "ar2020"}]
     assert [(c.earlier.id, c.later.id) for _, c in checked] == [
         ("dhs2018-hsi-ms13-criminal-arrests", "ar2020-hsi-ms13-arrests"),
-        ("dhs2018-hsi-gang-criminal-arrests", "ar2020-hsi-gang-criminal-arrests"),
         ("dhs2018-hsi-narcotics-seized", "ar2020-hsi-narcotics-seized"),
         ("dhs2018-opla-removal-orders", "ar2020-opla-removal-orders"),
         ("dhs2018-hsi-fentanyl-seized", "ar2020-hsi-fentanyl-seized")]

@@ -95,6 +95,7 @@ def test_a_partial_year_is_compared_with_its_share_of_the_year_stated():
 
 
 def test_a_figure_its_source_words_two_ways_is_compared_on_the_matching_wording_with_both_quoted():
+    # Planted from the gang arrests as if the book had no doubt about 4,818 (on the real data it has one):
     # dhs2018 "its fight to combat transnational gangs, making 4,818 criminal arrests" (FY 2017); ar2020 "3,671
     # gang-related criminal arrests" in its text and "3,671 TRANSNATIONAL GANGS CRIMINAL ARRESTS" in its graphic.
     # (3,671 − 4,818) / 4,818 = −1,147 / 4,818 = −23.81%
@@ -161,6 +162,22 @@ def test_a_doubt_the_data_declares_is_an_exception_shown_with_its_reason():
     said = judge(figure("a", 2017, 10), figure("b", 2020, 12, doubt="the source may count only one office"))
     assert (said.verdict, said.reason.code) == (Verdict.NOT, "book_exception")
     assert said.because == "The book doubts what {{b}} counts: the source may count only one office"
+
+
+def test_a_doubted_figure_is_compared_with_nothing_whatever_stands_beside_it():
+    # One rule for every doubted figure, on either side of a pair and whatever the other figure: the same words,
+    # other words, a bound, a rounded figure. dhs2018 "making 4,818 criminal arrests" is doubted as OIG-20-13's
+    # "arrested 143,100 aliens who were either charged with or convicted of" is.
+    doubted = figure("d", 2017, 4818, "transnational gangs … criminal arrests", doubt="the page contradicts itself")
+    for other in (figure("o", 2020, 3671, "TRANSNATIONAL GANGS CRIMINAL ARRESTS"),
+                  figure("o", 2020, 3671, "gang-related criminal arrests"),
+                  figure("o", 2020, 3671, "transnational gangs … criminal arrests", "more_than"),
+                  figure("o", 2014, 3600, "transnational gangs … criminal arrests", "rounded_hundred")):
+        said = judge(doubted, other)
+        assert said.verdict is Verdict.NOT and said.change is None
+        assert "book_exception" in [said.reason.code, *(r.code for r in said.also)]
+    said = judge(figure("o", 2020, 3671, "TRANSNATIONAL GANGS CRIMINAL ARRESTS"), doubted)
+    assert said.because == "The book doubts what {{d}} counts: the page contradicts itself"
 
 
 def test_one_figure_or_two_of_one_year_have_no_second_year():
@@ -252,11 +269,17 @@ def test_on_the_real_data_each_review_finding_gets_its_true_reason(judged):
     assert "ICE placed 122,233 immigration detainers" in data.fact("ar2020-ero-detainers-issued")["quote"]
     assert "ICE-issued detainers increased from 137,000 in FY 2014 to 165,500" in data.fact(
         "oig2013-r1-detainers-issued-fy2019")["quote"]
-    # the gang arrests: the annual report's graphic words 3,671 as the DHS page words 4,818
+    # the gang arrests: the annual report's graphic words 3,671 as the DHS page words 4,818, but the DHS page puts
+    # "809 MS-13 arrests, 567 of which were criminal and 242 administrative" "Of that number" of its 4,818
+    # "criminal arrests": the book doubts what 4,818 counts, as it doubts OIG's 143,100, and compares neither
     gangs = _pair(judged, "hsi_gang_arrests", "dhs2018-hsi-gang-criminal-arrests", "ar2020-hsi-gang-criminal-arrests")
-    assert (gangs.reason.code, gangs.change.shown) == ("two_wordings", -23.8)
+    assert (gangs.reason.code, gangs.change) == ("book_exception", None)
     graphic = data.fact("ar2020-hsi-gang-criminal-arrests-infographic")["quote"]
     assert "3,671 TRANSNATIONAL GANGS CRIMINAL ARRESTS" in graphic
+    assert "242 administrative" in data.fact("dhs2018-hsi-ms13-admin-arrests")["quote"]
+    oig = _pair(judged, "ero_admin_arrests", "oig2013-bg-fy2019-arrests-charged-or-convicted",
+                "ar2020-message-ero-admin-arrests")
+    assert "book_exception" in [oig.reason.code, *(r.code for r in oig.also)]
     # ERO arrests: the implied FY 2020 figure is worded as the FY 2017 one, and the rule keeps implied figures out
     ero = _pair(judged, "ero_admin_arrests", "dhs2018-ero-admin-arrests-criminal",
                 "ar2020-ero-admin-arrests-criminal-implied")
