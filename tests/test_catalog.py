@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from icebook.data.catalog import check_catalog_use, check_scope, label_is_identifier, load_catalog
+from icebook.data.catalog import check_catalog_use, check_scope, label_is_identifier, load_catalog, load_synonyms
 from icebook.data.collect import Collector
 from icebook.data.schema import Measure, Metric
 
@@ -58,12 +58,12 @@ def test_a_quote_without_its_metric_s_scope_words_is_named_unless_it_says_how_it
 
 def test_the_catalog_of_the_good_fixture_loads():
     col = Collector(GOOD)
-    measures, metrics, wordings = load_catalog(GOOD / "metrics.yaml", col)
+    measures, metrics, wordings, synonyms = load_catalog(GOOD / "metrics.yaml", {"sample"}, col)
     assert col.problems == []
     assert [m.id for m in measures] == ["admin_arrests"]
     assert metrics["ero_at_large_share"].scope == ["at large"]
     # "In FY 2020, the office made 1,250 arrests, about 40% of them at large."
-    assert wordings == {"sample-arrests": ("arrests",)}
+    assert wordings == {"sample-arrests": ("arrests",)} and synonyms == ()
 
 
 def _facts(rows: list[dict]) -> pd.DataFrame:
@@ -97,3 +97,24 @@ def test_a_wording_must_stand_in_its_quote_part_by_part_and_every_measured_fact_
     check_wordings({"a": ("identified and rescued",), "b": ("Identified and rescued … victims of human trafficking",)},
                    [series], facts, derived, CATALOG, col)
     assert [p.record for p in col.problems] == ["a"] and "is not in the quote of 'a'" in col.problems[0].message
+
+
+def test_a_synonym_needs_a_passage_of_its_source_that_uses_every_one_of_its_words():
+    # the good fixture's source: "In FY 2020, the office made 1,250 arrests, about 40% of them at large."
+    col = Collector(GOOD)
+    path = GOOD / "metrics.yaml"
+    groups = load_synonyms([
+        {"words": ["made", "arrests"], "source": "sample", "quote": "the office made 1,250 arrests"},
+        {"words": ["made", "seized"], "source": "sample", "quote": "the office made 1,250 arrests"},
+        {"words": ["made"], "source": "sample", "quote": "the office made 1,250 arrests"},
+        {"words": ["made", "held"], "source": "nowhere", "quote": "the office made"}], {"sample"}, path, col)
+    assert groups == (frozenset({"made", "arrest"}),)
+    messages = [(p.record, p.message) for p in col.problems]
+    assert messages[0][0] == "synonyms #2" and "does not use ['seized']" in messages[0][1]
+    assert messages[1][0] == "synonyms #3" and "two or more different single words" in messages[1][1]
+    assert messages[2] == ("synonyms #4", "unknown source 'nowhere'")
+    col.check_quotes({"sample": "In FY 2020, the office made 1,250 arrests, about 40% of them at large."})
+    assert len(col.problems) == 3  # the first passage is found in its source
+    col.quote("sample", "the office seized 1,250 arrests", path, record="synonyms #5")
+    col.check_quotes({"sample": "In FY 2020, the office made 1,250 arrests, about 40% of them at large."})
+    assert col.problems[-1].record == "synonyms #5"

@@ -10,24 +10,27 @@ import pandas as pd
 from icebook.core.text import normalise
 from icebook.data.collect import Collector
 from icebook.data.facts import anecdotal
-from icebook.data.figures import ELLIPSIS, holds, implied_quotes, printings
+from icebook.data.figures import ELLIPSIS, Synonyms, holds, implied_quotes, printings, scope_words, stem
 from icebook.data.prose import check_prose, check_record_prose, check_refs
 from icebook.data.read import parse_record, read_records, read_yaml
 from icebook.data.schema import Measure, Metric
 
-KEYS = {"measures", "metrics"}  # required; "wordings" may be left out where no measure has a fact yet
+KEYS = {"measures", "metrics"}  # required; "wordings" and "synonyms" may be left out
+SYNONYM_KEYS = {"words", "source", "quote"}
 
 
-def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, Metric], dict[str, tuple[str, ...]]]:
-    """The metrics catalog: the measures the comparison chapter draws, every metric's label and scope words, and
-    the words each figure of a measure uses for what it counts (fact id -> words, as its quote prints them)."""
+def load_catalog(path: Path, sources: set[str], col: Collector) -> tuple[
+        list[Measure], dict[str, Metric], dict[str, tuple[str, ...]], Synonyms]:
+    """The metrics catalog: the measures the comparison chapter draws, every metric's label and scope words, the
+    words each figure of a measure uses for what it counts (fact id -> words, as its quote prints them), and the
+    verbs declared one act (``synonyms``, by their stems)."""
     raw = read_yaml(path, col)
     if raw is None:
-        return [], {}, {}
-    if not isinstance(raw, dict) or not KEYS <= set(raw) <= KEYS | {"wordings"}:
-        col.add(path, "expected a mapping with the keys 'measures' (a list), 'metrics' (metric -> label, scope) "
-                "and 'wordings' (fact id -> the words its quote uses for what it counts)")
-        return [], {}, {}
+        return [], {}, {}, ()
+    if not isinstance(raw, dict) or not KEYS <= set(raw) <= KEYS | {"wordings", "synonyms"}:
+        col.add(path, "expected a mapping with the keys 'measures' (a list), 'metrics' (metric -> label, scope), "
+                "'wordings' (fact id -> the words its quote uses for what it counts) and 'synonyms' (a list)")
+        return [], {}, {}, ()
     measures = read_records(path, col, Measure, raw["measures"] or [])
     metrics = {}
     for slug, record in (raw["metrics"] or {}).items():
@@ -43,7 +46,41 @@ def load_catalog(path: Path, col: Collector) -> tuple[list[Measure], dict[str, M
         col.add(path, "'wordings' must map each fact id to the words (a non-empty string, or a list of them) its "
                 "quote uses for what it counts", field="wordings")
         listed = {}
-    return measures, metrics, listed
+    return measures, metrics, listed, load_synonyms(raw.get("synonyms") or [], sources, path, col)
+
+
+def load_synonyms(entries: object, sources: set[str], path: Path, col: Collector) -> Synonyms:
+    """The groups of verbs the comparability rule reads as one act, each a list of words with the passage of a
+    source that uses them all for that act (``source``, ``quote``: found in the source, and holding every word,
+    in any grammatical form). A group's words are kept by their stems; a word may be in one group only."""
+    if not isinstance(entries, list):
+        col.add(path, "'synonyms' must be a list of {words, source, quote}", field="synonyms")
+        return ()
+    groups: list[frozenset[str]] = []
+    for number, entry in enumerate(entries, 1):
+        where = {"record": f"synonyms #{number}", "field": "synonyms"}
+        words = entry.get("words") if isinstance(entry, dict) else None
+        if (not isinstance(entry, dict) or set(entry) != SYNONYM_KEYS or not isinstance(words, list)
+                or not all(isinstance(w, str) and w.isalpha() for w in words)
+                or len({stem(w.lower()) for w in words}) < 2 or not isinstance(entry["quote"], str)):
+            col.add(path, "a synonym entry needs 'words' (two or more different single words), 'source' (a source "
+                    "id) and 'quote' (a passage of that source that uses every one of the words for one act)", **where)
+            continue
+        stems = frozenset(stem(w.lower()) for w in words)
+        if entry["source"] not in sources:
+            col.add(path, f"unknown source {entry['source']!r}", **where)
+            continue
+        col.quote(entry["source"], entry["quote"], path, **where)
+        missing = stems - {stem(w) for w in scope_words(entry["quote"])}
+        if missing:
+            col.add(path, f"the quote does not use {sorted(w for w in words if stem(w.lower()) in missing)}: a "
+                    "synonym needs a passage that uses every word of the group for one act", **where)
+            continue
+        if any(stems & group for group in groups):
+            col.add(path, f"{sorted(words)} shares a word with another synonym group: merge the two", **where)
+            continue
+        groups.append(stems)
+    return tuple(groups)
 
 
 def check_wordings(wordings: dict[str, tuple[str, ...]], measures: list[Measure], facts: pd.DataFrame,

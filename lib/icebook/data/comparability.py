@@ -60,8 +60,12 @@ REASONS: dict[str, Reason] = {r.code: r for r in (
            "nothing."),
     Reason("scope_words_differ", Verdict.NOT, "the scope words differ",
            "Two figures are compared only when their sources use the same words for what they count, quoted from "
-           "each (case, punctuation, word order and the words “of”, “the”, “a” and “an” aside). Where no wording "
-           "of one matches a wording of the other, no change is computed."),
+           "each, verbs included: what was done to what is counted (“secured” or “obtained” removal orders, "
+           "“placed” or “issued” detainers, “assisted” or “rescued” victims) is part of what is counted. Case, "
+           "punctuation, word order, a word's grammatical form (“arrested”, “arrests”) and the words “of”, “the”, "
+           "“a” and “an” aside, the words must be the same; two different verbs count as one act only where the "
+           "data declares them synonyms, each pair with a passage of a source that uses both for that act. Where "
+           "no wording of one matches a wording of the other, no change is computed."),
     Reason("inferred_period", Verdict.NOT, "a period the book inferred",
            "A figure whose source states no period is placed in a year by the book's reading only; no change is "
            "computed from it."),
@@ -394,13 +398,13 @@ def measure_figures(data: Book, metrics: list[str]) -> list[Figure]:
     for them, by fiscal year and then source."""
     facts = data.facts_where(metric=metrics)
     names = {sid: source_named(s.short_name) for sid, s in data.sources.items()}
-    found = [fact_figure(facts.loc[ids[0]], ids, data.wordings, names[facts.at[ids[0], "source"]])
+    found = [fact_figure(facts.loc[ids[0]], ids, data.wordings, names[facts.at[ids[0], "source"]], data.synonyms)
              for ids in printings(facts)]
     implied = data.derived[(data.derived["kind"] == "implied") & data.derived["metric"].isin(metrics)]
     for _, row in implied.iterrows():
         inputs = data.facts_of([i for i in row["inputs"].values() if data.has_fact(i)])
         related = data.facts_where(metric=sorted(set(inputs["metric"])))
-        found.append(implied_figure(row, related, data.wordings, names[inputs.iloc[0]["source"]]))
+        found.append(implied_figure(row, related, data.wordings, names[inputs.iloc[0]["source"]], data.synonyms))
     return sorted(found, key=lambda f: (f.fiscal_year is None, f.fiscal_year or 0, f.source_name, f.id))
 
 

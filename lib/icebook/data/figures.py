@@ -17,29 +17,49 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
+import snowballstemmer
 
 from icebook.core.text import normalise
 from icebook.data.derive import input_qualifier
 
 SMALL_WORDS = frozenset({"of", "the", "a", "an"})  # not scope words: "victims of human trafficking"
+STEMMER = snowballstemmer.stemmer("english")
+Synonyms = tuple[frozenset[str], ...]  # groups of words, by their stems, that data/metrics.yaml declares one act
 
 
-def scope_key(words: str) -> frozenset[str]:
-    """The scope words of a wording as the rule compares them: lower case, punctuation and "…" dropped (a word's
-    own "/" and "-" kept: "and/or", "MS-13"), word order and the little words "of", "the", "a", "an" ignored."""
-    return frozenset(re.findall(r"[a-z0-9]+(?:[/-][a-z0-9]+)*", words.lower())) - SMALL_WORDS
+def scope_words(words: str) -> list[str]:
+    """The words of a wording in lower case, punctuation and "…" dropped (a word's own "/" and "-" kept:
+    "and/or", "MS-13"), and the little words "of", "the", "a", "an" left out."""
+    return [w for w in re.findall(r"[a-z0-9]+(?:[/-][a-z0-9]+)*", words.lower()) if w not in SMALL_WORDS]
+
+
+def stem(word: str) -> str:
+    """A word's stem (Snowball's English stemmer), so that one word's grammatical forms are one scope word:
+    "arrested" and "arrests" are "arrest", "handling" and "handled" "handl"; a word with its own "/" or "-"
+    ("and/or", "gang-related", "ICE-issued") is kept whole."""
+    return word if not word.isalpha() else STEMMER.stemWord(word)
+
+
+def scope_key(words: str, synonyms: Synonyms = ()) -> frozenset[str]:
+    """The scope words of a wording as the rule compares them: each word by its stem, word order ignored, and a
+    word of a declared synonym group read as the group's first stem in sort order (so two verbs the data declares
+    one act match; no other two words do)."""
+    stems = {stem(w) for w in scope_words(words)}
+    return frozenset(next((min(group) for group in synonyms if s in group), s) for s in stems)
 
 
 @dataclass(frozen=True)
 class Wording:
-    """The words one printing of a figure uses for what it counts, as its quote prints them."""
+    """The words one printing of a figure uses for what it counts, as its quote prints them, and the verb
+    synonyms the data declares (data/metrics.yaml's ``synonyms``, by their stems)."""
 
     fact: str
     words: str
+    synonyms: Synonyms = ()
 
     @property
     def key(self) -> frozenset[str]:
-        return scope_key(self.words)
+        return scope_key(self.words, self.synonyms)
 
 
 @dataclass(frozen=True)
@@ -141,7 +161,7 @@ def months_text(months: float) -> str:
 
 
 def fact_figure(row: pd.Series, printings: list[str], wordings: dict[str, tuple[str, ...]],
-                source_name: str) -> Figure:
+                source_name: str, synonyms: Synonyms = ()) -> Figure:
     """A figure from a fact (``row``, the first printing) and the ids of every printing of it."""
     year = row["as_of_fiscal_year"]
     return Figure(
@@ -151,7 +171,7 @@ def fact_figure(row: pd.Series, printings: list[str], wordings: dict[str, tuple[
         said=str(row.get("source_qualifier") or ""),
         fiscal_year=None if pd.isna(year) else int(year), period_type=row["period_type"], period=row["period"],
         period_basis=row.get("period_basis") or "stated",
-        wordings=tuple(Wording(i, words) for i in printings for words in wordings.get(i, ())),
+        wordings=tuple(Wording(i, words, synonyms) for i in printings for words in wordings.get(i, ())),
         doubt=str(row.get("scope_doubt") or ""))
 
 
@@ -166,13 +186,13 @@ def implied_quotes(row: pd.Series, facts: pd.DataFrame) -> dict[str, str]:
 
 
 def implied_figure(row: pd.Series, facts: pd.DataFrame, wordings: dict[str, tuple[str, ...]],
-                   source_name: str) -> Figure:
+                   source_name: str, synonyms: Synonyms = ()) -> Figure:
     """A figure the book implies (a derived figure of kind ``implied`` that names the metric it is a figure of;
     ``facts`` holds its inputs and their printings): its wordings are those data/metrics.yaml gives it, each
     quoted from an input or a printing of one; its period is its fiscal year's, its source its first input's."""
     quotes = implied_quotes(row, facts)
     first = facts.loc[next(i for i in row["inputs"].values() if i in facts.index)]
-    found = tuple(Wording(next((i for i, q in quotes.items() if holds(q, words)), str(first.name)), words)
+    found = tuple(Wording(next((i for i, q in quotes.items() if holds(q, words)), str(first.name)), words, synonyms)
                   for words in wordings.get(str(row.name), ()))
     return Figure(
         id=str(row.name), printings=tuple(quotes), source=first["source"], source_name=source_name,

@@ -68,6 +68,7 @@ class Book:
     files: list[Path] = reads(default_factory=list)
     detections: pd.DataFrame = reads("sources", "verdicts", default_factory=pd.DataFrame)
     corrections: list[Correction] = reads("corrections", default_factory=list)
+    synonyms: tuple[frozenset[str], ...] = reads("measures", default=())  # verbs read as one act (metrics.yaml)
 
     def __post_init__(self) -> None:
         untracked = [f.name for f in fields(self) if "reads" not in f.metadata]
@@ -151,7 +152,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     check_fact_prose(facts, known, data_dir, col)
 
     measures_path = data_dir / "metrics.yaml"
-    measures, metrics, wordings = load_catalog(measures_path, col)
+    measures, metrics, wordings, synonyms = load_catalog(measures_path, set(sources), col)
     check_catalog_use(measures, facts, known, measures_path, col)
     check_scope(facts, measures, metrics, measures_path, data_dir, col)
     check_wordings(wordings, measures, facts, derived, measures_path, col)
@@ -182,7 +183,7 @@ def load(data_dir: Path | str = DATA_DIR) -> Book:
     return Book(sources=sources, texts=texts, vocabulary=vocab, facts=facts, derived=derived,
                 measures=measures, metrics=metrics, wordings=wordings, claims=claims, audit=audit, findings=findings,
                 structure=structure, register=register, data_dir=data_dir, files=data_files(data_dir),
-                detections=detections, corrections=corrections)
+                detections=detections, corrections=corrections, synonyms=synonyms)
 
 
 def _load_vocabulary(path: Path, col: Collector) -> Vocabulary | None:

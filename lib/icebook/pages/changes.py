@@ -52,6 +52,8 @@ def _earlier(text: str, name: str = "", unit: str = "") -> Markup:
         value = float(text)
         return Markup('<span class="earlier-edition">{}</span>').format(
             fmt.number(value, unit, 0 if value.is_integer() else 2))
+    if name == "metric" and text:
+        return Markup('<span class="earlier-edition">{}</span>').format(_measured(text))
 
     def plain(match: re.Match) -> str:
         ref = match[1]
@@ -74,7 +76,15 @@ def _now(name: str, text: str, record_id: str) -> Markup:
         return fmt.copy_error(text)
     if name in {"locator", "page"}:
         return Markup('<span class="fact-locator">{}</span>').format(text or "(empty)")
+    if name == "metric" and text:
+        return Markup("{}").format(_measured(text))
     return Markup("{}").format(text or "(empty)")
+
+
+def _measured(metric: str) -> str:
+    """What a metric measures, in its label's words (never its internal name); one the catalog no longer has, as
+    such."""
+    return fmt.metric_label(metric) if metric in book().metrics else "a measure the book no longer names"
 
 
 def _field_rows(change: Changed) -> Markup:
