@@ -7,12 +7,23 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import defaultdict
+from decimal import Decimal
 from itertools import combinations
 
 import pytest
 
 from icebook import book
-from icebook.data.comparability import REASONS, Verdict, judge, judge_line, judge_measure, pairs
+from icebook.data.comparability import (
+    REASONS,
+    Verdict,
+    change_range,
+    judge,
+    judge_line,
+    judge_measure,
+    pairs,
+    rounding_half_step,
+    supported_place,
+)
 from icebook.data.figures import Figure, Wording, months_covered, months_text, scope_key, stem
 
 
@@ -78,6 +89,39 @@ def test_figures_rounded_by_their_source_give_an_approximate_change():
                  figure("b", 2019, 165500, "ICE-issued detainers", "rounded_hundred"))
     assert (said.verdict, said.reason.code) == (Verdict.CAVEAT, "rounded_by_source")
     assert (said.change.bound, said.change.shown) == ("about", 20.8)
+    # at the ends of the rounding: 165,450 / 137,050 − 1 = 20.72%, 165,550 / 136,950 − 1 = 20.88%; half the range
+    # is 0.08, within a tenth, so one decimal holds
+    low, high = change_range(figure("a", 2014, 137000, qualifier="rounded_hundred"),
+                             figure("b", 2019, 165500, qualifier="rounded_hundred"))
+    assert (round(float(low), 2), round(float(high), 2)) == (20.72, 20.88)
+    assert said.change.decimals == 1
+
+
+def test_a_change_from_rounded_figures_shows_only_the_digits_its_rounding_supports():
+    # oig2013 "the number of detainers law enforcement agencies declined to honor also increased from 8.665 [8,665,
+    # exact] to 16,400 [to the nearest hundred], or an 89 percent increase": 7,735 / 8,665 = 89.27%, but 16,400 is
+    # 16,350 to 16,450, so the change is 7,685 / 8,665 = 88.69% to 7,785 / 8,665 = 89.84%; half the range, 0.58, is
+    # more than a tenth: the whole percent, "about +89%", not "+89.3%"
+    said = judge(figure("a", 2014, 8665, "detainers … declined to honor"),
+                 figure("b", 2019, 16400, "detainers … declined to honor", "rounded_hundred"))
+    assert (said.change.bound, said.change.shown, said.change.decimals) == ("about", 89.0, 0)
+    assert said.change.value == pytest.approx(89.267, abs=1e-3)
+    # the same digits rule at other widths, by hand: 8,665 against 16,000 "about" (15,500 to 16,500): 78.9% to
+    # 90.4%, half-range 5.8, shown to the tens: about +80% (84.65 rounded); and the place itself
+    wide = judge(figure("a", 2014, 8665, "d"), figure("b", 2019, 16000, "d", "about"))
+    assert (wide.change.shown, wide.change.decimals) == (80.0, 0)
+    assert supported_place(Decimal("20.72"), Decimal("20.88")) == -1
+    assert supported_place(Decimal("88.69"), Decimal("89.84")) == 0
+    assert supported_place(Decimal("78.9"), Decimal("90.4")) == 1
+
+
+def test_how_far_a_rounded_figure_may_lie_from_its_printed_value():
+    assert rounding_half_step(figure("a", 2019, 16400, qualifier="rounded_hundred")) == 50  # OIG's footnote 4
+    assert rounding_half_step(figure("a", 2019, 3700, qualifier="about")) == 50  # "about 3,700"
+    assert rounding_half_step(figure("a", 2020, 21000, qualifier="rounded")) == 500  # "21,000 strong"
+    assert rounding_half_step(figure("a", 2020, 65, qualifier="rounded_unit")) == Decimal("0.5")  # "a 65% increase"
+    assert rounding_half_step(figure("a", 2020, 6.5, qualifier="rounded_unit")) == Decimal("0.05")
+    assert rounding_half_step(figure("a", 2020, 8665)) == 0
 
 
 def test_a_partial_year_is_compared_with_its_share_of_the_year_stated():

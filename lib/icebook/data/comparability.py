@@ -92,7 +92,11 @@ REASONS: dict[str, Reason] = {r.code: r for r in (
            "whole percent, rounded outward so that it stays true."),
     Reason("rounded_by_source", Verdict.CAVEAT, "figures rounded by their source",
            "A figure its source rounds (“about”, to the nearest hundred, a whole-number percentage), or a bound "
-           "beside a rounded figure, makes the change approximate: “about”, to the digits the figures support."),
+           "beside a rounded figure, makes the change approximate: “about”. From rounded figures it is worked out "
+           "at both ends of what their rounding allows (a figure rounded to the nearest hundred may lie half a "
+           "hundred either side of it) and "
+           "shown only to the digits that range supports: one decimal where half the range is within a tenth, "
+           "the whole percent where it is within one."),
     Reason("exact", Verdict.EXACT, "exact figures",
            "Two exact figures, worded the same and each for a whole fiscal year, give an exact change, shown to "
            "one decimal."),
@@ -275,8 +279,9 @@ def _sides(earlier: Figure, later: Figure) -> set[str]:
 
 def compute_change(earlier: Figure, later: Figure) -> Change:
     """The change from ``earlier`` to ``later`` as the page shows it: exact to one decimal (half up); a bound to
-    the whole percent, rounded outward (165.43 "at most" is 166); approximate to the digits its figures
-    support (derive.carried_precision)."""
+    the whole percent, rounded outward (165.43 "at most" is 166); from figures rounded by their source, "about",
+    to the digits the range their rounding allows supports (``supported_place``); from a bound beside a rounded
+    figure, "about", to the digits its figures carry (derive.carried_precision)."""
     base, now = Decimal(repr(earlier.value)), Decimal(repr(later.value))
     exact = (now - base) / base * 100
     value = float(exact)
@@ -286,12 +291,45 @@ def compute_change(earlier: Figure, later: Figure) -> Change:
         bound = sides.pop()
         shown = math.ceil(exact) if bound == "at most" else math.floor(exact)
         return Change(value, float(shown), 0, bound)
-    if sides or rounded:
+    if sides:
         precision = carried_precision(_FORMULA, {"base": (earlier.value, earlier.qualifier, None),
                                                  "later": (later.value, later.qualifier, None)})
         shown, decimals = displayed(value, precision, 1, "percent")
         return Change(value, shown, decimals, "about")
+    if rounded:
+        place = supported_place(*change_range(earlier, later))
+        shown = exact.quantize(Decimal(1).scaleb(place), ROUND_HALF_UP)
+        return Change(value, float(shown), max(0, -place), "about")
     return Change(value, float(exact.quantize(Decimal("0.1"), ROUND_HALF_UP)), 1, "")
+
+
+def rounding_half_step(figure: Figure) -> Decimal:
+    """How far a figure its source rounded may lie from its printed value: half a hundred for OIG's "rounded to
+    the nearest hundred"; half a unit of its last significant digit for an "about" or round figure ("about 3,700"
+    is 3,650 to 3,750, 21,000 is 20,500 to 21,500) and for a whole-number percentage (65% is 64.5% to 65.5%);
+    nothing for an exact one."""
+    if figure.qualifier == "rounded_hundred":
+        return Decimal(50)
+    if figure.qualifier in ("about", "rounded", "rounded_unit"):
+        return Decimal(5).scaleb(Decimal(repr(figure.value)).normalize().as_tuple().exponent - 1)
+    return Decimal(0)
+
+
+def change_range(earlier: Figure, later: Figure) -> tuple[Decimal, Decimal]:
+    """The least and the greatest change in percent that the two figures' rounding allows: 137,000 and 165,500,
+    each to the nearest hundred, give 28,400 / 137,050 = 20.72% to 28,600 / 136,950 = 20.88%."""
+    base, now = Decimal(repr(earlier.value)), Decimal(repr(later.value))
+    base_step, now_step = rounding_half_step(earlier), rounding_half_step(later)
+    ends = [(n - b) / b * 100 for b in (base - base_step, base + base_step) for n in (now - now_step, now + now_step)]
+    return min(ends), max(ends)
+
+
+def supported_place(low: Decimal, high: Decimal) -> int:
+    """The decimal place a change known only to lie between ``low`` and ``high`` is shown to: the finest place
+    (one decimal at most) whose unit is at least half the range, so the last digit shown is good to one unit.
+    20.72% to 20.88% (half-range 0.08) is shown to one decimal; 88.69% to 89.84% (half-range 0.58) to the whole
+    percent."""
+    return max(-1, math.ceil(math.log10((high - low) / 2)))
 
 
 @dataclass(frozen=True)
