@@ -73,3 +73,19 @@ def test_the_page_opens_with_what_a_reader_citing_the_sources_should_know(page):
     assert links == [f"#claim-{c}" for c in inconsistent.index] + [f"#register-{r}" for r in disagreements]
     text = lead.get_text(" ", strip=True)
     assert "110" in text and "104" in text  # OIG-17-51's "up to 110" against Figure 1's largest label
+
+
+def test_the_register_s_word_on_the_unrounded_declined_detainers_holds_in_the_facts():
+    """The register says {{oig2013-r1-detainers-declined-fy2014}} is the only count of detainers in OIG-20-13's
+    text that is not a whole number of hundreds (footnote 4: "Figures in the report are rounded to the nearest
+    hundred"), and that its Appendix C counts are not rounded either: both checked against the facts."""
+    data = book()
+    entry = next(e for e in data.register if e["id"] == "declined-detainers-fy2014-ocr")
+    assert "the only count of detainers in its text" in " ".join(entry["what_it_means"].split())
+    assert "Figures in the report are rounded to the nearest hundred." in data.texts["oig2013"]
+    facts = data.facts_where(source="oig2013", unit="count")
+    in_text = facts[facts["metric"].str.contains("detainer") & ~facts["locator"].str.startswith("Figure")
+                    & ~facts.index.str.startswith("oig2013-fig")]
+    assert list(in_text.index[in_text["value"] % 100 != 0]) == ["oig2013-r1-detainers-declined-fy2014"]
+    appendix = facts[facts.index.str.startswith("oig2013-appc")]
+    assert (appendix["value"] % 100 != 0).any()  # e.g. the total, 489,063
