@@ -146,10 +146,11 @@ def test_a_more_than_figure_said_with_a_plain_mark_is_caught(server, browser):
 
 # The bottom line's changes, each against its marks in the SVG: a change the book can only bound ("at most", "at
 # least", as the chart's own label says) is a range (a line along its row, from its bound on) and no dot; a change it
-# states is a filled dot and no range.
+# states is a dot and no range: hollow where the rule compares it with a stated caveat, else filled.
 CHANGES = """() => {
   const problems = [];
   const filled = e => !["none", "transparent", "rgba(0, 0, 0, 0)"].includes(getComputedStyle(e).fill);
+  const circle = e => /A/i.test(e.getAttribute("d"));  // a circle is drawn with arcs; a range's bar is a line
   document.querySelectorAll("figure.changes-chart .chart-panel").forEach(panel => {
     const rows = JSON.parse(panel.querySelector("script.chart-spec").textContent).data.values;
     const svg = panel.querySelector("svg.marks");
@@ -160,10 +161,15 @@ CHANGES = """() => {
       if (!own.length) { problems.push(`${row.row}: not drawn`); return; }
       const box = own[0].getBoundingClientRect(), middle = (box.top + box.bottom) / 2;
       const bounded = /^at (most|least) /.test(row.text);
+      const caveated = row.verdict === "compared with a stated caveat";
       const drawn = {range: lines.some(l => Math.abs((l.top + l.bottom) / 2 - middle) < 3 && l.width > 8),
-                     dot: own.some(filled)};
+                     dot: own.some(filled), hollow: own.some(m => !filled(m) && circle(m))};
       if (drawn.range !== bounded) problems.push(`${row.row} ("${row.text}") ${bounded ? "lacks" : "has"} a range`);
-      if (drawn.dot === bounded) problems.push(`${row.row} ("${row.text}") ${bounded ? "has" : "lacks"} a dot`);
+      if (!bounded && drawn.dot === caveated)
+        problems.push(`${row.row} ("${row.text}") ${caveated ? "has" : "lacks"} a filled dot`);
+      if (bounded && drawn.dot) problems.push(`${row.row} ("${row.text}") has a dot`);
+      if (!bounded && drawn.hollow !== caveated)
+        problems.push(`${row.row} ("${row.text}") ${caveated ? "lacks" : "has"} a hollow dot`);
     });
   });
   return problems;
@@ -186,6 +192,18 @@ def test_a_bounded_change_drawn_as_a_dot_is_caught(server, browser):
     assert problems and all(p.endswith(("lacks a range", "has a dot")) and '("at ' in p for p in problems)
 
 
+def test_a_change_with_a_caveat_drawn_as_a_filled_dot_is_caught(server, browser):
+    page = (SITE / HOME).read_text()
+    if '"caveated":true' not in page:
+        pytest.skip("no change of the bottom line is compared with a caveat")
+    planted = page.replace('"caveated":true', '"caveated":false')  # every caveat drawn as an exact change's dot
+    url = f"{server}/{HOME}"
+    with Visit(browser, url, route=(url, planted)) as visit:
+        drawn(visit)
+        problems = visit.page.evaluate(CHANGES)
+    assert problems and all(p.endswith(("has a filled dot", "lacks a hollow dot")) for p in problems), problems
+
+
 # The page's key: how many key lists a reader sees, and which marks the page's charts draw (by the same evidence
 # as above, without the data: an open end's dashed line, an unfilled symbol, a filled one inside a bar's end, an
 # unfilled bar) against the items of the key.
@@ -195,7 +213,9 @@ KEY = """() => {
   const listed = shown.flatMap(k => [...k.querySelectorAll("[data-key]")].map(i => i.dataset.key));
   const used = new Set();
   document.querySelectorAll("figure.changes-chart svg.marks").forEach(svg => {
-    used.add("point");  // its dots: and a range is a rule besides the one at zero
+    svg.querySelectorAll("g.mark-symbol.role-mark path[aria-label]").forEach(dot => {  // a range's bar is a line
+      if (/A/i.test(dot.getAttribute("d"))) used.add(filled(dot) ? "point" : "caveated");
+    });  // and a range is a rule besides the one at zero
     if (svg.querySelectorAll("g.mark-rule.role-mark line").length > 1) used.add("range");
   });
   document.querySelectorAll("figure.bars-chart svg.marks").forEach(svg => {

@@ -19,7 +19,7 @@ from markupsafe import Markup
 
 from icebook.data.comparability import Comparison, MeasureJudgement, Verdict
 from icebook.pages.chart import Chart, drawn_figure
-from icebook.pages.chartkey import APPROXIMATE, POINT, RANGE, TILDE, TILDE_SIZE, key_items
+from icebook.pages.chartkey import APPROXIMATE, CAVEATED, POINT, RANGE, TILDE, TILDE_SIZE, key_items
 from icebook.pages.chartspec import LIGHT, LINE, colour_params, config
 from icebook.pages.charttitles import title_problems
 from icebook.pages.chartwords import page_notes
@@ -99,7 +99,8 @@ def _frame(rows: list[tuple[str, Comparison]]) -> tuple[pd.DataFrame, list[float
         frame.append({
             "label": "\n".join(textwrap.wrap(label, ROW_LINE)), "row": label, "shown": c.change.shown,
             "text": change_text(c), "bound": bound, "point": bound in ("", "about"),
-            "approximate": bound == "about", "low": edge[0] if bound == "at most" else c.change.shown,
+            "approximate": bound == "about", "caveated": c.verdict is Verdict.CAVEAT,
+            "low": edge[0] if bound == "at most" else c.change.shown,
             "high": edge[1] if bound == "at least" else c.change.shown,
             "align": {"at most": "right", "at least": "left"}.get(bound, "center"),
             "verdict": c.verdict.value, "reason": c.reason.name})
@@ -136,7 +137,10 @@ def _spec(frame: pd.DataFrame, edge: list[float]) -> dict:
             layer({"type": "point", "shape": "triangle-right", "filled": True, "size": ARROW, "fill": bar,
                    "opacity": 1, "aria": False}, {"x": {**x, "field": "high"}}, "datum.bound == 'at least'"),
             layer({"type": "point", "shape": "circle", "filled": True, "size": 90, "fill": bar, "opacity": 1},
-                  {"tooltip": tooltip, "description": {"field": "row"}}, "datum.point"),
+                  {"tooltip": tooltip, "description": {"field": "row"}}, "datum.point && !datum.caveated"),
+            layer({"type": "point", "shape": "circle", "filled": False, "size": 80, "strokeWidth": 2.5,
+                   "stroke": bar, "opacity": 1}, {"tooltip": tooltip, "description": {"field": "row"}},
+                  "datum.point && datum.caveated"),  # a change with a stated caveat: a hollow dot
             layer({"type": "point", "shape": "stroke", "size": 160, "strokeWidth": 3, "stroke": bar, "opacity": 1,
                    "angle": 90}, {"tooltip": tooltip, "description": {"field": "row"}}, "!datum.point"),
             layer({"type": "point", "shape": TILDE, "filled": False, "size": TILDE_SIZE, "strokeWidth": 2,
@@ -154,13 +158,14 @@ KEY_WORDS = 52  # characters per line of the picture key's explanations
 
 def _key(encodings: set[str]) -> dict:
     """The picture's key, drawn by the chart's own layers: a dot, a dot with a tilde, a range, each explained."""
-    names = {POINT: "Dot", APPROXIMATE: "Dot with a tilde", RANGE: "Range"}
+    names = {POINT: "Dot", CAVEATED: "Hollow dot", APPROXIMATE: "Dot with a tilde", RANGE: "Range"}
     said = {item.encoding: item.explains for item in key_items(encodings)}
     said[APPROXIMATE] = "an approximate change: a figure its source rounds, or a bound beside a rounded figure."
     rows = [{"label": names[e], "row": names[e], "shown": -7.0, "bound": "at most" if e == RANGE else "",
-             "point": e != RANGE, "approximate": e == APPROXIMATE, "low": -10.0, "high": -7.0, "align": "",
+             "point": e != RANGE, "approximate": e == APPROXIMATE, "caveated": e == CAVEATED, "low": -10.0,
+             "high": -7.0, "align": "",
              "verdict": "", "reason": "", "text": textwrap.wrap(said[e], KEY_WORDS)}
-            for e in (POINT, APPROXIMATE, RANGE) if e in encodings]
+            for e in (POINT, CAVEATED, APPROXIMATE, RANGE) if e in encodings]
     spec = _spec(pd.DataFrame(rows), [-10.0, 40.0])
     spec["layer"].append({"mark": {"type": "text", "align": "left", "baseline": "middle", "dx": 14,
                                    "fill": {"expr": "inkColour"}, "aria": False},
@@ -223,7 +228,9 @@ def bottom_line(judgements: list[MeasureJudgement]) -> Markup:
         marks=pd.DataFrame(), sources=sorted({f.source for f in figures}), axis="Change (percent)",
         data_table=_table(rows), directions=tuple(c.direction or "open" for _, c in rows), kind="changes")
     frame, edge = _frame(rows)
-    encodings = {POINT} | ({RANGE} if (~frame["point"]).any() else set()) | (
+    dots = frame[frame["point"]]
+    encodings = ({POINT} if (~dots["caveated"]).any() else set()) | (
+        {CAVEATED} if dots["caveated"].any() else set()) | ({RANGE} if (~frame["point"]).any() else set()) | (
         {APPROXIMATE} if frame["approximate"].any() else set())
     shared = page_notes(pd.DataFrame([{"source": f.source, "qualifier": f.qualifier, "ocr_correction": ""}
                                       for f in figures]))

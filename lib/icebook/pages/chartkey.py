@@ -7,7 +7,8 @@ Every qualifier of the vocabulary has one encoding, the same on every chart, liv
 * "about", "almost", a figure the source rounds: a tilde (~) just past the bar's end;
 * "up to", "less than": an arrow inside the bar's end, pointing back;
 * an implied figure (a derived figure no source states): a hollow, dashed bar, its inputs in its tooltip;
-* a change the book can only bound: a range (the home page's bottom line).
+* a change the book states: a dot; one it states with a caveat (a partial year, a figure worded two ways, figures
+  the source rounds): a hollow dot; one it can only bound: a range (the home page's bottom line).
 
 A figure both implied and approximate carries both. A chart's figure HTML carries the key items it uses and the
 notes that hold for every chart alike (self-reported sources, misprints); when the build stages a page, those are
@@ -24,7 +25,8 @@ import nbformat
 from markupsafe import Markup
 
 PLAIN, OPEN, APPROXIMATE, CEILING, IMPLIED = "plain", "open", "approximate", "ceiling", "implied"
-POINT, RANGE = "point", "range"  # a change the book states, and one it can only bound
+POINT, CAVEATED, RANGE = "point", "caveated", "range"  # a change the book states (exactly, or with a stated caveat),
+# and one it can only bound
 ENCODING = {  # the vocabulary's qualifiers, each drawn one way (a test checks that every qualifier has one)
     "exact": PLAIN, "more_than": OPEN, "at_least": OPEN, "about": APPROXIMATE, "nearly": APPROXIMATE,
     "rounded": APPROXIMATE, "rounded_hundred": APPROXIMATE, "up_to": CEILING, "less_than": CEILING,
@@ -62,6 +64,9 @@ KEY = [  # in the order the key lists them
                                            "figures the sources do state, which its tooltip and the data give."),
     KeyItem(POINT, "Dot", "a change the book computes between two figures it compares; a tilde above it: "
                           "approximate."),
+    KeyItem(CAVEATED, "Hollow dot", "a change the book computes with a stated caveat (a partial year, a figure its "
+                                    "source words two ways, figures the source rounds): read the caveat beside it "
+                                    "before relying on it."),
     KeyItem(RANGE, "Range", "a change the sources' qualifiers only bound: the true change lies somewhere on the "
                             "line, from the bound (a bar across it) on past the arrow."),
 ]
@@ -95,13 +100,14 @@ RANGE_GLYPH = ('<line x1="5" y1="8" x2="34" y2="8" stroke="var(--icebook-chart-b
                '<path d="M 34 4 L 40 8 L 34 12 Z" fill="var(--icebook-chart-bar)"/>'
                '<line x1="5" y1="2" x2="5" y2="14" stroke="var(--icebook-chart-bar)" stroke-width="3"/>')
 POINT_GLYPH = '<circle cx="14" cy="8" r="5" fill="var(--icebook-chart-bar)"/>'
+CAVEATED_GLYPH = '<circle cx="14" cy="8" r="4.5" fill="none" stroke="var(--icebook-chart-bar)" stroke-width="2"/>'
 
 
 def glyph(*encodings: str) -> Markup:
     """A small picture of a bar drawn with these encodings (the key's, or a stat line's figure's), in the page
     theme's chart colours (icebook.css): hollow and dashed if implied, with its qualifier's end."""
-    if RANGE in encodings or POINT in encodings:
-        shapes = RANGE_GLYPH if RANGE in encodings else POINT_GLYPH
+    if RANGE in encodings or POINT in encodings or CAVEATED in encodings:
+        shapes = RANGE_GLYPH if RANGE in encodings else CAVEATED_GLYPH if CAVEATED in encodings else POINT_GLYPH
     else:
         implied = IMPLIED in encodings
         shapes = (HOLLOW if implied else SOLID) + "".join(
@@ -156,7 +162,8 @@ def page_box(encodings: set[str], notes: dict[str, str]) -> Markup:
 def draws_bars(encodings: set[str]) -> bool:
     """Whether charts drawing these marks draw bars: a bar's own marks, or a tilde where no dot can carry it (a page
     of changes, the home page's, draws dots and ranges only)."""
-    return bool(encodings & {PLAIN, OPEN, CEILING, IMPLIED}) or (APPROXIMATE in encodings and POINT not in encodings)
+    return bool(encodings & {PLAIN, OPEN, CEILING, IMPLIED}) or (
+        APPROXIMATE in encodings and not encodings & {POINT, CAVEATED})
 
 
 def gather_page_notes(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
