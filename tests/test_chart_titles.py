@@ -197,3 +197,17 @@ def test_the_home_page_draws_the_bottom_line_and_lists_the_measures_not_compared
     listed = re.search(r'<aside class="not-compared">(.*?)</aside>', html, re.S)[1]
     assert 'href="comparison.html#measure-hsi-trafficking-victims"' in listed and "the scope words differ" in listed
     assert "measure-hsi-fentanyl" not in listed  # compared: on the chart, not in the list
+
+
+@pytest.mark.build
+def test_the_home_page_says_beside_the_bottom_line_and_the_key_findings_that_a_change_is_not_a_trend():
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(built_page("home"), "html.parser")
+    chart = soup.select_one("div.bottom-line").find_parent("section")
+    heading = chart.find(["h2", "h3"]).get_text(" ", strip=True)
+    assert "changed" not in heading.lower() and "compute" in heading, heading  # no trend in the heading
+    findings = soup.select_one("ol.key-findings").find_parent("section")
+    for section in (chart, findings):
+        intro = " ".join(p.get_text(" ", strip=True) for p in section.find_all("p", recursive=False))
+        assert "not a trend" in intro, section.find("h2").get_text()
