@@ -204,6 +204,41 @@ def test_a_change_with_a_caveat_drawn_as_a_filled_dot_is_caught(server, browser)
     assert problems and all(p.endswith(("has a filled dot", "lacks a hollow dot")) for p in problems), problems
 
 
+# The bottom line's zero: labelled on its axis, and its dashed line crossing no change's label.
+ZERO = """() => {
+  const problems = [];
+  document.querySelectorAll("figure.changes-chart svg.marks").forEach(svg => {
+    const zero = [...svg.querySelectorAll("g.mark-rule.role-mark line")].map(l => l.getBoundingClientRect())
+      .find(r => r.width < 1 && r.height > 20);  // the one upright line; a range is a level one
+    if (!zero) { problems.push("no line at zero"); return; }
+    const ticks = [...svg.querySelectorAll("g.role-axis-label text")].map(t => t.textContent);
+    if (!ticks.includes("0%")) problems.push(`zero is not labelled (the axis says ${ticks.join(", ")})`);
+    svg.querySelectorAll("g.mark-text.role-mark text").forEach(t => {
+      const r = t.getBoundingClientRect();
+      if (r.width && r.left < zero.left && r.right > zero.left) problems.push(`"${t.textContent}" crosses zero`);
+    });
+  });
+  return problems;
+}"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_bottom_line_labels_zero_and_no_label_crosses_its_line(server, browser, width):
+    with Visit(browser, f"{server}/{HOME}", width=width) as visit:
+        assert drawn(visit) > 0
+        assert visit.page.evaluate(ZERO) == [], f"at {width} px"
+
+
+def test_a_label_across_zero_is_caught(server, browser):
+    planted = (SITE / HOME).read_text().replace('"align":"zero"', '"align":"center"')  # centred over their marks
+    if planted == (SITE / HOME).read_text():
+        pytest.skip("no label of the bottom line needs moving off zero")
+    url = f"{server}/{HOME}"
+    with Visit(browser, url, width=390, route=(url, planted)) as visit:
+        drawn(visit)
+        assert any(p.endswith("crosses zero") for p in visit.page.evaluate(ZERO))
+
+
 # The page's key: how many key lists a reader sees, and which marks the page's charts draw (by the same evidence
 # as above, without the data: an open end's dashed line, an unfilled symbol, a filled one inside a bar's end, an
 # unfilled bar) against the items of the key.

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import math
 import textwrap
 
 import pandas as pd
@@ -20,7 +22,7 @@ from markupsafe import Markup
 from icebook.data.comparability import Comparison, MeasureJudgement, Verdict
 from icebook.pages.chart import Chart, drawn_figure
 from icebook.pages.chartkey import APPROXIMATE, CAVEATED, POINT, RANGE, TILDE, TILDE_SIZE, key_items
-from icebook.pages.chartspec import LIGHT, LINE, colour_params, config
+from icebook.pages.chartspec import LIGHT, LINE, colour_params, config, text_width
 from icebook.pages.charttitles import title_problems
 from icebook.pages.chartwords import page_notes
 from icebook.pages.comparison import measure_anchor
@@ -31,6 +33,9 @@ from icebook.pages.verdicts import change_text, reason_name, short_judgement, ve
 COMPARISON_PAGE = "comparison.html"
 ROW_LINE = 24  # characters per line of a row's label
 ARROW = 60  # the arrow's area at a range's open end, in square pixels
+PHONE_PLOT = 160  # pixels: the plot beside the rows' labels on a 390 px screen, at least
+LABEL_GAP = 6  # pixels kept between a label's end and the line at zero or the plot's edge
+TICKS = 4  # at most this many steps of the scale between its ticks
 
 
 def working(comparison: Comparison) -> str:
@@ -87,14 +92,50 @@ def bottom_line_title(rows: list[tuple[str, Comparison]]) -> str:
         + _listed(parts)
 
 
+def _preferred(bound: str) -> str:
+    """Where a change's label sits by its own mark: beside a bound, away from its range; centred over a dot."""
+    return {"at most": "right", "at least": "left"}.get(bound, "center")
+
+
+def _extends(align: str, x: float, width: float) -> tuple[float, float]:
+    """From where to where a label anchored at ``x`` runs, ``width`` wide, in the scale's units."""
+    return {"left": (x, x + width), "right": (x - width, x)}.get(align, (x - width / 2, x + width / 2))
+
+
+def placed_labels(rows: list[tuple[str, Comparison]], edge: list[float]) -> tuple[list[str], list[float]]:
+    """Each change's label's place, and the scale's edges, so that on the narrowest chart (a phone's) no label
+    crosses the line at zero and every label stays inside the plot: a label is set by its mark ("left", "center",
+    "right" of it), or, where that would run it across zero, just beside zero on its mark's side ("zero"); the scale
+    reaches as far as the labels need."""
+    texts = [(c.change.shown, text_width(change_text(c)) + LABEL_GAP, _preferred(c.change.bound)) for _, c in rows]
+    places = [align for _, _, align in texts]
+    for _ in range(20):  # each pass widens the scale, so a label takes more of its units: a few passes settle
+        per_pixel = (edge[1] - edge[0]) / PHONE_PLOT
+        for i, (x, width, align) in enumerate(texts):
+            start, stop = _extends(align, x, width * per_pixel)
+            if places[i] == "zero" or start < 0 < stop:
+                places[i] = "zero"
+                start, stop = _extends("left" if x >= 0 else "right", 0.0, width * per_pixel)
+            edge = [min(edge[0], start), max(edge[1], stop)]
+    return places, edge
+
+
+def axis_values(edge: list[float]) -> list[float]:
+    """The scale's ticks: zero and a few round steps either side of it, no more than fit a phone's plot."""
+    span = edge[1] - edge[0]
+    step = next(m * 10 ** k for k in itertools.count() for m in (1, 2, 2.5, 5) if span / (m * 10 ** k) <= TICKS)
+    return [k * step for k in range(math.ceil(edge[0] / step), math.floor(edge[1] / step) + 1)]
+
+
 def _frame(rows: list[tuple[str, Comparison]]) -> tuple[pd.DataFrame, list[float]]:
-    """One row a change: where its dot or range lies on a scale wide enough for every change and zero."""
+    """One row a change: where its dot or range lies on a scale wide enough for every change, zero and their
+    labels."""
     shown = [c.change.shown for _, c in rows]
     low, high = min(min(shown), 0.0), max(max(shown), 0.0)
     pad = max(high - low, 10.0) * 0.25
-    edge = [low - pad, high + pad]
+    places, edge = placed_labels(rows, [low - pad, high + pad])
     frame = []
-    for label, c in rows:
+    for (label, c), place in zip(rows, places, strict=True):
         bound = c.change.bound
         frame.append({
             "label": "\n".join(textwrap.wrap(label, ROW_LINE)), "row": label, "shown": c.change.shown,
@@ -102,8 +143,7 @@ def _frame(rows: list[tuple[str, Comparison]]) -> tuple[pd.DataFrame, list[float
             "approximate": bound == "about", "caveated": c.verdict is Verdict.CAVEAT,
             "low": edge[0] if bound == "at most" else c.change.shown,
             "high": edge[1] if bound == "at least" else c.change.shown,
-            "align": {"at most": "right", "at least": "left"}.get(bound, "center"),
-            "verdict": c.verdict.value, "reason": c.reason.name})
+            "align": place, "verdict": c.verdict.value, "reason": c.reason.name})
     return pd.DataFrame(frame), edge
 
 
@@ -114,7 +154,7 @@ def _spec(frame: pd.DataFrame, edge: list[float]) -> dict:
          "axis": {"labelExpr": "split(datum.label, '\\n')", "labelLimit": 170, "labelPadding": 6}}
     x = {"field": "shown", "type": "quantitative", "title": "Change between the two figures (percent)",
          "scale": {"domain": edge, "nice": False, "zero": True},
-         "axis": {"tickCount": 5, "labelFlush": True, "format": ",~f", "labelSeparation": 6,
+         "axis": {"values": axis_values(edge), "labelFlush": True, "format": ",~f", "labelSeparation": 4,
                   "labelExpr": "(datum.value > 0 ? '+' : '') + datum.label + '%'"}}
     tooltip = [{"field": "row", "title": "Change"}, {"field": "text", "title": "As the book states it"},
                {"field": "verdict", "title": "Compared"}, {"field": "reason", "title": "Why"}]
@@ -149,6 +189,11 @@ def _spec(frame: pd.DataFrame, edge: list[float]) -> dict:
             *(layer({"type": "text", "align": align, "baseline": "bottom", "dy": -9, "fill": {"expr": "inkColour"},
                      "aria": False}, {"text": {"field": "text"}}, f"datum.align == '{align}'")
               for align in ("left", "center", "right")),  # above its dot, or above its bound, clear of the range
+            *(layer({"type": "text", "align": align, "baseline": "bottom", "dy": -9, "dx": dx,
+                     "fill": {"expr": "inkColour"}, "aria": False},
+                    {"text": {"field": "text"}, "x": {"datum": 0, "type": "quantitative", "scale": x["scale"]}},
+                    f"datum.align == 'zero' && datum.shown {side} 0")
+              for align, dx, side in (("right", -LABEL_GAP, "<"), ("left", LABEL_GAP, ">="))),  # beside zero
         ],
         "config": config(LIGHT), "params": colour_params(LIGHT)}
 
