@@ -6,6 +6,8 @@ and downloaded pictures with their title above the chart and their source below.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 import test_site_browser
@@ -194,9 +196,10 @@ def test_a_bounded_change_drawn_as_a_dot_is_caught(server, browser):
 
 def test_a_change_with_a_caveat_drawn_as_a_filled_dot_is_caught(server, browser):
     page = (SITE / HOME).read_text()
-    if '"caveated":true' not in page:
-        pytest.skip("no change of the bottom line is compared with a caveat")
-    planted = page.replace('"caveated":true', '"caveated":false')  # every caveat drawn as an exact change's dot
+    if '"verdict":"compared exactly"' not in page:
+        pytest.skip("no change of the bottom line is compared exactly")
+    # every exact change's row says it is compared with a caveat, and is still drawn as a filled dot
+    planted = page.replace('"verdict":"compared exactly"', '"verdict":"compared with a stated caveat"')
     url = f"{server}/{HOME}"
     with Visit(browser, url, route=(url, planted)) as visit:
         drawn(visit)
@@ -230,7 +233,12 @@ def test_the_bottom_line_labels_zero_and_no_label_crosses_its_line(server, brows
 
 
 def test_a_label_across_zero_is_caught(server, browser):
-    planted = (SITE / HOME).read_text().replace('"align":"zero"', '"align":"center"')  # centred over their marks
+    # each label set beside zero set by its mark instead, on the side towards zero
+    def towards_zero(row: re.Match) -> str:
+        shown = float(re.search(r'"shown":(-?[\d.]+)', row[0])[1])
+        return row[0].replace('"align":"zero"', f'"align":"{"left" if shown < 0 else "right"}"')
+
+    planted = re.sub(r'\{[^{}]*"align":"zero"[^{}]*\}', towards_zero, (SITE / HOME).read_text())
     if planted == (SITE / HOME).read_text():
         pytest.skip("no label of the bottom line needs moving off zero")
     url = f"{server}/{HOME}"

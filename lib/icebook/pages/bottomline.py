@@ -164,6 +164,16 @@ def _spec(frame: pd.DataFrame, edge: list[float]) -> dict:
         return {**({"transform": [{"filter": where}]} if where else {}), "mark": mark,
                 "encoding": {"y": y, "x": x, **encoding}}
 
+    marks = (  # the marks a reader's screen reader names, each layer only where it draws a row (an empty one
+        # would be a group with no name)
+        ({"type": "point", "shape": "circle", "filled": True, "size": 90, "fill": bar, "opacity": 1},
+         frame["point"] & ~frame["caveated"], "datum.point && !datum.caveated"),
+        ({"type": "point", "shape": "circle", "filled": False, "size": 80, "strokeWidth": 2.5, "stroke": bar,
+          "opacity": 1}, frame["point"] & frame["caveated"], "datum.point && datum.caveated"),  # a hollow dot
+        ({"type": "point", "shape": "stroke", "size": 160, "strokeWidth": 3, "stroke": bar, "opacity": 1,
+          "angle": 90}, ~frame["point"], "!datum.point"))  # a range's bound
+    described = [layer(mark, {"tooltip": tooltip, "description": {"field": "row"}}, where)
+                 for mark, rows, where in marks if rows.any()]
     return {
         "data": {"values": frame.to_dict("records")}, "width": "container",
         "height": len(frame) * (LINE * lines + 14),
@@ -176,13 +186,7 @@ def _spec(frame: pd.DataFrame, edge: list[float]) -> dict:
                    "opacity": 1, "aria": False}, {"x": {**x, "field": "low"}}, "datum.bound == 'at most'"),
             layer({"type": "point", "shape": "triangle-right", "filled": True, "size": ARROW, "fill": bar,
                    "opacity": 1, "aria": False}, {"x": {**x, "field": "high"}}, "datum.bound == 'at least'"),
-            layer({"type": "point", "shape": "circle", "filled": True, "size": 90, "fill": bar, "opacity": 1},
-                  {"tooltip": tooltip, "description": {"field": "row"}}, "datum.point && !datum.caveated"),
-            layer({"type": "point", "shape": "circle", "filled": False, "size": 80, "strokeWidth": 2.5,
-                   "stroke": bar, "opacity": 1}, {"tooltip": tooltip, "description": {"field": "row"}},
-                  "datum.point && datum.caveated"),  # a change with a stated caveat: a hollow dot
-            layer({"type": "point", "shape": "stroke", "size": 160, "strokeWidth": 3, "stroke": bar, "opacity": 1,
-                   "angle": 90}, {"tooltip": tooltip, "description": {"field": "row"}}, "!datum.point"),
+            *described,
             layer({"type": "point", "shape": TILDE, "filled": False, "size": TILDE_SIZE, "strokeWidth": 2,
                    "stroke": {"expr": "inkColour"}, "opacity": 1, "yOffset": -11, "aria": False}, {},
                   "datum.approximate"),
