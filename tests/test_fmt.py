@@ -205,3 +205,24 @@ def test_a_note_every_row_shares_is_said_for_every_row(data):
     cells, under = fmt.shared_notes(["Same words. One.", "Same words. Two."])
     assert "<em>Every row:</em> Same words." in str(under)
     assert [str(c) for c in cells] == ['<span class="fact-notes">One.</span>', '<span class="fact-notes">Two.</span>']
+
+
+def test_a_figure_its_source_rounded_says_so_in_view_not_only_on_hover():
+    """Phones show no tooltip: a figure rounded by its source with no word for it ("58,900", OIG's counts to the
+    nearest hundred) is followed by a visible "(rounded)", except where the text itself goes on to say so."""
+    facts = book().facts
+    rounded = facts[facts["qualifier"] == "rounded_hundred"]["id"].tolist()
+    if not rounded:
+        pytest.skip("no figure in the data is rounded to the nearest hundred by its source")
+    fact_id = rounded[0]
+    html = str(fmt.fact(fact_id))
+    assert html.endswith('</a> <small class="rounded-mark" title="rounded to the nearest hundred by the source">'
+                         "(rounded)</small>")
+    assert "(rounded)" not in str(fmt.fact(fact_id, qualifier=False))
+    said = str(fmt.prose("{{" + fact_id + "}} is rounded to the nearest hundred by its source"))
+    assert "(rounded)" not in said and said.endswith("</a> is rounded to the nearest hundred by its source")
+    assert "(rounded)" in str(fmt.prose("of the {{" + fact_id + "}} detainers"))
+
+
+def test_an_exact_figure_carries_no_rounding_mark(data):
+    assert "rounded" not in str(fmt.fact("sample-arrests"))

@@ -26,6 +26,7 @@ QUALIFIER_WORDS = {"more_than": "more than", "about": "about", "nearly": "nearly
 QUALIFIER_NOTES = {"rounded_hundred": "rounded to the nearest hundred by the source",
                    "rounded": "a round figure, read as rounded though the source prints no qualifier word",
                    "range_low": "the low end of a range", "range_high": "the high end of a range"}
+ROUNDED_MARKS = {"rounded_hundred": "rounded", "rounded": "read as rounded"}  # shown after a figure, not hovered
 
 
 def metric_label(metric: str, component: str = "") -> str:
@@ -237,8 +238,10 @@ def fact_text(fact_id: str, qualifier: bool = True) -> str:
     return f"{words} {shown}".strip()
 
 
-def fact(fact_id: str, qualifier: bool = True) -> Markup:
-    """A fact as printed in its source, with its qualifier, linked to its entry and carrying its quote."""
+def fact(fact_id: str, qualifier: bool = True, rounding_said: bool = False) -> Markup:
+    """A fact as printed in its source, with its qualifier, linked to its entry and carrying its quote; a figure
+    its source rounded without a word for it is followed by "(rounded)", unless the text goes on to say so
+    (``rounding_said``)."""
     row = book().fact(fact_id)
     note = QUALIFIER_NOTES.get(row["qualifier"], "")
     label = fact_text(fact_id, qualifier)
@@ -247,8 +250,10 @@ def fact(fact_id: str, qualifier: bool = True) -> Markup:
              + (f" (printed as the word “{row['printed']}”)" if spelled_out(row) else "")
              + (f" ({note})" if note else "")
              + (f" [OCR: {plain(row['ocr_correction'])}]" if row["ocr_correction"] else ""))
-    return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>').format(
-        fact_href(fact_id), hover, hover, label)
+    mark = ROUNDED_MARKS.get(row["qualifier"]) if qualifier and not rounding_said else None  # phones show no hover
+    shown = Markup(' <small class="rounded-mark" title="{}">({})</small>').format(note, mark) if mark else ""
+    return Markup('<a class="fact" href="{}" data-quote="{}" title="{}">{}</a>{}').format(
+        fact_href(fact_id), hover, hover, label, shown)
 
 
 def stated_again(fact_ids: Sequence[str], first: str = "") -> Markup:
@@ -360,9 +365,12 @@ def derived_working(derived_id: str) -> str:
         "; shown to the precision its approximate inputs support" if row["bound"] else "")
 
 
-def ref(ref_id: str) -> Markup:
+def ref(ref_id: str, rounding_said: bool = False) -> Markup:
     """A fact or a derived figure, whichever the id names."""
-    return fact(ref_id) if book().has_fact(ref_id) else derived(ref_id)
+    return fact(ref_id, rounding_said=rounding_said) if book().has_fact(ref_id) else derived(ref_id)
+
+
+ROUNDING_SAID = re.compile(r"\s*(?:is |are )?(?:rounded|read as rounded|a round figure)")  # "137,000 is rounded …"
 
 
 def prose(template: str) -> Markup:
@@ -370,7 +378,8 @@ def prose(template: str) -> Markup:
     parts = re.split(FACT_REF, template)
     out = Markup("")
     for i, part in enumerate(parts):
-        out += ref(part.strip()) if i % 2 else escape(part)
+        said = i + 1 < len(parts) and bool(ROUNDING_SAID.match(parts[i + 1]))
+        out += ref(part.strip(), rounding_said=said) if i % 2 else escape(part)
     return out
 
 
