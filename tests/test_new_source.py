@@ -22,7 +22,7 @@ from icebook.core.text import NUMBER_WORDS
 from newsource import FACT_IDS, SOURCE_ID, TEXT, add_source, run_icebook
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("one-more")]  # one worker builds book_with_one_more
 REAL = len(yaml.safe_load((ROOT / "data" / "sources.yaml").read_text(encoding="utf-8")))  # sources before the test's
 
 
