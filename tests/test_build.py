@@ -812,3 +812,21 @@ def test_an_edit_to_a_chapters_text_reruns_that_chapter_alone(project: Path):
         page = project / "_build" / "html" / "chapters" / "pages" / "sources.html"
         assert "A sentence added to the chapter for the test." in page.read_text()
     assert ran(build(project)) == ["sources"]
+
+
+def test_an_edit_to_the_book_s_static_files_alone_reaches_every_page(project: Path):
+    """Only _static/icebook.css changed: Sphinx, with no page out of date, would stop before copying static
+    files, and the pages it did not write would link the old file's checksum. The site publishes the new file,
+    and every page links it by its new checksum, as a clean build does."""
+    rule = "\n/* a rule added by the test */\n.test-added-rule { color: inherit; }\n"
+    before = re.search(r'icebook\.css\?v=([0-9a-f]+)', (project / "_build" / "html" / "index.html").read_text())
+    with Edit(project / "_static" / "icebook.css") as edit:
+        edit.path.write_text(edit.original.decode() + rule)
+        result = build(project)
+        assert result.returncode == 0, result.stderr
+        site = (project / "_build" / "html").resolve()
+        assert (site / "_static" / "icebook.css").read_text().endswith(rule)
+        links = {re.search(r'icebook\.css\?v=([0-9a-f]+)', p.read_text())[1]
+                 for p in site.rglob("*.html") if "icebook.css?v=" in p.read_text()}
+        assert len(links) == 1, f"pages link icebook.css by {len(links)} different checksums: {sorted(links)}"
+        assert before is None or links != {before[1]}

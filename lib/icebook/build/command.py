@@ -176,7 +176,8 @@ def _site(workers: int, cell_timeout: int | None) -> int:
     manifest = read_json(MANIFEST)
     executed_current = all(executed_ok(EXECUTED, page, manifest.get(page), key, quiet=True)
                            for page, key in record["pages"].items())
-    if published_site() and executed_current and read_json(SITE_RECORD) == record:
+    previous = read_json(SITE_RECORD)
+    if published_site() and executed_current and previous == record:
         damaged = siterecord.damage(SITE_FILES, published_site())
         if not damaged:
             print(f"nothing changed since the published site ({time.perf_counter() - start:.2f} s): "
@@ -195,7 +196,7 @@ def _site(workers: int, cell_timeout: int | None) -> int:
     sphinx = None if plain() else SphinxChild()  # imports jupyter-book while the pages run
     try:
         summary = run_jobs(job_list, EXECUTED, MANIFEST, workers, cell_timeout)
-        built = run_jupyter_book(stage_book(job_list, record), sphinx)
+        built = run_jupyter_book(stage_book(job_list, record, previous), sphinx)
     finally:
         if sphinx is not None:
             sphinx.close()

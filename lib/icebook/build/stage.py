@@ -52,19 +52,22 @@ def site_inputs(jobs: list[Job]) -> dict:
     """What the published site is made from: its record, compared before starting Sphinx."""
     from icebook.core.versions import data_version
 
-    book_files = [ROOT / f for f in BOOK_FILES] + [p for d in BOOK_DIRS for p in (ROOT / d).rglob("*")
-                                                   if p.is_file()]
-    book_files += static_pages() + [ROOT / p for p in VENDOR.values()]
+    assets = [p for d in BOOK_DIRS for p in (ROOT / d).rglob("*") if p.is_file()] + [ROOT / p for p in VENDOR.values()]
+    book_files = [ROOT / f for f in BOOK_FILES] + assets + static_pages()
     version = data_version()
     previous = previous_edition(version)  # the edition the Changes page compares with
     code = code_key()
     return {"pages": {j.page: job_key(j, code) for j in jobs}, "book": files_key(book_files),
+            "assets": files_key(assets),
             "data_version": version, "commit": _git_commit(),
             "compared_with": asdict(previous) if previous else None}
 
 
-def stage_book(jobs: list[Job], record: dict) -> Path:
-    """The book's sources with the executed pages and the vendored scripts, synced into the stage."""
+def stage_book(jobs: list[Job], record: dict, previous: dict | None = None) -> Path:
+    """The book's sources with the executed pages and the vendored scripts, synced into the stage. When the
+    book's assets (``_static``, ``_templates``, the vendored scripts) differ from those of the ``previous`` build's
+    record, Sphinx starts afresh: with no page out of date it would stop before copying static files, and the
+    pages it did not write would keep the old files' checksums in their links."""
     step.now = "staging the book's sources"
     STAGE.mkdir(exist_ok=True)
     assembled = STAGE / "next"
@@ -72,7 +75,8 @@ def stage_book(jobs: list[Job], record: dict) -> Path:
         shutil.rmtree(assembled)
     _assemble(jobs, assembled, record)
     unfinished = STAGE / "building"
-    if _sync(assembled, STAGE / "src") or unfinished.exists():
+    assets_changed = (previous or {}).get("assets") != record["assets"]
+    if _sync(assembled, STAGE / "src") or unfinished.exists() or assets_changed:
         shutil.rmtree(STAGE / "out", ignore_errors=True)
     shutil.rmtree(assembled)
     return STAGE
