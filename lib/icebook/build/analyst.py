@@ -22,6 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from icebook.core.errors import ParameterError
+from icebook.sphinx.offline import kept_whole
 
 GLUE = re.compile(r"\{glue(?::\w+)?\}`([^`]+)`")
 LABEL = re.compile(r"^\(([\w-]+)\)=[ \t]*$", re.M)  # a MyST target, "(coverage)=", on a line of its own
@@ -209,7 +210,8 @@ def write_page(notebook: Path, title: str, site_pages: Path, vendor: dict[str, P
     page.write_text(f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{html.escape(title)}'
                     f'</title><meta name="viewport" content="width=device-width, initial-scale=1">'
                     f'<link rel="stylesheet" href="vendor/{css.name}">{STYLE}{scripts}</head>\n'
-                    f'<body><main><p class="analyst-run" role="note">{html.escape(title)}</p>\n{soup}\n'
+                    f'<body><main><p class="analyst-run" role="note">{html.escape(title)}</p>\n'
+                    f'{kept_whole(str(soup))}\n'
                     '</main></body></html>\n',
                     encoding="utf-8")
     table = out / f"{notebook.stem}.figures.csv"

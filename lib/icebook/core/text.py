@@ -129,6 +129,11 @@ STRUCTURAL_FORMS: tuple[tuple[str, str], ...] = (
 )
 
 
+# Names a line must not break at their hyphens: document numbers ("OIG-20-13" read as "OIG-" and "20-13" on a
+# phone is two things) and names that hold digits ("MS-13", "COVID-19"). Pages keep each on one line.
+KEPT_WHOLE = re.compile(r"\b[A-Z]{2,}-\d{2}-\d{2,4}\b|\b(?:MS-13|COVID-19|SHA-256|I-\d{3}[A-Z]?)\b")
+
+
 def _structural_pattern() -> re.Pattern:
     """One pattern for every form. Those that start a word are tried only where a word starts with a character
     one of them can start with (a digit, a hex letter, or the first letter of a month or of an item's name):

@@ -11,12 +11,19 @@ serious or critical: the theme's navigation toggles (a ``<summary>`` holding onl
 an icon: summary-name), and docutils' citation list (``role="list"`` whose
 children are not list items: aria-required-children), and the unlabelled
 check boxes of a MyST task list (label).
+
+And it keeps a document number or a name with digits on one line (``core.text.KEPT_WHOLE``): a browser breaks a
+line after a hyphen, so a phone showed a heading's "OIG-" on one line and "20-13" on the next.
 """
 
 from __future__ import annotations
 
+import hashlib
+import re
 from pathlib import Path
 from typing import Any
+
+from icebook.core.text import KEPT_WHOLE
 
 FIXES = [  # (generated HTML, mended HTML)
     ('<summary><span class="toctree-toggle" role="presentation">',
@@ -26,6 +33,20 @@ FIXES = [  # (generated HTML, mended HTML)
      '<input class="task-list-item-checkbox" disabled="disabled" type="checkbox"'
      ' aria-label="To check before publishing">'),
 ]
+
+
+# what is not a page's text: a tag (with its attributes), or an element whose content is not markup
+NOT_TEXT = re.compile(r"(<(script|style|title|textarea)\b.*?</\2\s*>|<!--.*?-->|<[^>]*>)", re.S | re.I)
+KEPT = r'<span class="kept-whole">\g<0></span>'
+
+
+def kept_whole(html: str) -> str:
+    """The page with each document number and name with digits in its text held on one line (a span that CSS
+    keeps from wrapping); tags, attributes, scripts, styles and the title are left as they are."""
+    parts = NOT_TEXT.split(html)
+    # split gives text, then each match's two groups (the whole, and the element's name), then text again
+    return "".join(KEPT_WHOLE.sub(KEPT, part) if i % 3 == 0 else (part or "") for i, part in enumerate(parts)
+                   if i % 3 != 2)
 
 
 def _is_thebe(asset: Any) -> bool:
@@ -52,8 +73,16 @@ def _mend_html(app, exception) -> None:
         text = original = page.read_text(encoding="utf-8")
         for old, new in FIXES:
             text = text.replace(old, new)
+        text = kept_whole(text)
         if text != original:
             page.write_text(text, encoding="utf-8")
+
+
+def _code_version() -> int:
+    """A number that changes with this module's code and the names it keeps whole: Sphinx starts a fresh
+    environment when an extension's ``env_version`` changes, so a change here rewrites (and mends) every page."""
+    code = Path(__file__).read_bytes() + KEPT_WHOLE.pattern.encode()
+    return int(hashlib.sha256(code).hexdigest()[:8], 16) or 1
 
 
 def setup(app) -> dict:
@@ -61,4 +90,4 @@ def setup(app) -> dict:
     app.icebook_written = set()
     app.connect("html-page-context", _note_written)
     app.connect("build-finished", _mend_html)
-    return {"parallel_read_safe": True, "parallel_write_safe": True}
+    return {"parallel_read_safe": True, "parallel_write_safe": True, "env_version": _code_version()}
