@@ -101,3 +101,20 @@ def test_each_call_for_a_fact_gets_its_own_copy_of_the_row(tmp_path, monkeypatch
     row["printed"] = "changed by a page"
     assert tracked.fact("sample-seizures")["printed"] == printed == book.facts.loc["sample-seizures", "printed"]
     assert tracked.fact("sample-seizures") is not tracked.fact("sample-seizures")
+
+
+def test_the_facts_that_quote_a_passage_are_a_selection_of_their_own(tmp_path, monkeypatch):
+    """A page that shows a record's passage with the fact index's place for it reads only the facts whose quote
+    stands within the passage or holds it (normalised as quotes are), logged as that selection: a fact added
+    elsewhere in the source leaves the page as it was."""
+    log = tmp_path / "reads"
+    monkeypatch.setenv("ICEBOOK_READS_LOG", str(log))
+    tracked = tracking.Tracked(data.load(GOOD))
+    passage = "Before it. Thirty-four   officers took part. After it."
+    chosen = tracked.facts_where(source="sample", quote={"overlaps": passage})
+    assert list(chosen.index) == ["sample-officers"]
+    assert list(tracked.facts_where(quote={"overlaps": "officers took part"}).index) == ["sample-officers"]
+    reads = parse_log(log.read_text().splitlines())
+    selections = [where for where, *_ in reads["records"]["facts"]["where"]]
+    assert {"quote": {"overlaps": passage}, "source": ["sample"]} in selections
+    assert not reads["records"]["facts"]["all"]

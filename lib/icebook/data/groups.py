@@ -4,6 +4,7 @@ files, each field of ``Book`` names its groups, and read-tracking logs selection
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -31,25 +32,39 @@ NOTES = "notes"  # a fact's notes: read only through Book.with_notes, and hashed
 
 def matches(frame: pd.DataFrame, where: Mapping[str, Any]) -> pd.Index:
     """The ids of the rows a selection matches: every column's condition holds (a list of values, any of
-    which it equals, or ``{"prefix": text}``, which its text starts with)."""
+    which it equals; ``{"prefix": text}``, which its text starts with; or ``{"overlaps": text}``, a passage its
+    text, normalised as quotes are, stands within or holds: the facts that quote a passage a record quotes)."""
     import pandas as pd
 
     mask = pd.Series(True, index=frame.index)
     for column, condition in where.items():
         values = frame[column] if column in frame else pd.Series(frame.index, index=frame.index)
-        if isinstance(condition, Mapping):
+        if isinstance(condition, Mapping) and "overlaps" in condition:
+            passage = _normal(str(condition["overlaps"]))
+            mask &= pd.Series([bool(text) and (text in passage or passage in text)
+                               for text in map(_normal, values.astype(str))], index=frame.index)
+        elif isinstance(condition, Mapping):
             mask &= values.astype(str).str.startswith(str(condition["prefix"]))
         else:
             mask &= values.isin(list(condition))
     return frame.index[mask]
 
 
+@functools.cache
+def _normal(text: str) -> str:
+    """A text normalised as quotes are (core.text.normalise), once for each text."""
+    from icebook.core.text import normalise
+
+    return normalise(text)
+
+
 def normal_where(where: Mapping[str, Any]) -> dict[str, Any]:
-    """A selection in its logged form: each value a sorted list, or a prefix."""
+    """A selection in its logged form: each value a sorted list, a prefix, or a passage."""
     out: dict[str, Any] = {}
     for column, condition in sorted(where.items()):
         if isinstance(condition, Mapping):
-            out[column] = {"prefix": str(condition["prefix"])}
+            kind = "overlaps" if "overlaps" in condition else "prefix"
+            out[column] = {kind: str(condition[kind])}
         elif isinstance(condition, str | int | float | bool) or condition is None:
             out[column] = [condition]
         else:

@@ -14,8 +14,8 @@ from IPython.display import HTML, display
 from markupsafe import Markup, escape
 from text_to_num import text2num
 
-from icebook.core.text import NUMBER_WORDS, normalise
-from icebook.data.contents import FRONT_MATTER, SECTION_START, place, quoting_fact
+from icebook.core.text import NUMBER_WORDS
+from icebook.data.contents import FRONT_MATTER, SECTION_START, place
 from icebook.data.figures import months_covered, months_text
 from icebook.data.loader import book
 from icebook.data.prose import FACT_REF
@@ -177,9 +177,9 @@ def passage_place(source_id: str, quote: str, locator: str, page: str = "") -> s
     shows it: where one of the source's facts quotes the passage, or the passage quotes one whole, the fact index's
     place for that fact; else the record's own section, with its page (given, or by the source's contents)."""
     data = book()
-    fact_id = quoting_fact(data.facts_where(source=source_id), source_id, normalise(quote))
-    if fact_id is not None:
-        return locator_text(data.fact(fact_id))
+    quoting = data.facts_where(source=source_id, quote={"overlaps": quote})  # a page depends on these alone
+    if not quoting.empty:
+        return locator_text(quoting.iloc[0])
     number, basis = place(data.sources[source_id], str(page or ""), locator)
     return locator_text(pd.Series({"locator": locator, "page": number, "page_basis": basis}))
 
