@@ -78,7 +78,7 @@ REASONS: dict[str, Reason] = {r.code: r for r in (
            "end of a range), the true change could be larger or smaller than computed, so none is stated."),
     Reason("zero_base", Verdict.NOT, "an earlier figure of zero",
            "A percentage change from zero does not exist."),
-    Reason("book_exception", Verdict.NOT, "an exception the book declares",
+    Reason("book_exception", Verdict.NOT, "the book doubts what a figure counts",
            "Where the book doubts what a figure counts although the words agree, the data declares the doubt "
            "(a fact's scope_doubt), the page shows it, and the figure is compared with nothing."),
     Reason("partial_period", Verdict.CAVEAT, "a partial year",
