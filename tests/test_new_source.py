@@ -89,8 +89,8 @@ def test_the_book_builds_with_the_new_years_on_every_page_that_lists_sources(boo
     findings = _page(root, "home.html").select_one("ol.key-findings")
     real = load(ROOT / "data").facts
     if findings is not None and not ((real["metric"] == "ero_removals") & (real["fiscal_year"] == 2017)).any():
-        # With no real FY 2017 count of ERO removals, the new source's "In FY 2018, ERO conducted 250,100
-        # removals" and "In FY 2019, ERO conducted 260,200 removals" are two consecutive years worded alike:
+        # With no real FY 2017 count of ERO removals, the new source's "In FY 2018, ERO removed 250,100
+        # aliens" and "In FY 2019, ERO removed 260,200 aliens" are two consecutive years worded alike:
         # (260,200 − 250,100) / 250,100 = +4.04%, compared exactly.
         text = " ".join(findings.get_text(" ").split())
         assert re.search(r"reported ERO removals: 250,100 \(Made-up summary, FY 2018\) and 260,200 \(Made-up summary, "
