@@ -259,3 +259,13 @@ def test_an_abbreviation_in_a_lead_is_written_out_at_first_use_as_its_source_wri
         'OIG found that <a title="CAP quote">9</a> the Criminal Alien Program (CAP) works.')
     done = Markup("OIG found that the Criminal Alien Program (CAP) works.")
     assert spelled_out(data, "oig2013", done, {"OIG"}) == done
+
+
+def test_the_measures_not_compared_are_said_of_the_years_the_page_shows():
+    """'No second year' is true of the years a page shows, not of the sources: OIG's declined detainers have
+    FY 2014 and FY 2019, which the oversight page sets side by side. The sentence says which years it means."""
+    judged = judgements(book(), [2017, 2018, 2019, 2020])
+    sentence = text(not_compared_sentence(judged, years=[2020, 2017, 2019]) or "")
+    if sentence:
+        assert sentence.startswith("Among the figures for FY 2017 to FY 2020, no change is shown for ")
+    assert text(not_compared_sentence(judged) or "No").startswith("No")

@@ -20,7 +20,7 @@ from markupsafe import Markup
 
 from icebook.data.comparability import Comparison, Reason
 from icebook.data.figures import Figure
-from icebook.pages.fmt import book_count, count_word, ref
+from icebook.pages.fmt import book_count, count_word, ref, year_span
 from icebook.pages.verdicts import change_link, mid_sentence, reason_name, speakers
 
 # The verbs a title's first clause may carry (a title is a sentence, not a label).
@@ -104,5 +104,4 @@ def range_title(label: str, low: str, high: str, across: str) -> Markup:
 
 def descriptive(label: str, years: list[int], one_wording: bool = True) -> str:
     """The subtitle: what is shown and for which years, as the sources report them."""
-    span = f"FY {years[0]} to FY {years[-1]}" if len(years) > 1 else f"FY {years[0]}"
-    return f"{label}, {span}, as {'the sources report them' if one_wording else 'each source words it'}."
+    return f"{label}, {year_span(years)}, as {'the sources report them' if one_wording else 'each source words it'}."

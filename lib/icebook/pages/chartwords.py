@@ -68,7 +68,8 @@ def page_notes(drawn) -> dict[str, str]:
         source = sources[source_id]
         if source.self_reported:
             notes[f"self-reported:{source_id}"] = (f"Self-reported: the figures of the {source.short_name} "
-                                                   f"({source.title}) are {source.speaker}'s own, not audited.")
+                                                   f"({source.title}) are {source.speaker}'s own; it does not say "
+                                                   "they were audited.")
         if (drawn.loc[drawn["source"] == source_id, "qualifier"] == "rounded_hundred").any():
             notes[f"rounded-hundred:{source_id}"] = (f"{source.short_name} rounds its counts to the nearest hundred: "
                                                      "they are drawn with a tilde, and their tooltips say so.")

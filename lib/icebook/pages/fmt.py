@@ -383,6 +383,12 @@ def prose(template: str) -> Markup:
     return out
 
 
+def year_span(years: Iterable[int]) -> str:
+    """The fiscal years a page speaks of, first to last: "FY 2017 to FY 2020", or "FY 2019" for one year."""
+    first, last = min(years), max(years)
+    return f"FY {first}" if first == last else f"FY {first} to FY {last}"
+
+
 def year_left_out(fact_id: str, years: Iterable[int]) -> int | None:
     """The fiscal year of a fact when it is not among ``years`` (a page of other years); None for a fact of one
     of them, one tied to no year, or an id that is not a fact."""

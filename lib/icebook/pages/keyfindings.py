@@ -16,7 +16,7 @@ from markupsafe import Markup
 from icebook.data.comparability import REASONS, MeasureJudgement, Verdict, judge_measure
 from icebook.data.loader import Book
 from icebook.pages.comparison import COMPARISONS, measure_anchor, measure_link
-from icebook.pages.fmt import and_list, fact
+from icebook.pages.fmt import and_list, fact, year_span
 from icebook.pages.oversight import report_leads
 from icebook.pages.verdicts import line_label, pair_sentence, reason_name
 
@@ -59,10 +59,12 @@ def _change_findings(judged: list[MeasureJudgement]) -> list[KeyFinding]:
     return findings
 
 
-def not_compared_sentence(judged: list[MeasureJudgement], page: str = "comparison.html") -> Markup | None:
+def not_compared_sentence(judged: list[MeasureJudgement], page: str = "comparison.html",
+                          years: list[int] | None = None) -> Markup | None:
     """The measures whose figures the rule does not compare, each named once, grouped by the reasons that keep
     its pairs apart: "No change is shown for ERO removals and ICE budget (no second year); for ... (the scope
-    words differ; an implied figure)"."""
+    words differ; an implied figure)". With ``years``, it says which years it speaks of: a measure with no second
+    year among them may have one outside them (OIG's detainers of FY 2014 and FY 2019)."""
     grouped: dict[tuple[str, ...], list[MeasureJudgement]] = {}
     for j in judged:
         codes = tuple(r.code for r in j.reasons_not())
@@ -72,14 +74,15 @@ def not_compared_sentence(judged: list[MeasureJudgement], page: str = "compariso
         return None
     order = list(REASONS)
     groups = sorted(grouped.items(), key=lambda item: [order.index(code) for code in item[0]])
-    return Markup("No change is shown {}.").format(Markup("; ").join(
+    among = Markup("Among the figures for {}, no").format(year_span(years)) if years else Markup("No")
+    return Markup("{} change is shown {}.").format(among, Markup("; ").join(
         Markup("for {} ({})").format(and_list([measure_link(j.measure, page) for j in measures]),
                                      Markup("; ").join(reason_name(REASONS[code]) for code in codes))
         for codes, measures in groups))
 
 
-def _not_compared_finding(judged: list[MeasureJudgement]) -> list[KeyFinding]:
-    sentence = not_compared_sentence(judged)
+def _not_compared_finding(judged: list[MeasureJudgement], years: list[int] | None) -> list[KeyFinding]:
+    sentence = not_compared_sentence(judged, years=years)
     return [KeyFinding("changes", sentence, f"comparison.html#{COMPARISONS}", "every comparison, with its reason")] \
         if sentence else []
 
@@ -131,13 +134,11 @@ def _size_parts(data: Book) -> list[Markup]:
     return parts
 
 
-
-
-def key_findings(data, judged: list[MeasureJudgement]) -> list[KeyFinding]:
+def key_findings(data, judged: list[MeasureJudgement], years: list[int] | None = None) -> list[KeyFinding]:
     """The home page's numbered findings for the comparison's years (``judged``: the rule's answer for every
-    measure in those years, ``judgements``): what the sources let the book compare, how ICE is organised, what OIG
-    found."""
-    return (_change_findings(judged) + _not_compared_finding(judged) + _organisation_findings(data)
+    measure in those years, ``judgements``; ``years``, those years): what the sources let the book compare, how ICE
+    is organised, what OIG found."""
+    return (_change_findings(judged) + _not_compared_finding(judged, years) + _organisation_findings(data)
             + [KeyFinding("oversight", sentence, href, section)
                for sentence, href, section in report_leads(data, after_organisation=True)])
 

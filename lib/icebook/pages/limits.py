@@ -46,10 +46,11 @@ def _partial_years(data) -> list[Markup]:
     return found
 
 
-def limits(data, judged: list[MeasureJudgement]) -> list[tuple[str, Markup]]:
-    """What these sources cannot tell a reader about these years, each point headed by what it is about."""
+def limits(data, judged: list[MeasureJudgement], years: list[int] | None = None) -> list[tuple[str, Markup]]:
+    """What these sources cannot tell a reader about these years (``years``), each point headed by what it is
+    about."""
     points = []
-    apart = not_compared_sentence(judged)
+    apart = not_compared_sentence(judged, years=years)
     if apart:
         points.append(("Figures the book does not compare", Markup(
             '{} <a href="methods.html#comparability">The rules, and why</a>.').format(apart)))
