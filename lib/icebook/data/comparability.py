@@ -368,9 +368,10 @@ class MeasureJudgement:
         return self.lines[0]
 
     def reasons_not(self) -> list[Reason]:
-        """Why the measure's main line has no compared pair, each reason once, in the closed list's order (empty
-        when one of its pairs is compared)."""
-        if self.main.compared:
+        """Why the measure has no compared pair, each reason of its main line once, in the closed list's order;
+        empty when a pair of any of its lines is compared (gang arrests, whose MS-13 line is compared, is not a
+        measure "none of whose pairs the book compares")."""
+        if self.compared:
             return []
         found = {c.reason.code for c in self.main.comparisons}
         return [r for code, r in REASONS.items() if code in found]

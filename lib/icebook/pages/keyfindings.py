@@ -16,7 +16,7 @@ from markupsafe import Markup
 from icebook.data.comparability import REASONS, MeasureJudgement, Verdict, judge_measure
 from icebook.data.loader import Book
 from icebook.pages.comparison import COMPARISONS, measure_anchor, measure_link
-from icebook.pages.fmt import and_list, fact, year_span
+from icebook.pages.fmt import and_list, fact, reading_note, year_span
 from icebook.pages.oversight import report_leads
 from icebook.pages.verdicts import line_label, pair_sentence, reason_name
 
@@ -108,10 +108,11 @@ def _organisation_findings(data: Book) -> list[KeyFinding]:
     if earlier:
         memo = {q["source"] for c in earlier for q in c.get("missions", [])}
         findings.append(KeyFinding("organisation", Markup(
-            "The {} sets out how ICE's earlier {} divided immigration enforcement work; it is undated, and no "
-            "source says when those offices took their present names.").format(
+            "The {}, undated, sets out how ICE's {} divided immigration enforcement work. {}").format(
                 and_list([data.sources[s].short_name for s in sorted(memo)]),
-                and_list([f"{c['name']} ({c['abbreviation']})" for c in earlier])),
+                and_list([f"{c['name']} ({c['abbreviation']})" for c in earlier]),
+                reading_note("Our reading: they are offices ICE had before its present ones; no source says in "
+                             "words which office became which, or when.")),
             "organisation.html#earlier-offices", "the earlier offices OI and DRO"))
     return findings
 
