@@ -165,7 +165,8 @@ def judge(a: Figure, b: Figure | None = None) -> Comparison:
     book inferred is not compared for the first reason, and the page may add the second)."""
     if b is None or a.fiscal_year == b.fiscal_year:
         return Comparison(a, None, REASONS["no_second_year"],
-                          f"no figure of this count for another fiscal year stands beside {{{{{a.id}}}}} ({_year(a)})")
+                          "no figure of this count for another of the fiscal years shown stands beside "
+                          f"{{{{{a.id}}}}} ({_year(a)})")
     if a.unit != b.unit:
         raise ValueError(f"{a.id} and {b.id} are in different units ({a.unit}, {b.unit}): no page sets them "
                          "side by side")
