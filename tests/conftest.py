@@ -121,8 +121,12 @@ def copy_project() -> Callable[[Path], Path]:
 def build(root: Path, *args: str) -> subprocess.CompletedProcess:
     """``python -m icebook build ARGS`` in the project at ``root``, with that project's code."""
     env = {**os.environ, "PYTHONPATH": str(root / "lib")}
-    return subprocess.run([sys.executable, "-m", "icebook", "build", *args], cwd=root, env=env,
-                          capture_output=True, text=True, timeout=900)
+    result = subprocess.run([sys.executable, "-m", "icebook", "build", *args], cwd=root, env=env,
+                            capture_output=True, text=True, timeout=900)
+    if result.returncode:  # shown whole with a failing test's captured output, not cut short as in its assertion
+        print(f"python -m icebook build {' '.join(args)} exited {result.returncode}; it printed:\n"
+              f"{result.stdout}\n{result.stderr}")
+    return result
 
 
 @pytest.fixture(scope="session")

@@ -167,3 +167,16 @@ def test_the_charting_library_is_imported_only_for_pages_that_draw(chapter, draw
             "print('altair' in sys.modules, 'icebook.pages.chart' in sys.modules, 'icebook.pages.fmt' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == [str(draws), str(draws), "True"]
+
+
+def test_kernels_talk_over_sockets_named_for_them_and_leave_none_behind(tmp_path):
+    """A TCP port jupyter_client picks is free only until it closes it again: another process (a page's kernel
+    beside this one, another build) may take it before the kernel opens it, and the kernel dies at its start. The
+    pages' kernels use Unix sockets named after their kernel id instead, removed when the kernel ends."""
+    cell = ("from ipykernel.kernelapp import IPKernelApp\napp = IPKernelApp.instance()\n"
+            "print(app.transport, app.ip, app.shell_port)")
+    ok, value = run(tmp_path, notebook(tmp_path, cell))
+    assert ok, value
+    transport, prefix, port = outputs(tmp_path)[0].split()
+    assert transport == "ipc" and Path(prefix).name.startswith("icebook-kernel-") and 1 <= int(port) <= 5
+    assert not list(Path(prefix).parent.glob(Path(prefix).name + "-*"))  # its sockets went with it

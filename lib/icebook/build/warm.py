@@ -16,6 +16,12 @@ loads the data and notes its reads as a fresh kernel would.
 jupyter_client launches a kernel through a provisioner; ``ForkingProvisioner`` is its local
 provisioner with the launch replaced by a fork. A kernel spec other than this interpreter's own
 ipykernel is launched the usual way.
+
+The kernels talk over Unix sockets named after their kernel id (``socket_prefix``), not TCP ports. jupyter_client
+picks a TCP port by opening it and closing it again, and the kernel opens it later: in between, any process on the
+machine may take it (another page's kernel, another build, a test running beside this one), and the kernel then
+dies before it answers ("Kernel died before replying to kernel_info"). A name made from the kernel's id is never
+another kernel's.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ import os
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -34,7 +41,7 @@ from typing import Any
 from jupyter_client.asynchronous import AsyncKernelClient
 from jupyter_client.manager import AsyncKernelManager
 from jupyter_client.provisioning import LocalProvisioner
-from traitlets import DottedObjectName, Type
+from traitlets import DottedObjectName, Type, default
 
 from icebook.build.procs import end_with_parent, exit_after, settle
 
@@ -193,12 +200,29 @@ class ForkingKernelManager(AsyncKernelManager):
         kernel exits soon after it is asked to, and the page waited out the rest of the tenth (bench/NOTES.md)."""
         await super()._async_finish_shutdown(waittime, pollinterval, restart)
 
+    @default("transport")
+    def _transport_default(self) -> str:
+        return "ipc" if len(socket_prefix(str(uuid.uuid4()))) <= SOCKET_PATH_ROOM else "tcp"
+
     async def _async_pre_start_kernel(self, **kw: Any) -> tuple[list[str], dict[str, Any]]:
         if self.provisioner is None:
             self.kernel_id = self.kernel_id or kw.pop("kernel_id", str(uuid.uuid4()))
             self.provisioner = ForkingProvisioner(kernel_id=self.kernel_id, kernel_spec=self.kernel_spec,
                                                   parent=self)
+        if self.transport == "ipc":
+            self.ip = socket_prefix(self.kernel_id)
         return await super()._async_pre_start_kernel(**kw)
+
+
+# A Unix socket's path holds at most 107 bytes on Linux; a kernel's five sockets are the prefix and "-1" … "-5".
+SOCKET_PATH_ROOM = 100
+
+
+def socket_prefix(kernel_id: str) -> str:
+    """Where a kernel's sockets are: ``PREFIX-1`` … ``PREFIX-5`` in the temporary folder, named after its id.
+    jupyter_client removes them when the kernel is shut down. (A temporary folder whose path is too long for a
+    socket's name leaves the kernels on TCP, as jupyter_client's own are.)"""
+    return os.path.join(tempfile.gettempdir(), f"icebook-kernel-{kernel_id}")
 
 
 def _kernel(argv: list[str], env: dict[str, str], cwd: str, parent: int) -> None:
