@@ -72,6 +72,9 @@ CASES = {
     "unknown_fact_in_notes": ["facts/extra.csv", "sample-officers-2", "{{sample-no-such-fact}} names no fact"],
     "period_inferred_unmarked": ["facts/extra.csv", "sample-officers-2", "'period_basis'", "'not state the period'",
                                  "not 'inferred'"],
+    # the period field may say it too: the same rule for it as for the notes
+    "period_undated_unmarked": ["facts/extra.csv", "sample-officers-2", "'period_basis'", "the period says",
+                                "'gives no date'", "not 'inferred'"],
     # every text field of a schema is checked for markup, not a hand-kept list of keys
     "html_in_source_title": ["sources.yaml", "(sample)", "'title'", "HTML or script markup"],
     "html_in_measure_theme": ["metrics.yaml", "(admin_arrests)", "'theme'", "HTML or script markup"],

@@ -1,6 +1,8 @@
 """How numbers and periods read: one minus sign (U+2212) from one formatter, and a period the source does not
 state read as the book's reading, not as the source's statement."""
 
+import re
+
 import pandas as pd
 import pytest
 
@@ -36,14 +38,28 @@ def test_a_change_and_a_derived_change_use_the_same_sign():
     assert ">−40.6%<" in str(fmt.derived("dhs2018-ar2020-hsi-ms13-criminal-arrests-change-pct"))
 
 
-def test_a_present_tense_structure_count_is_read_as_of_the_report_not_stated_for_it():
-    # ar2020: "OPE, headquartered in Washington, D.C., has two distinct offices" (present tense, no period)
+def test_a_count_of_what_ice_has_with_no_date_in_its_sentence_or_heading_is_read_not_stated():
+    # ar2020: "OPE, headquartered in Washington, D.C., has two distinct offices" (present tense, no period);
+    # "for an ICE workforce of 21,000 strong", "over 1,600 OPLA employees", "its 697 domestic office locations":
+    # counts of what ICE has, in sentences and under headings that name no year, though the report is FY 2020's
     data = book()
     for fact_id in ("ar2020-ope-offices", "ar2020-ope-community-relations-officers",
-                    "ar2020-ope-external-facing-offices", "ar2020-hsi-best-task-forces"):
+                    "ar2020-ope-external-facing-offices", "ar2020-message-ice-workforce", "ar2020-opla-workforce",
+                    "ar2020-ma-domestic-office-locations"):
         row = data.fact(fact_id)
+        assert not re.search(r"FY ?20\d\d|20\d\d", row["quote"] + row["locator"]), fact_id
         assert row["period_basis"] == "inferred", fact_id
         assert fmt.period_text(row) == "period not stated; read as FY 2020"
+
+
+def test_figures_under_a_heading_that_names_the_year_have_that_period_stated_alike():
+    # The graphic "HSI STRATEGIC MISSION PRIORITIES FY2020": "Utilize HSI's 74 Border Enforcement Security Task
+    # Forces", "Utilized 36 Document and Benefit Fraud Task Forces", "INCLUDES 337 MS-13 CRIMINAL ARRESTS"
+    data = book()
+    for fact_id in ("ar2020-hsi-best-task-forces", "ar2020-hsi-dbf-task-forces", "ar2020-hsi-ms13-arrests"):
+        row = data.fact(fact_id)
+        assert "PRIORITIES FY2020" in row["locator"], fact_id
+        assert (row["period_basis"], fmt.period_text(row)) == ("stated", "FY 2020"), fact_id
 
 
 @pytest.mark.parametrize("fact_id", [

@@ -31,8 +31,8 @@ ANECDOTE = "anecdote"
 PERIOD_BASES = {"stated": "the source states the period", "inferred": "the period is the book's inference"}
 
 
-# Words in a note that say the period was inferred, not stated: such a fact must say period_basis: inferred.
-INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b", re.I)
+# Words in a note or period that say the period was inferred, not stated: such a fact must say period_basis: inferred.
+INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b|gives? no date", re.I)
 
 
 # The range of values each unit can take; a percent may pass 100 only where the metric is a change.
@@ -214,10 +214,12 @@ def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> No
     if row.period_basis and row.period_basis not in PERIOD_BASES:
         col.add(path, f"unknown period_basis {row.period_basis!r}; allowed: {sorted(PERIOD_BASES)}",
                 field="period_basis", **where)
-    elif row.period_basis != "inferred" and (row.fiscal_year or row.period) and INFERRED_PERIOD.search(row.notes):
-        col.add(path, f"the notes say the period is not stated ({INFERRED_PERIOD.search(row.notes)[0]!r}) but "
-                "period_basis is not 'inferred'; set it, so the page marks the period as inferred",
-                field="period_basis", **where)
+    elif row.period_basis != "inferred" and (row.fiscal_year or row.period):
+        for field, verb in (("notes", "say"), ("period", "says")):
+            if said := INFERRED_PERIOD.search(getattr(row, field)):
+                col.add(path, f"the {field} {verb} the period is not stated ({said[0]!r}) but period_basis is not "
+                        "'inferred'; set it, so the page marks the period as inferred", field="period_basis", **where)
+                break
 
 
 def _check_value(row: Any, path: Path, where: dict, col: Collector) -> float | None:
