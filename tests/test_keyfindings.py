@@ -270,3 +270,19 @@ def test_the_measures_not_compared_are_said_of_the_years_the_page_shows():
     if sentence:
         assert sentence.startswith("Among the figures for FY 2017 to FY 2020, no change is shown for ")
     assert text(not_compared_sentence(judged) or "No").startswith("No")
+
+
+def test_ice_s_size_shows_each_figure_s_period_as_every_other_page_does():
+    """A period the source does not state is not shown as stated: the home page's size of ICE reads each
+    figure's period as the fact index and the comparison do (fmt.period_text)."""
+    from icebook.pages.fmt import period_text
+    from icebook.pages.keyfindings import _size_parts
+
+    data = book()
+    parts = _size_parts(data)
+    assert parts  # the annual report gives ICE's workforce and budget
+    for part in parts:
+        fact_id = re.search(r'href="[^"#]*#([^"]+)"', str(part))[1]
+        row = data.fact(fact_id)
+        shown = " ".join(Markup(part).striptags().split())
+        assert shown.endswith(f"({period_text(row)})"), (fact_id, shown)

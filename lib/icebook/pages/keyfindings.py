@@ -16,7 +16,7 @@ from markupsafe import Markup
 from icebook.data.comparability import REASONS, MeasureJudgement, Verdict, judge_measure
 from icebook.data.loader import Book
 from icebook.pages.comparison import COMPARISONS, measure_anchor, measure_link
-from icebook.pages.fmt import and_list, fact, reading_note, year_span
+from icebook.pages.fmt import and_list, fact, period_text, reading_note, year_span
 from icebook.pages.oversight import report_leads
 from icebook.pages.verdicts import line_label, pair_sentence, reason_name
 
@@ -130,8 +130,8 @@ def _size_parts(data: Book) -> list[Markup]:
         if own.empty:
             continue
         latest = own.iloc[-1]
-        parts.append(Markup("{}: {} ({})").format(measure.label, fact(latest["id"]),
-                                                  latest["period"] or f"FY {int(latest['as_of_fiscal_year'])}"))
+        period = period_text(latest) if latest["period"] else f"FY {int(latest['as_of_fiscal_year'])}"
+        parts.append(Markup("{}: {} ({})").format(measure.label, fact(latest["id"]), period))
     return parts
 
 
