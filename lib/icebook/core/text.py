@@ -136,11 +136,13 @@ KEPT_WHOLE = re.compile(r"\b[A-Z]{2,}-\d{2}-\d{2,4}\b|\b(?:MS-13|COVID-19|SHA-25
 
 def _structural_pattern() -> re.Pattern:
     """One pattern for every form. Those that start a word are tried only where a word starts with a character
-    one of them can start with (a digit, a hex letter, or the first letter of a month or of an item's name):
+    one of them can start with (a digit, a hex letter, or the first letter of a month or of an item's name), and a
+    digit stands in that word or the next (every form has one there: "FY 2019", "page 12", "about 10.7 of 12"):
     Python's ``re`` otherwise tries each of them at every character of a long prose field."""
     at_word = "|".join(p for _, p in STRUCTURAL_FORMS if p.startswith(r"\b"))
     other = "|".join(p for _, p in STRUCTURAL_FORMS if not p.startswith(r"\b"))
-    return re.compile(rf"(?<![A-Za-z0-9])(?=[0-9a-fijmnopqrst])(?:{at_word})|{other}", re.I)
+    digit_near = r"(?=[^\s\d]*+(?:\d|\s++[^\s\d]*+\d))"
+    return re.compile(rf"(?<![A-Za-z0-9])(?=[0-9a-fijmnopqrst]){digit_near}(?:{at_word})|{other}", re.I)
 
 
 STRUCTURAL_NUMBER = _structural_pattern()

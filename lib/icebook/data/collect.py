@@ -12,7 +12,8 @@ import ahocorasick
 from icebook.core.errors import Problem
 from icebook.core.text import normalise
 
-MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|javascript:", re.I)
+# Markup: a tag's start, or "javascript:" (found at its colon, so that Python's re looks only where '<' or ':' stands).
+MARKUP = re.compile(r"<\s*/?\s*[A-Za-z!]|:(?<=javascript:)", re.I)
 
 
 # A cell a spreadsheet would run as a formula (CSV injection) when the downloads are opened.
@@ -21,7 +22,7 @@ FORMULA_START = ("=", "+", "@", "\t")
 
 # Characters no text field needs, which break a script's JSON or a chart's expressions (tab and newline allowed).
 CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u2028\u2029]")
-QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|javascript:", re.I)
+QUOTE_MARKUP = re.compile(r"<\s*/?\s*(?!(?:sup|u)\s*>)[A-Za-z!]|:(?<=javascript:)", re.I)
 
 
 class Collector:

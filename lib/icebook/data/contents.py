@@ -149,8 +149,8 @@ def place(source: Source, page: str, locator: str) -> tuple[str, str]:
 
 def section_pages(facts: pd.DataFrame, sources: dict[str, Source]) -> tuple[pd.Series, pd.Series]:
     """Each fact's page and how it was found (``place``)."""
-    found = [place(sources[source_id], page, locator)
-             for source_id, page, locator in zip(facts["source"], facts["page"], facts["locator"], strict=True)]
+    columns = (facts[name].tolist() for name in ("source", "page", "locator"))  # lists iterate fast
+    found = [place(sources[source_id], page, locator) for source_id, page, locator in zip(*columns, strict=True)]
     return (pd.Series([p for p, _ in found], index=facts.index), pd.Series([b for _, b in found], index=facts.index))
 
 

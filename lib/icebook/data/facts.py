@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
+import itertools
 import math
 import re
 from collections.abc import Iterator
@@ -11,7 +13,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 from icebook.core.errors import brief
 from icebook.core.text import NumberFormatError, normalise, parse_printed, same_number
@@ -33,6 +37,9 @@ PERIOD_BASES = {"stated": "the source states the period", "inferred": "the perio
 
 # Words in a note or period that say the period was inferred, not stated: such a fact must say period_basis: inferred.
 INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b|gives? no date", re.I)
+# Words that every match of each of INFERRED_PERIOD's wordings holds, in lower case (add one with each wording): an
+# ASCII text that holds none of them says nothing INFERRED_PERIOD finds.
+INFERRED_PERIOD_WORDS = ("taken as", "period not stated", "not state the period", "undated", "no date")
 
 
 # The range of values each unit can take; a percent may pass 100 only where the metric is a change.
@@ -42,8 +49,11 @@ ID_RE = re.compile(ID)
 # What a value may be: ASCII digits, an optional sign and decimal point. Python's float() also reads "١٢٧٠٠٠",
 # "１２７０００", "127_000", "1.27e5", "nan" and "inf", which the CSV would then keep as written.
 PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
-# what text_problem looks for, in fields joined by line breaks (not a control character it refuses)
-SUSPECT = re.compile(f"(?i:{MARKUP.pattern})|{CONTROL.pattern}|(?:^|\n)[{re.escape(''.join(FORMULA_START))}]")
+# What text_problem looks for (but a control character, CONTROL), in fields each after FIELD_BREAK: every branch
+# starts with a character, so that Python's re looks only where one of them stands. No match spans a FIELD_BREAK
+# ('>' ends a tag's start; "javascript:" holds no '>'), so each match is in the field it starts in (or its break).
+FIELD_BREAK = ">\n"
+SUSPECT = re.compile(f"{MARKUP.pattern}|\n[{re.escape(''.join(FORMULA_START))}]", re.I)
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 # The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
@@ -120,56 +130,23 @@ def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
 def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                 data_dir: Path, col: Collector) -> pd.DataFrame:
     """Check every fact row; return the good rows, typed and indexed by id. A source id that is not
-    in the registry is reported once, at its first row."""
-    facts = facts.fillna("")
-    for name in FACT_COLUMNS:
-        facts[name] = facts[name].astype(str).str.strip()
+    in the registry is reported once, at its first row. A row's fields are checked one by one only where a test
+    of whole columns says a check may refuse it (``_may_be_refused``); its value and quote, always."""
+    facts = _stripped(facts)
     counts = facts["id"].value_counts().to_dict()
     bad = set()
     values, years = [], []
     first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
     unknown: dict[str, list] = {}
     paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
-    suspect = _suspect_text(facts)
-    for row, flagged in zip(facts.astype(object).itertuples(index=False), suspect, strict=True):
+    whole_years = [_whole_number(text) for text in facts["fiscal_year"].tolist()]
+    checked = _may_be_refused(facts, sources, vocab, whole_years, (first, last))
+    records = facts.astype(object).itertuples(index=False)  # object columns iterate fast
+    for row, year, check in zip(records, whole_years, checked, strict=True):
         path, where = paths[row.csv_file], {"row": row.csv_line, "record": row.id or None}
         problems_before = len(col.problems)
-        for name in REQUIRED:
-            if not getattr(row, name):
-                col.add(path, "required field is empty", field=name, **where)
-        if row.id and not ID_RE.match(row.id):
-            col.add(path, "id must be lower-case words joined by '-'", field="id", **where)
-        elif row.id and row.source in sources and not row.id.startswith(row.source + "-"):
-            col.add(path, f"id must start with its source id '{row.source}-'", field="id", **where)
-        if row.id and counts.get(row.id, 0) > 1:
-            col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
-        if row.source and row.source not in sources:
-            unknown.setdefault(row.source, []).append((path, where))
-        if row.metric and not METRIC_RE.match(row.metric):
-            col.add(path, "metric must be a snake_case slug", field="metric", **where)
-        if vocab:
-            for name, allowed in (("unit", vocab.units), ("qualifier", vocab.qualifiers),
-                                  ("period_type", vocab.period_types), ("component", vocab.components),
-                                  ("role", vocab.roles)):
-                value = getattr(row, name)
-                if value and value not in allowed:
-                    col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
-                            "(data/vocabulary.yaml)", field=name, **where)
-        for name in FACT_COLUMNS if flagged else ():
-            if name != "quote" and (problem := text_problem(getattr(row, name))):
-                col.add(path, problem, field=name, **where)
-        _check_period_basis(row, path, where, col)
-        year = None
-        if row.fiscal_year:
-            try:
-                year = int(row.fiscal_year)
-            except ValueError:
-                col.add(path, f"fiscal_year {row.fiscal_year!r} is not a whole number",
-                        field="fiscal_year", **where)
-            else:
-                if not first <= year <= last:
-                    col.add(path, f"fiscal year {year} is outside the sources' range {first}–{last}",
-                            field="fiscal_year", **where)
+        if check:
+            year = _check_fields(row, sources, vocab, counts, unknown, (first, last), path, where, col)
         value = _check_value(row, path, where, col)
         if row.quote and row.source in sources:
             col.quote(row.source, row.quote, path, field="quote", **where)
@@ -200,13 +177,130 @@ def statistics(facts: pd.DataFrame) -> pd.DataFrame:
     return facts[~anecdotal(facts)]
 
 
+def _stripped(facts: pd.DataFrame) -> pd.DataFrame:
+    """Every fact column as text without surrounding white space, an empty cell as "" (as is every other column's)."""
+    facts = facts.copy()
+    for name in facts.columns:
+        values = facts[name].to_numpy()
+        if name not in FACT_COLUMNS:
+            facts[name] = facts[name].fillna("")
+        elif infer_dtype(values, skipna=False) == "string":  # all text already (as the fact tables are read)
+            facts[name] = pd.Series([value.strip() for value in values.tolist()], index=facts.index, dtype="str")
+        else:
+            facts[name] = facts[name].fillna("").astype(str).str.strip()
+    return facts
+
+
+def _whole_number(text: str) -> int | None:
+    """A fiscal year's text as a whole number; None when it is empty or is not one."""
+    try:
+        return int(text) if text else None
+    except ValueError:
+        return None
+
+
+def _may_be_refused(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None, years: list[int | None],
+                    year_range: tuple[int, int]) -> list[bool]:
+    """For each row, whether any check of ``_check_fields`` may refuse it: each check's condition, tested over
+    whole columns, is true for every row the check refuses (and may be for a few it passes). Most rows pass all
+    of them, and their fields are not checked one by one."""
+    column = {name: facts[name].tolist() for name in ("id", "source", "metric", "fiscal_year", "period",
+                                                      "period_basis", "notes")}
+    ids, source_ids = column["id"], column["source"]
+    first, last = year_range
+    given = {name: facts[name].to_numpy() != "" for name in FACT_COLUMNS}
+    flags = [
+        *(~given[name] for name in REQUIRED),
+        [bool(i) and (not ID_RE.match(i) or (s in sources and not i.startswith(s + "-")))
+         for i, s in zip(ids, source_ids, strict=True)],
+        facts["id"].duplicated(keep=False).to_numpy() & given["id"],
+        given["source"] & ~facts["source"].isin(list(sources)).to_numpy(),
+        [bool(m) and not METRIC_RE.match(m) for m in column["metric"]],
+        *(given[name] & ~facts[name].isin(list(allowed)).to_numpy() for name, allowed in _vocabularies(vocab)),
+        _suspect_text(facts),
+        [bool(basis) and basis not in PERIOD_BASES or basis != "inferred" and bool(year or period)
+         and (_may_say_inferred(notes) or _may_say_inferred(period)) for basis, year, period, notes
+         in zip(column["period_basis"], column["fiscal_year"], column["period"], column["notes"], strict=True)],
+        [bool(text) and (year is None or not first <= year <= last)
+         for text, year in zip(column["fiscal_year"], years, strict=True)],
+    ]
+    return np.logical_or.reduce([np.asarray(flag, dtype=bool) for flag in flags]).tolist()
+
+
+def _vocabularies(vocab: Vocabulary | None) -> list[tuple[str, Any]]:
+    """The columns whose values the vocabulary lists, each with its values."""
+    if not vocab:
+        return []
+    return [("unit", vocab.units), ("qualifier", vocab.qualifiers), ("period_type", vocab.period_types),
+            ("component", vocab.components), ("role", vocab.roles)]
+
+
+def _check_fields(row: Any, sources: dict, vocab: Vocabulary | None, counts: dict[str, int], unknown: dict,
+                  year_range: tuple[int, int], path: Path, where: dict, col: Collector) -> int | None:
+    """Every check of a row's fields but its value and quote; gives its fiscal year, if it is a whole number.
+    A source id not in the registry is noted in ``unknown``, to be reported once."""
+    for name in REQUIRED:
+        if not getattr(row, name):
+            col.add(path, "required field is empty", field=name, **where)
+    if row.id and not ID_RE.match(row.id):
+        col.add(path, "id must be lower-case words joined by '-'", field="id", **where)
+    elif row.id and row.source in sources and not row.id.startswith(row.source + "-"):
+        col.add(path, f"id must start with its source id '{row.source}-'", field="id", **where)
+    if row.id and counts.get(row.id, 0) > 1:
+        col.add(path, f"duplicate fact id {row.id!r} ({counts[row.id]} rows)", field="id", **where)
+    if row.source and row.source not in sources:
+        unknown.setdefault(row.source, []).append((path, where))
+    if row.metric and not METRIC_RE.match(row.metric):
+        col.add(path, "metric must be a snake_case slug", field="metric", **where)
+    for name, allowed in _vocabularies(vocab):
+        value = getattr(row, name)
+        if value and value not in allowed:
+            col.add(path, f"unknown {name} {value!r}; allowed: {sorted(allowed)} "
+                    "(data/vocabulary.yaml)", field=name, **where)
+    for name in FACT_COLUMNS:
+        if name != "quote" and (problem := text_problem(getattr(row, name))):
+            col.add(path, problem, field=name, **where)
+    _check_period_basis(row, path, where, col)
+    year = None
+    if row.fiscal_year:
+        first, last = year_range
+        try:
+            year = int(row.fiscal_year)
+        except ValueError:
+            col.add(path, f"fiscal_year {row.fiscal_year!r} is not a whole number",
+                    field="fiscal_year", **where)
+        else:
+            if not first <= year <= last:
+                col.add(path, f"fiscal year {year} is outside the sources' range {first}–{last}",
+                        field="fiscal_year", **where)
+    return year
+
+
 def _suspect_text(facts: pd.DataFrame) -> list[bool]:
     """For each row, whether any field but the quote may hold what ``text_problem`` refuses (markup, a control
-    character, a leading formula sign): one search of the row's fields joined by line breaks, so most rows skip
-    the check of each field."""
-    columns = [name for name in FACT_COLUMNS if name != "quote"]
-    return [SUSPECT.search("\n".join(fields)) is not None
-            for fields in facts[columns].astype(object).itertuples(index=False)]
+    character, a leading formula sign): each column is searched as one text, its fields each after FIELD_BREAK."""
+    suspect = [False] * len(facts)
+    for name in FACT_COLUMNS:
+        if name == "quote":
+            continue
+        fields = facts[name].tolist()
+        text = FIELD_BREAK + FIELD_BREAK.join(fields)
+        found = [m.start() for pattern in (SUSPECT, CONTROL) for m in pattern.finditer(text)]
+        if found:
+            starts = list(itertools.accumulate((len(field) + len(FIELD_BREAK) for field in fields), initial=0))
+            for at in found:
+                suspect[bisect.bisect_right(starts, at) - 1] = True
+    return suspect
+
+
+def _may_say_inferred(text: str) -> bool:
+    """Whether a text may say the period was inferred (``INFERRED_PERIOD``); true whenever it does. In ASCII text,
+    where ignoring case is lower-casing, this looks for each wording without the pattern, which Python's re tries
+    at every character."""
+    if text.isascii():
+        lower = text.lower()
+        return any(words in lower for words in INFERRED_PERIOD_WORDS)
+    return INFERRED_PERIOD.search(text) is not None
 
 
 def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> None:

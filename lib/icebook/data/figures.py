@@ -181,8 +181,8 @@ BOUND_QUALIFIERS = {"": "exact", "about": "about", "more than": "more_than", "le
 def implied_quotes(row: pd.Series, facts: pd.DataFrame) -> dict[str, str]:
     """The quotes an implied figure's wording may be copied from: those of its inputs and of their printings."""
     wanted = {_printing_key(facts.loc[i]) for i in row["inputs"].values() if i in facts.index}
-    return {str(i): quote for i, key, quote in zip(facts.index, _printing_keys(facts), facts["quote"], strict=True)
-            if key in wanted}
+    return {str(i): quote for i, key, quote in zip(facts.index.tolist(), _printing_keys(facts), facts["quote"].tolist(),
+                                                   strict=True) if key in wanted}
 
 
 def implied_figure(row: pd.Series, facts: pd.DataFrame, wordings: dict[str, tuple[str, ...]],
@@ -222,12 +222,13 @@ def _printing_key(row: pd.Series) -> tuple:
 
 def _printing_keys(facts: pd.DataFrame) -> Iterator[tuple]:
     """Each fact's ``_printing_key``, in the facts' order."""
-    return zip(facts["source"], facts["metric"], facts["period"], (float(v) for v in facts["value"]), strict=True)
+    columns = (facts[name].tolist() for name in ("source", "metric", "period"))  # lists iterate fast
+    return zip(*columns, (float(v) for v in facts["value"].tolist()), strict=True)
 
 
 def printings(facts: pd.DataFrame) -> list[list[str]]:
     """The facts grouped by the figure they print (a figure printed twice is one group), in the facts' order."""
     groups: dict[tuple, list[str]] = {}
-    for fact_id, key in zip(facts.index, _printing_keys(facts), strict=True):
+    for fact_id, key in zip(facts.index.tolist(), _printing_keys(facts), strict=True):
         groups.setdefault(key, []).append(str(fact_id))
     return list(groups.values())

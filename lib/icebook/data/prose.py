@@ -55,8 +55,10 @@ def check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: 
                 continue
             if name == "ocr_correction":  # the misprint, in double quotes, is the source's words
                 text = re.sub(r'"[^"]*"', " ", text)
-            refs.update(FACT_REF.findall(text))
-            typed = unstructured_numbers(FACT_REF.sub(" ", text))
+            if "{{" in text:  # where FACT_REF can match
+                refs.update(FACT_REF.findall(text))
+                text = FACT_REF.sub(" ", text)
+            typed = unstructured_numbers(text)
             if typed:
                 col.add(path, f"figure(s) {typed} typed into {name}; write {{{{fact-id}}}} for a figure a source "
                         "prints, and leave out any other", row=row.csv_line, record=row.id, field=name)

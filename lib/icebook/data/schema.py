@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -522,6 +523,12 @@ def _role(info: Any) -> str | None:
     return None
 
 
+@functools.cache
+def _roles(model: type[BaseModel]) -> tuple[tuple[str, str | None], ...]:
+    """Each field of a record type with its role (``_role``): found once per type, not per record."""
+    return tuple((name, _role(info)) for name, info in model.model_fields.items())
+
+
 def _models(value: Any) -> list[BaseModel]:
     items = value if isinstance(value, list) else [value]
     return [item for item in items if isinstance(item, BaseModel)]
@@ -532,11 +539,11 @@ def text_fields(record: BaseModel, source: str | None = None, label: str = "",
     """Every text field of a parsed record, with the role its type gives it and the source its quotes are from."""
     source = getattr(record, "source", None) or getattr(record, "report", None) or source
     label = getattr(record, "id", None) if isinstance(getattr(record, "id", None), str) else label
-    for name, info in type(record).model_fields.items():
+    for name, role in _roles(type(record)):
         value = getattr(record, name)
         path = f"{prefix}{name}"
         if isinstance(value, str):
-            yield TextField(_role(info) or "plain", value, path, label, source)
+            yield TextField(role or "plain", value, path, label, source)
         for i, part in enumerate(_models(value)):
             yield from text_fields(part, source, label, f"{path}.{i}." if isinstance(value, list) else f"{path}.")
 
@@ -544,9 +551,9 @@ def text_fields(record: BaseModel, source: str | None = None, label: str = "",
 def fact_lists(record: BaseModel) -> set[str]:
     """Every fact id a record lists in a ``FactIds`` field, at any depth."""
     found: set[str] = set()
-    for name, info in type(record).model_fields.items():
+    for name, role in _roles(type(record)):
         value = getattr(record, name)
-        if _role(info) == FACT_IDS:
+        if role == FACT_IDS:
             found.update(value)
         for part in _models(value):
             found |= fact_lists(part)
