@@ -6,11 +6,15 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
+import pytest
 
-from icebook.data.collect import Collector
+from icebook.data.collect import Collector, text_problem
 from icebook.data.facts import (
     FACT_COLUMNS,
     FIELD_LIMIT,
+    INFERRED_PERIOD,
+    _may_say_inferred,
+    _suspect_text,
     as_of_fiscal_year,
     read_fact_files,
     source_qualifiers,
@@ -58,3 +62,34 @@ def test_a_table_that_cannot_be_read_gives_no_rows(tmp_path):
     col = Collector(tmp_path)
     assert read_fact_files(tmp_path, col) is None
     assert [p.row for p in col.problems] == [2]
+
+
+SAYS_INFERRED = ["period taken as FY 2019", "PERIOD NOT STATED", "the report does not state the period", "Undated memo",
+                 "the sentence gives no date", "the headings give no date", "FY 2019 taken as the year’s"]
+
+
+@pytest.mark.parametrize("text", [*SAYS_INFERRED, *(t.replace(" ", "\u00a0", 1) + " – ICE" for t in SAYS_INFERRED)])
+def test_a_text_the_inferred_period_pattern_finds_is_one_the_quick_look_finds(text):
+    # the quick look (every row) must find whatever the pattern (rows it picks) would, in ASCII text or not
+    assert INFERRED_PERIOD.search(text) or "\u00a0" in text
+    assert _may_say_inferred(text) or not INFERRED_PERIOD.search(text)
+
+
+def test_the_quick_look_passes_a_text_with_none_of_the_wordings():
+    assert not _may_say_inferred("The period is FY 2019, as the heading states.")
+
+
+@pytest.mark.parametrize(("text", "refused"), [
+    ("see javascript:alert(1)", True), ("JavaScript:void(0)", True), ("a <b>bold</b> claim", True), ("< /i>", True),
+    ("javascript alone", False), ("java script:", False), ("3 < 4", False), ("ratio 2:1", False)])
+def test_markup_is_a_tag_s_start_or_javascript_and_its_colon(text, refused):
+    assert (text_problem(text) is not None) is refused
+
+
+def test_rows_whose_fields_may_carry_markup_control_characters_or_formulas_are_picked():
+    clean = dict.fromkeys(FACT_COLUMNS, "x")
+    rows = [clean, {**clean, "notes": "a <b>tag"}, {**clean, "role": "=1+1"}, {**clean, "period": "a\x01b"},
+            {**clean, "quote": "<b>quotes are checked on their own</b>"}, {**clean, "locator": "x<"},
+            {**clean, "metric": "javascript:"}, {**clean, "notes": "a\n@b"}]
+    assert _suspect_text(pd.DataFrame(rows, columns=FACT_COLUMNS)) == [False, True, True, True, False, False, True,
+                                                                         True]
