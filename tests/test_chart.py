@@ -345,7 +345,7 @@ def test_a_bar_s_label_carries_a_partial_year_and_an_unstated_period():
     assert "so far this fiscal year" in opla["quote"] and opla["period_type"] == "partial_fiscal_year"
     assert bar_label("dhs2018-opla-removal-orders", "DHS page") == "FY 2018 to August 20, 2018 (partial year), DHS page"
     assert bar_label("ar2020-opla-removal-orders", "ICE annual report") == "FY 2020, ICE annual report"
-    assert bar_label("dhs2018-ice-workforce", "DHS page") == "FY 2018, period not stated, DHS page"
+    assert bar_label("dhs2018-ice-workforce", "DHS page") == "period not stated; read as of August 20, 2018, DHS page"
     judged = _judged("opla_removal_orders")
     said = " ".join(Markup(pair_sentence(judged, _pair(judged, "dhs2018-opla-removal-orders",
                                                          "ar2020-opla-removal-orders"))).striptags().split())

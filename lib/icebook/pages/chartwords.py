@@ -85,13 +85,14 @@ PARTIAL = "partial year"  # how a bar's label and a chart's sentence mark part o
 def bar_label(fact_id: str, source_name: str) -> str:
     """A bar's label: the fiscal year and source, with everything the fact says of its period, so that a part of
     a year never reads as a whole one ("FY 2018 to August 20, 2018 (partial year), DHS page") and a period the
-    source does not state is not shown as stated ("FY 2018, period not stated, DHS page")."""
+    source does not state is not shown as stated, and reads as on every other page ("period not stated; read as of
+    August 20, 2018, DHS page": ``fmt.period_text``)."""
     row = book().fact(fact_id)
+    if row["period_basis"] == "inferred":
+        return f"{period_text(row)}, {source_name}"
     year = f"FY {int(row['as_of_fiscal_year'])}"
     if row["period_type"] == "partial_fiscal_year":
         year = f"{row['period'] or year} ({PARTIAL})"
-    if row["period_basis"] == "inferred":
-        year += ", period not stated"
     return f"{year}, {source_name}"
 
 
