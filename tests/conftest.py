@@ -7,17 +7,23 @@ The tiers (``bin/test`` runs them in this order, each selected by its marker):
 - ``slow``: builds a copy of the book (``built_project``), or runs chapters in kernels.
 - ``browser``: drives Chromium.
 
+The browser tier's shared fixtures are here, so that each test process starts one Chromium and serves the site once
+(``server``, ``browser``), and loads a page at a width once for every check that only reads it (``shown``).
+
 A test that builds the book, reads the built site or starts a browser without its tier's marker fails, whatever
 tier it runs in.
 """
 
 from __future__ import annotations
 
+import functools
+import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,7 +36,9 @@ from playwright.sync_api import BrowserType
 from icebook.build.lock import BuildLock
 
 ROOT = Path(__file__).resolve().parents[1]
-SITE_PAGES = ROOT / "_build" / "html" / "chapters" / "pages"
+SITE = ROOT / "_build" / "html"
+SITE_PAGES = SITE / "chapters" / "pages"
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 PROJECT = ["lib", "chapters", "data", "_static", "_templates", "_config.yml", "_toc.yml", "requirements.lock"]
 TIERS = {"build", "slow", "browser"}
 _marks: set[str] = set()  # the tier markers of the test running now
@@ -91,6 +99,14 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
             return (yield)
         finally:
             _marks.clear()
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked slow first, in their random order, the others after them in theirs: the browser tier's slow
+    tests (the live preview, the analyst's page) build the book and take longest, so they start at once on one
+    test process while the other runs the rest, rather than coming last (bin/test keeps this order for xdist)."""
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 @pytest.fixture(autouse=True)
@@ -204,3 +220,58 @@ def append_cell(chapter: Path, cell: nbformat.NotebookNode) -> None:
     notebook = jupytext.read(chapter)
     notebook.cells.append(cell)
     jupytext.write(notebook, chapter, fmt="md:myst")
+
+
+def require_in_ci(condition: bool, why: str) -> None:
+    """Skip the test when ``condition`` does not hold, but fail it in CI, where the set-up provides it."""
+    if not condition:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"{why} (in CI this is a failure, not a skip)")
+        pytest.skip(why)
+
+
+@pytest.fixture(scope="session")
+def server():
+    """The built site (_build/html) served on 127.0.0.1, once per test process: its address."""
+    require_in_ci((SITE / "index.html").exists(), "no built site: run `make book` first")
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(SITE)))
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium, launched once per test process."""
+    require_in_ci(Path(CHROMIUM).exists(), "Debian's chromium is not installed (bin/ensure-debian chromium:chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="session")
+def shown(request: pytest.FixtureRequest, server: str, browser):
+    """A page of the site loaded at a width, every chart drawn: a ``test_site_browser.Visit`` with ``path`` and
+    ``width``. Tests ask for it through ``test_site_browser.shown_at`` (an indirect parameter ``(path, width)``, in
+    the xdist group of that page at that width): pytest runs the tests of one page and width one after another, and
+    they share one load (the next page and width closes it). A test using it only reads the page, or puts back what
+    it changed; a test that resizes the page, clicks or switches the theme opens its own ``Visit``."""
+    from test_site_browser import Visit, drawn
+
+    path, width = request.param
+    with Visit(browser, f"{server}/{path}", width=width) as visit:
+        visit.path, visit.width = path, width
+        drawn(visit)
+        yield visit

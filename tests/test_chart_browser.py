@@ -13,10 +13,10 @@ import pytest
 import test_site_browser
 from icebook import load
 from icebook.pages.charttitles import title_problems
-from test_site_browser import FIXTURES, SITE, Visit, chart_pages, drawn
+from test_site_browser import FIXTURES, SITE, Visit, chart_pages, drawn, shown_at
 
 pytestmark = pytest.mark.browser
-server, browser = test_site_browser.server, test_site_browser.browser  # the site served, and Chromium
+CHART_PAGES = chart_pages() or ["chapters/pages/comparison.html"]
 PLANTED = "chapters/pages/planted.html"
 
 # The issue's encodings, by hand: a mark a qualifier must draw beside its bar (an exact figure: none of them).
@@ -80,12 +80,10 @@ ENCODINGS = """expected => {
 }"""
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
-def test_every_figure_is_drawn_with_the_mark_its_qualifier_calls_for(server, browser, path, width):
-    with Visit(browser, f"{server}/{path}", width=width) as visit:
-        assert drawn(visit) > 0
-        assert visit.page.evaluate(ENCODINGS, expected_marks()) == [], f"{path} at {width} px"
+@pytest.mark.parametrize("shown", shown_at(CHART_PAGES, [390, 1280]), indirect=True)
+def test_every_figure_is_drawn_with_the_mark_its_qualifier_calls_for(shown):
+    assert drawn(shown) > 0
+    assert shown.page.evaluate(ENCODINGS, expected_marks()) == [], f"{shown.path} at {shown.width} px"
 
 
 def test_a_more_than_figure_drawn_as_a_plain_bar_is_caught(server, browser):
@@ -132,11 +130,10 @@ def stat_pages() -> list[str]:
             if SITE.exists() and 'class="stat-line"' in (SITE / p).read_text()]
 
 
-@pytest.mark.parametrize("path", stat_pages() or ["chapters/pages/comparison.html"])
-def test_every_figure_said_in_a_stat_line_carries_the_mark_its_qualifier_calls_for(server, browser, path):
-    with Visit(browser, f"{server}/{path}", width=390) as visit:
-        assert visit.page.locator("p.stat-line").count() > 0
-        assert visit.page.evaluate(STAT_MARKS, expected_marks()) == [], path
+@pytest.mark.parametrize("shown", shown_at(stat_pages() or ["chapters/pages/comparison.html"], [390]), indirect=True)
+def test_every_figure_said_in_a_stat_line_carries_the_mark_its_qualifier_calls_for(shown):
+    assert shown.page.locator("p.stat-line").count() > 0
+    assert shown.page.evaluate(STAT_MARKS, expected_marks()) == [], shown.path
 
 
 def test_a_more_than_figure_said_with_a_plain_mark_is_caught(server, browser):
@@ -179,10 +176,10 @@ CHANGES = """() => {
 HOME = "chapters/pages/home.html"
 
 
-def test_every_change_on_the_bottom_line_is_a_dot_if_stated_and_a_range_if_bounded(server, browser):
-    with Visit(browser, f"{server}/{HOME}", width=390) as visit:
-        assert drawn(visit) > 0 and visit.page.locator("figure.changes-chart").count() == 1
-        assert visit.page.evaluate(CHANGES) == []
+@pytest.mark.parametrize("shown", shown_at([HOME], [390]), indirect=True)
+def test_every_change_on_the_bottom_line_is_a_dot_if_stated_and_a_range_if_bounded(shown):
+    assert drawn(shown) > 0 and shown.page.locator("figure.changes-chart").count() == 1
+    assert shown.page.evaluate(CHANGES) == []
 
 
 def test_a_bounded_change_drawn_as_a_dot_is_caught(server, browser):
@@ -225,11 +222,10 @@ ZERO = """() => {
 }"""
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-def test_the_bottom_line_labels_zero_and_no_label_crosses_its_line(server, browser, width):
-    with Visit(browser, f"{server}/{HOME}", width=width) as visit:
-        assert drawn(visit) > 0
-        assert visit.page.evaluate(ZERO) == [], f"at {width} px"
+@pytest.mark.parametrize("shown", shown_at([HOME], [390, 1280]), indirect=True)
+def test_the_bottom_line_labels_zero_and_no_label_crosses_its_line(shown):
+    assert drawn(shown) > 0
+    assert shown.page.evaluate(ZERO) == [], f"at {shown.width} px"
 
 
 def test_a_label_across_zero_is_caught(server, browser):
@@ -275,15 +271,14 @@ KEY = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
-def test_the_key_to_the_marks_is_said_once_a_page_and_explains_every_mark_drawn(server, browser, path):
-    with Visit(browser, f"{server}/{path}") as visit:
-        drawn(visit)
-        key = visit.page.evaluate(KEY)
-        if key["used"]:
-            assert key["keys"] == 1, f"{path}: {key['keys']} keys to the marks"
-            assert set(key["used"]) <= set(key["listed"]), f"{path}: marks drawn but not in the key: {key}"
-        assert len(key["listed"]) == len(set(key["listed"])), f"{path}: a mark explained twice: {key}"
+@pytest.mark.parametrize("shown", shown_at(CHART_PAGES, [1200]), indirect=True)
+def test_the_key_to_the_marks_is_said_once_a_page_and_explains_every_mark_drawn(shown):
+    path = shown.path
+    key = shown.page.evaluate(KEY)
+    if key["used"]:
+        assert key["keys"] == 1, f"{path}: {key['keys']} keys to the marks"
+        assert set(key["used"]) <= set(key["listed"]), f"{path}: marks drawn but not in the key: {key}"
+    assert len(key["listed"]) == len(set(key["listed"])), f"{path}: a mark explained twice: {key}"
 
 
 def test_a_mark_drawn_with_no_key_is_caught(server, browser):
@@ -303,11 +298,9 @@ ONE_BAR = """() => [...document.querySelectorAll("figure.bars-chart .chart-panel
   .map(p => p.closest("figure").id)"""
 
 
-@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
-def test_no_chart_draws_a_panel_of_one_bar(server, browser, path):
-    with Visit(browser, f"{server}/{path}") as visit:
-        drawn(visit)
-        assert visit.page.evaluate(ONE_BAR) == [], path
+@pytest.mark.parametrize("shown", shown_at(CHART_PAGES, [1200]), indirect=True)
+def test_no_chart_draws_a_panel_of_one_bar(shown):
+    assert shown.page.evaluate(ONE_BAR) == [], shown.path
 
 
 def test_a_one_bar_panel_is_caught(server, browser):
@@ -335,14 +328,11 @@ def _too_much_text(figures: list[dict]) -> list[str]:
             for f in figures if f["text"] > f["chart"] + SLACK]
 
 
-@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
-def test_at_390_px_no_chart_is_followed_by_more_text_than_its_height_and_its_alt_text_is_not_shown(
-        server, browser, path):
-    with Visit(browser, f"{server}/{path}", width=390) as visit:
-        drawn(visit)
-        figures = visit.page.evaluate(UNDER)
-        assert _too_much_text(figures) == [], path
-        assert [f["id"] for f in figures if f["altShown"]] == [], f"{path}: alt text printed"
+@pytest.mark.parametrize("shown", shown_at(CHART_PAGES, [390]), indirect=True)
+def test_at_390_px_no_chart_is_followed_by_more_text_than_its_height_and_its_alt_text_is_not_shown(shown):
+    figures = shown.page.evaluate(UNDER)
+    assert _too_much_text(figures) == [], shown.path
+    assert [f["id"] for f in figures if f["altShown"]] == [], f"{shown.path}: alt text printed"
 
 
 def test_notes_that_outweigh_their_chart_at_390_px_are_caught(server, browser):
@@ -412,11 +402,10 @@ def _title_problems(charts: list[dict]) -> list[str]:
     return [f"{c['id']}: {p}" for c in charts for p in title_problems(c["title"], c["directions"])]
 
 
-@pytest.mark.parametrize("path", chart_pages() or ["chapters/pages/comparison.html"])
-def test_every_chart_title_says_what_to_see_with_a_verb_and_no_unsupported_direction(server, browser, path):
-    with Visit(browser, f"{server}/{path}") as visit:
-        charts = visit.page.evaluate(TITLES)
-        assert charts and _title_problems(charts) == [], path
+@pytest.mark.parametrize("shown", shown_at(CHART_PAGES, [1200]), indirect=True)
+def test_every_chart_title_says_what_to_see_with_a_verb_and_no_unsupported_direction(shown):
+    charts = shown.page.evaluate(TITLES)
+    assert charts and _title_problems(charts) == [], shown.path
 
 
 def test_a_descriptive_title_and_a_title_with_an_unsupported_direction_are_caught(server, browser):

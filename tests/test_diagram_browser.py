@@ -9,11 +9,9 @@ from pathlib import Path
 
 import pytest
 
-import test_site_browser
-from test_site_browser import SITE, Visit
+from test_site_browser import SITE, Visit, shown_at
 
 pytestmark = pytest.mark.browser
-server, browser = test_site_browser.server, test_site_browser.browser  # the site served, and Chromium
 FIXTURES = Path(__file__).parent / "fixtures" / "diagrams"
 SMALLEST = {390: 11, 1280: 12}  # px, the issue's floor at each width
 
@@ -47,17 +45,16 @@ def diagram_pages() -> list[str]:
     return pages or ["chapters/pages/organisation.html"]
 
 
-@pytest.mark.parametrize("width", [390, 1280])
-@pytest.mark.parametrize("path", diagram_pages())
-def test_every_diagram_s_text_is_readable_at_a_phone_s_and_a_desktop_s_width(server, browser, path, width):
-    with Visit(browser, f"{server}/{path}", width=width) as visit:
-        sizes = visit.page.evaluate(TEXT_SIZES)
-        assert {s["diagram"] for s in sizes}, f"{path}: no diagram text found"
-        assert too_small(sizes, width) == [], f"{path} at {width} px"
-        # nothing sideways: a diagram fits the screen
-        wide = visit.page.evaluate("""() => [...document.querySelectorAll("article figure.diagram")]
-            .filter(f => f.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length""")
-        assert wide == 0, f"{path} at {width} px: a diagram wider than the screen"
+@pytest.mark.parametrize("shown", shown_at(diagram_pages(), [390, 1280]), indirect=True)
+def test_every_diagram_s_text_is_readable_at_a_phone_s_and_a_desktop_s_width(shown):
+    path, width = shown.path, shown.width
+    sizes = shown.page.evaluate(TEXT_SIZES)
+    assert {s["diagram"] for s in sizes}, f"{path}: no diagram text found"
+    assert too_small(sizes, width) == [], f"{path} at {width} px"
+    # nothing sideways: a diagram fits the screen
+    wide = shown.page.evaluate("""() => [...document.querySelectorAll("article figure.diagram")]
+        .filter(f => f.getBoundingClientRect().right > document.documentElement.clientWidth + 1).length""")
+    assert wide == 0, f"{path} at {width} px: a diagram wider than the screen"
 
 
 @pytest.mark.parametrize("width", [390, 1280])

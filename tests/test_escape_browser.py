@@ -18,14 +18,12 @@ import pandas as pd
 import pytest
 from markupsafe import Markup
 
-import test_site_browser
 from icebook.data.loader import book
 from icebook.pages import fmt
 from icebook.pages.chart import Chart, figure
 from icebook.pages.escape import html_attribute, html_text, json_in_script
 
 pytestmark = pytest.mark.browser
-browser = test_site_browser.browser
 ROOT = Path(__file__).resolve().parents[1]
 PAYLOADS = [
     "</script><script>window.pwned = (window.pwned || 0) + 1</script>",

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-import test_site_browser
 from icebook.core.text import KEPT_WHOLE
-from test_site_browser import Visit, site_pages
+from test_site_browser import reader_pages, shown_at
 
 pytestmark = pytest.mark.browser
-browser, server = test_site_browser.browser, test_site_browser.server
 WIDTHS = [390, 1280]
 # Each name in the page's text laid out on one line (its parts' boxes share one top); Python's pattern reads the
 # same in JavaScript.
@@ -50,8 +48,6 @@ def test_the_check_sees_a_document_number_broken_at_a_hyphen(browser):
         page.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", [p for p in site_pages() if not p.startswith("search")])
-def test_no_page_breaks_a_document_number_or_a_name_with_digits(server, browser, path, width):
-    with Visit(browser, f"{server}/{path}", width=width) as visit:
-        assert _broken(visit.page) == [], f"{path} at {width} px"
+@pytest.mark.parametrize("shown", shown_at(reader_pages(), WIDTHS), indirect=True)
+def test_no_page_breaks_a_document_number_or_a_name_with_digits(shown):
+    assert _broken(shown.page) == [], f"{shown.path} at {shown.width} px"

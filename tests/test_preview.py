@@ -14,11 +14,9 @@ import urllib.request
 
 import pytest
 
-import test_site_browser
 from test_build import Edit
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-browser = test_site_browser.browser
 PAGE = "chapters/pages/checking.html"
 
 

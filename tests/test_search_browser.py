@@ -13,12 +13,10 @@ from urllib.parse import quote, urlsplit
 
 import pytest
 
-import test_site_browser
 from icebook.data.loader import book
 from test_site_browser import Visit
 
 pytestmark = pytest.mark.browser
-browser, server = test_site_browser.browser, test_site_browser.server
 WIDTHS = [390, 1280]
 # (what the reader types, the words the place it reaches must hold, what that place is)
 QUERIES = [

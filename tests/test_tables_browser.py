@@ -12,11 +12,9 @@ from pathlib import Path
 
 import pytest
 
-import test_site_browser
-from test_site_browser import ROOT, Visit, site_pages
+from test_site_browser import ROOT, Visit, reader_pages, shown_at
 
 pytestmark = pytest.mark.browser
-browser, server = test_site_browser.browser, test_site_browser.server
 WIDTHS = [390, 1280]
 # Every word of a header cell, and every word with a digit in a data cell, laid out on one line: a word's
 # parts between hyphens, dashes and slashes may end a line, as typography allows, but no part is split.
@@ -56,11 +54,9 @@ def test_the_check_sees_a_word_broken_in_a_squeezed_header(browser):
         page.close()
 
 
-@pytest.mark.parametrize("width", WIDTHS)
-@pytest.mark.parametrize("path", [p for p in site_pages() if not p.startswith("search")])
-def test_no_table_of_the_site_breaks_a_word_of_a_header_or_figure(server, browser, path, width):
-    with Visit(browser, f"{server}/{path}", width=width) as visit:
-        assert _broken(visit) == [], f"{path} at {width} px"
+@pytest.mark.parametrize("shown", shown_at(reader_pages(), WIDTHS), indirect=True)
+def test_no_table_of_the_site_breaks_a_word_of_a_header_or_figure(shown):
+    assert _broken(shown) == [], f"{shown.path} at {shown.width} px"
 
 
 @pytest.fixture(scope="module")
@@ -75,6 +71,7 @@ def analyst_page(tmp_path_factory) -> Path:
 
 
 @pytest.mark.slow  # the analyst's run is a build of one chapter
+@pytest.mark.xdist_group("analyst-page")  # one test process builds it, for both widths
 @pytest.mark.parametrize("width", WIDTHS)
 def test_no_table_of_an_analyst_page_breaks_a_word_of_a_header_or_figure(browser, analyst_page, width):
     with Visit(browser, analyst_page.as_uri(), width=width) as visit:
