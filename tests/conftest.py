@@ -102,11 +102,22 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 
 @pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked slow first, in their random order, the others after them in theirs: the browser tier's slow
     tests (the live preview, the analyst's page) build the book and take longest, so they start at once on one
-    test process while the other runs the rest, rather than coming last (bin/test keeps this order for xdist)."""
+    test process while the other runs the rest, rather than coming last (bin/test keeps this order for xdist).
+
+    And, in a browser test process of ``--dist loadgroup``, each test's xdist group put in its node id, as
+    pytest-xdist 3.8 means to: it sets ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``), so
+    without this every test is a group of its own and the tests of one page at one width are spread over both
+    processes."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    if getattr(config.option, "loadgroup", False):
+        for item in items:
+            groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+                             for mark in item.iter_markers("xdist_group")})
+            if groups and item.get_closest_marker("browser") and not item.nodeid.endswith("@" + "_".join(groups)):
+                item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
 @pytest.fixture(autouse=True)

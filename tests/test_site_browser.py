@@ -34,7 +34,7 @@ def shown_at(paths: list[str], widths: list[int]) -> list:
     """The parameters of the fixture ``shown`` for each page at each width (the test's id: the page, then the width
     when there are several), each in the xdist group of its page and width, so that one test process loads it."""
     return [pytest.param((path, width), id=path if len(widths) == 1 else f"{path}-{width}",
-                         marks=pytest.mark.xdist_group(f"{path}@{width}"))
+                         marks=pytest.mark.xdist_group(f"{path} at {width} px"))
             for path in paths for width in widths]
 
 
