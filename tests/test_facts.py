@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -12,6 +13,7 @@ from icebook.data.collect import Collector, text_problem
 from icebook.data.facts import (
     FACT_COLUMNS,
     FIELD_LIMIT,
+    FOLDS_TO_ASCII,
     INFERRED_PERIOD,
     _may_say_inferred,
     _suspect_text,
@@ -68,11 +70,17 @@ SAYS_INFERRED = ["period taken as FY 2019", "PERIOD NOT STATED", "the report doe
                  "the sentence gives no date", "the headings give no date", "FY 2019 taken as the year’s"]
 
 
-@pytest.mark.parametrize("text", [*SAYS_INFERRED, *(t.replace(" ", "\u00a0", 1) + " – ICE" for t in SAYS_INFERRED)])
+@pytest.mark.parametrize("text", [*SAYS_INFERRED, *(t.replace(" ", "\u00a0", 1) + " – ICE" for t in SAYS_INFERRED),
+                                  "UNDATED", "\u0130 taken as", "period taken aſ FY 2019", "it give\u017f no date"])
 def test_a_text_the_inferred_period_pattern_finds_is_one_the_quick_look_finds(text):
     # the quick look (every row) must find whatever the pattern (rows it picks) would, in ASCII text or not
     assert INFERRED_PERIOD.search(text) or "\u00a0" in text
     assert _may_say_inferred(text) or not INFERRED_PERIOD.search(text)
+
+
+def test_the_characters_re_takes_for_an_ascii_letter_ignoring_case_are_those_listed():
+    found = [c for c in map(chr, range(0x80, 0x110000)) if re.fullmatch("(?i)[a-z]", c)]
+    assert found == list(FOLDS_TO_ASCII)
 
 
 def test_the_quick_look_passes_a_text_with_none_of_the_wordings():

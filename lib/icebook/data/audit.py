@@ -19,6 +19,7 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
                  path: Path, col: Collector) -> pd.DataFrame:
     """Recompute every claim from its parts and give a verdict; an unknown fact or bad formula is a problem."""
     rows = []
+    values = dict(zip(facts.index.tolist(), facts["value"].tolist(), strict=True))  # a look-up per claim, not .at
     for claim in claims:
         refs = [claim.fact, *claim.inputs.values(), *([claim.implies] if claim.implies else [])]
         missing = [ref for ref in refs if ref not in known]
@@ -27,7 +28,7 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
                 col.add(path, f"names unknown fact {ref!r}", record=claim.id)
         if missing:
             continue
-        stated = float(facts.at[claim.fact, "value"])
+        stated = float(values[claim.fact])
         recomputed = difference = None
         verdict = "uncheckable"
         if claim.kind == "count":
@@ -35,7 +36,7 @@ def audit_claims(claims: list[Claim], facts: pd.DataFrame, derived: pd.DataFrame
             difference = recomputed - stated
             verdict = "consistent" if abs(difference) <= claim.tolerance else "inconsistent"
         elif claim.formula:
-            names = {name: float(facts.at[ref, "value"]) if ref in facts.index else float(derived.at[ref, "value"])
+            names = {name: float(values[ref]) if ref in values else float(derived.at[ref, "value"])
                      for name, ref in claim.inputs.items()}
             try:
                 recomputed = evaluate(claim.formula, names)

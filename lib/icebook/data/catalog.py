@@ -176,12 +176,13 @@ def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[s
     """Every series draws a metric some fact has; the measures' and series' prose names figures only as
     {{fact-id}} references to known facts or derived figures."""
     metrics_in_facts = set(facts["metric"]) | col.refused_metrics
+    anecdotes = facts[anecdotal(facts)]
     for measure in measures:
         for series in measure.series:
             if series.metric not in metrics_in_facts:
                 col.add(path, f"metric {series.metric!r} is used by no fact",
                         record=measure.id, field="series.metric")
-            for fact_id in facts.index[(facts["metric"] == series.metric) & anecdotal(facts)]:
+            for fact_id in anecdotes.index[anecdotes["metric"] == series.metric]:
                 col.add(path, f"fact {fact_id!r} of metric {series.metric!r} is an anecdote (its role): a measure "
                         "compares statistics only; give the anecdote a metric of its own, or clear its role if "
                         "the source gives it as a statistic", record=measure.id, field="series.metric")

@@ -87,13 +87,17 @@ def check_pages_given(facts: pd.DataFrame, sources: dict[str, Source], texts: di
     A source's facts without any are named in one problem, at the first of them."""
     unpaged: dict[str, list[tuple[str, Path, int]]] = {}
     columns = ("id", "source", "page", "locator", "quote", "csv_file", "csv_line")
+    paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
+    bases: dict[tuple[str, str, str], str] = {}  # facts of one section share its basis
     for fact_id, source_id, page, locator, quote, csv_file, csv_line in zip(
             *(facts[name].tolist() for name in columns), strict=True):
         source = sources.get(source_id)
         if source is None or getattr(source, "pages_printed", False) is not True:
             continue
-        path, where = data_dir.parent / csv_file, {"row": csv_line, "record": fact_id}
-        basis = page_basis(source, page, locator)
+        path, where = paths[csv_file], {"row": csv_line, "record": fact_id}
+        if (source_id, page, locator) not in bases:
+            bases[source_id, page, locator] = page_basis(source, page, locator)
+        basis = bases[source_id, page, locator]
         if basis == "":
             unpaged.setdefault(source_id, []).append((fact_id, path, csv_line))
         elif basis == FRONT_MATTER and source_id in numbered_from and source_id in texts:
@@ -150,7 +154,9 @@ def place(source: Source, page: str, locator: str) -> tuple[str, str]:
 def section_pages(facts: pd.DataFrame, sources: dict[str, Source]) -> tuple[pd.Series, pd.Series]:
     """Each fact's page and how it was found (``place``)."""
     columns = (facts[name].tolist() for name in ("source", "page", "locator"))  # lists iterate fast
-    found = [place(sources[source_id], page, locator) for source_id, page, locator in zip(*columns, strict=True)]
+    places: dict[tuple[str, str, str], tuple[str, str]] = {}  # facts of one section share its place
+    found = [places[key] if key in places else places.setdefault(key, place(sources[key[0]], key[1], key[2]))
+             for key in zip(*columns, strict=True)]
     return (pd.Series([p for p, _ in found], index=facts.index), pd.Series([b for _, b in found], index=facts.index))
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import csv
+import functools
 import io
 import itertools
 import math
@@ -37,9 +38,12 @@ PERIOD_BASES = {"stated": "the source states the period", "inferred": "the perio
 
 # Words in a note or period that say the period was inferred, not stated: such a fact must say period_basis: inferred.
 INFERRED_PERIOD = re.compile(r"\btaken as\b|period not stated|not state the period|\bundated\b|gives? no date", re.I)
-# Words that every match of each of INFERRED_PERIOD's wordings holds, in lower case (add one with each wording): an
-# ASCII text that holds none of them says nothing INFERRED_PERIOD finds.
+# Words that every match of each of INFERRED_PERIOD's wordings holds, in lower case (add one with each wording): a
+# text that holds none of them, once lower-cased, says nothing INFERRED_PERIOD finds (see FOLDS_TO_ASCII).
 INFERRED_PERIOD_WORDS = ("taken as", "period not stated", "not state the period", "undated", "no date")
+# The characters other than ASCII that Python's re, ignoring case, takes for an ASCII letter (İ ı ſ K); of these,
+# only İ and K lower-case to ASCII.
+FOLDS_TO_ASCII = "\u0130\u0131\u017f\u212a"
 
 
 # The range of values each unit can take; a percent may pass 100 only where the metric is a change.
@@ -54,6 +58,7 @@ PLAIN_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)")
 # ('>' ends a tag's start; "javascript:" holds no '>'), so each match is in the field it starts in (or its break).
 FIELD_BREAK = ">\n"
 SUSPECT = re.compile(f"{MARKUP.pattern}|\n[{re.escape(''.join(FORMULA_START))}]", re.I)
+SUSPECT_STARTS = ("<", ":", *(f"\n{sign}" for sign in FORMULA_START))  # what each match of SUSPECT starts with
 METRIC_RE = re.compile(r"^[a-z0-9_]+$")
 
 # The longest field a fact table may hold, in characters: the book's own limit, whatever the csv module's global
@@ -218,9 +223,7 @@ def _may_be_refused(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None
         [bool(m) and not METRIC_RE.match(m) for m in column["metric"]],
         *(given[name] & ~facts[name].isin(list(allowed)).to_numpy() for name, allowed in _vocabularies(vocab)),
         _suspect_text(facts),
-        [bool(basis) and basis not in PERIOD_BASES or basis != "inferred" and bool(year or period)
-         and (_may_say_inferred(notes) or _may_say_inferred(period)) for basis, year, period, notes
-         in zip(column["period_basis"], column["fiscal_year"], column["period"], column["notes"], strict=True)],
+        _may_say_period_inferred(column),
         [bool(text) and (year is None or not first <= year <= last)
          for text, year in zip(column["fiscal_year"], years, strict=True)],
     ]
@@ -278,14 +281,18 @@ def _check_fields(row: Any, sources: dict, vocab: Vocabulary | None, counts: dic
 
 def _suspect_text(facts: pd.DataFrame) -> list[bool]:
     """For each row, whether any field but the quote may hold what ``text_problem`` refuses (markup, a control
-    character, a leading formula sign): each column is searched as one text, its fields each after FIELD_BREAK."""
+    character, a leading formula sign): each column is searched as one text, its fields each after FIELD_BREAK,
+    and only for what it holds (most columns hold none of SUSPECT's first characters, and only printable ones)."""
     suspect = [False] * len(facts)
     for name in FACT_COLUMNS:
         if name == "quote":
             continue
         fields = facts[name].tolist()
         text = FIELD_BREAK + FIELD_BREAK.join(fields)
-        found = [m.start() for pattern in (SUSPECT, CONTROL) for m in pattern.finditer(text)]
+        patterns = [SUSPECT] if any(start in text for start in SUSPECT_STARTS) else []
+        if not text.replace("\n", " ").isprintable():  # every character CONTROL finds is unprintable
+            patterns.append(CONTROL)
+        found = [m.start() for pattern in patterns for m in pattern.finditer(text)]
         if found:
             starts = list(itertools.accumulate((len(field) + len(FIELD_BREAK) for field in fields), initial=0))
             for at in found:
@@ -293,11 +300,24 @@ def _suspect_text(facts: pd.DataFrame) -> list[bool]:
     return suspect
 
 
+def _may_say_period_inferred(column: dict[str, list[str]]) -> list[bool]:
+    """For each row, whether ``_check_period_basis`` may refuse it. The texts it looks through are first looked
+    through together: most often none of them says the period was inferred, and no row needs a look of its own."""
+    rows = list(zip(column["period_basis"], column["fiscal_year"], column["period"], column["notes"], strict=True))
+    claimed = [basis != "inferred" and bool(year or period) for basis, year, period, _ in rows]
+    if not _may_say_inferred("\n".join(text for (_, _, period, notes), looked in zip(rows, claimed, strict=True)
+                                        if looked for text in (notes, period))):
+        return [bool(basis) and basis not in PERIOD_BASES for basis, _, _, _ in rows]
+    return [bool(basis) and basis not in PERIOD_BASES or looked and (_may_say_inferred(notes) or
+                                                                     _may_say_inferred(period))
+            for (basis, _, period, notes), looked in zip(rows, claimed, strict=True)]
+
+
 def _may_say_inferred(text: str) -> bool:
-    """Whether a text may say the period was inferred (``INFERRED_PERIOD``); true whenever it does. In ASCII text,
-    where ignoring case is lower-casing, this looks for each wording without the pattern, which Python's re tries
-    at every character."""
-    if text.isascii():
+    """Whether a text may say the period was inferred (``INFERRED_PERIOD``); true whenever it does. Python's re
+    tries that pattern at every character: in a text where ignoring case is lower-casing (no character of
+    FOLDS_TO_ASCII), this looks for each of its words instead."""
+    if not any(character in text for character in FOLDS_TO_ASCII):
         lower = text.lower()
         return any(words in lower for words in INFERRED_PERIOD_WORDS)
     return INFERRED_PERIOD.search(text) is not None
@@ -397,13 +417,22 @@ def source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
     # the end of a range may carry any qualifier of its own ("about 1,700 to about 10,000")
     any_wording = sorted({w for name in ("about", "nearly", "more_than", "less_than") for w in wordings.get(name, [])},
                          key=len, reverse=True)
+    ends_with = {words: re.compile(rf"(?:^|\W){re.escape(words.lower())}$")
+                 for words in {*any_wording, *(words for listed in wordings.values() for words in listed)}}
     found = []
     columns = (facts[name].tolist() for name in ("quote", "printed", "qualifier"))
     for quote, printed, qualifier in zip(*columns, strict=True):
         text = normalise(quote)
-        at = re.search(rf"(?<![\d,.]){re.escape(printed)}(?![\d,]*\d)", text)
+        at = _standing_number(printed).search(text)
         before = text[:at.start() if at else 0].rstrip().lower()
         candidates = any_wording if qualifier in {"range_low", "range_high"} else wordings.get(qualifier, [])
+        # a wording stands at the end of the text before the number: looked for from just before where it would start
         found.append(next((words for words in candidates
-                           if re.search(rf"(?:^|\W){re.escape(words.lower())}$", before)), ""))
+                           if ends_with[words].search(before, max(0, len(before) - len(words.lower()) - 1))), ""))
     return found
+
+
+@functools.lru_cache(maxsize=4096)
+def _standing_number(printed: str) -> re.Pattern:
+    """A printed number where it stands as a number of its own in a text (not inside a longer one)."""
+    return re.compile(rf"(?<![\d,.]){re.escape(printed)}(?![\d,]*\d)")
