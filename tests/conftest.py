@@ -71,6 +71,13 @@ def _built(item: pytest.Item) -> None:
             pytest.fail(f"{item.nodeid} builds the book: mark it @pytest.mark.slow")
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The tests marked ``long`` (each runs most of the book's pages) first, each group in its random order
+    (pytest-randomly shuffles before this hook): the slow tier's two workers start on them, and no long test is
+    left to run alone at the end while the other worker has nothing to do."""
+    items.sort(key=lambda item: item.get_closest_marker("long") is None)
+
+
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     """Around each test, its fixtures included: fail it when it does what its markers do not declare (see the

@@ -214,6 +214,7 @@ def test_damaged_executed_notebook_is_run_again_with_one_line(project: Path):
     assert readable_site(project) == before
 
 
+@pytest.mark.long
 def test_unreadable_site_record_then_manifest_are_treated_as_absent(project: Path):
     before = readable_site(project)
     (project / "_build" / "html.json").write_text("[1, 2]")
