@@ -71,13 +71,6 @@ def _built(item: pytest.Item) -> None:
             pytest.fail(f"{item.nodeid} builds the book: mark it @pytest.mark.slow")
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The tests marked ``long`` (each runs most of the book's pages) first, each group in its random order
-    (pytest-randomly shuffles before this hook): the slow tier's two workers start on them, and no long test is
-    left to run alone at the end while the other worker has nothing to do."""
-    items.sort(key=lambda item: item.get_closest_marker("long") is None)
-
-
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
     """Around each test, its fixtures included: fail it when it does what its markers do not declare (see the
@@ -110,20 +103,22 @@ def pytest_runtest_protocol(item: pytest.Item, nextitem: pytest.Item | None):
 
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests marked slow first, in their random order, the others after them in theirs: the browser tier's slow
-    tests (the live preview, the analyst's page) build the book and take longest, so they start at once on one
-    test process while the other runs the rest, rather than coming last (bin/test keeps this order for xdist).
+    """Tests marked long first, then those marked slow, each group in its random order (pytest-randomly shuffles
+    before this hook): the slow tier's long tests (each builds the book cleanly, or re-runs many pages more than
+    once) start at once on both test processes, and the browser tier's slow tests (the live preview, the analyst's
+    page) on one while the other runs the rest, rather than either coming last while the other process has nothing
+    left to do (bin/test keeps this order for xdist).
 
-    And, in a browser test process of ``--dist loadgroup``, each test's xdist group put in its node id, as
-    pytest-xdist 3.8 means to: it sets ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``), so
-    without this every test is a group of its own and the tests of one page at one width are spread over both
-    processes."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    And, in a test process of ``--dist loadgroup``, each test's xdist group put in its node id, as pytest-xdist 3.8
+    means to: it sets ``item._nodeid``, which pytest 9 no longer reads (the id is ``item._id``), so without this
+    every test is a group of its own: the tests of one page at one width are spread over both processes, and each
+    slow-tier process builds test_new_source's module fixture."""
+    items.sort(key=lambda item: (item.get_closest_marker("long") is None, item.get_closest_marker("slow") is None))
     if getattr(config.option, "loadgroup", False):
         for item in items:
             groups = sorted({str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
                              for mark in item.iter_markers("xdist_group")})
-            if groups and item.get_closest_marker("browser") and not item.nodeid.endswith("@" + "_".join(groups)):
+            if groups and not item.nodeid.endswith("@" + "_".join(groups)):
                 item._id = type(item._id).parse(f"{item.nodeid}@{'_'.join(groups)}")
 
 
