@@ -46,7 +46,7 @@ def quotes(data: Book, passages: list[dict[str, Any]], shown: int = 1) -> Markup
     rest = passages[shown:]
     if not rest:
         return first
-    return first + Markup("<details><summary>{} the sources' words</summary>{}</details>").format(
+    return first + Markup('<details class="fold"><summary>{} the sources\' words</summary>{}</details>').format(
         "More in" if shown else "In", Markup("").join(quote_block(data, q) for q in rest))
 
 
