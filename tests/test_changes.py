@@ -116,6 +116,8 @@ def test_the_changes_page_lists_an_edited_fact_with_its_old_and_new_value_and_it
     assert [s.get_text() for s in entry.select(".earlier-edition")] == ["1"]  # the old value, marked
     assert entry.select_one("blockquote.source-quote").get_text() == fact["quote"]
     assert "2026-11-01" in html and "aaaaaaaaaaaa" in html
+    # no link inside a fold's summary: a control inside a control (axe's nested-interactive)
+    assert not soup.select("summary a, summary button, summary input")
 
 
 def test_the_first_edition_says_so():

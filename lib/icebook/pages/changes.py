@@ -167,7 +167,10 @@ def _facts(changes: EditionChanges) -> str:
         _count(len(facts.changed), "changes-facts-changed"))]
     if facts.changed:
         parts.append(Markup('<h3 id="changes-facts-changed">Changed</h3>'))
-        parts += [Markup('<details class="change-entry"><summary>{} — changed: {}</summary>{}{}</details>').format(
+        # The fact's link stands before the fold, not in its summary: a link inside a summary is a control inside
+        # a control, which keyboards and screen readers cannot reach apart (axe: nested-interactive).
+        parts += [Markup('<div class="change-entry"><p>{} — changed: {}</p><details><summary>What changed, field by '
+                         'field</summary>{}{}</details></div>').format(
             _fact_line(c.id), ", ".join(FIELD_WORDS.get(name, name) for name, _, _ in c.fields), _fields_table(c),
             _same_quote(c)) for c in facts.changed]
     if facts.added:
