@@ -180,3 +180,27 @@ def test_kernels_talk_over_sockets_named_for_them_and_leave_none_behind(tmp_path
     transport, prefix, port = outputs(tmp_path)[0].split()
     assert transport == "ipc" and Path(prefix).name.startswith("icebook-kernel-") and 1 <= int(port) <= 5
     assert not list(Path(prefix).parent.glob(Path(prefix).name + "-*"))  # its sockets went with it
+
+
+def test_a_cell_s_output_has_the_cell_s_own_limit_to_arrive_in(tmp_path, monkeypatch):
+    """nbclient gives a cell's output 4 s after its reply by default, and papermill fails the page past that: on a
+    busy machine a cell that finished in time failed as if it had run past the cell's limit. The page's client
+    waits for output as long as the cell's limit."""
+    import icebook.build.running as running
+
+    seen = tmp_path / "iopub_timeout"
+    made = running._bounded_client
+
+    def recording(limits):
+        client = made(limits)
+
+        class Recording(client):
+            def __init__(self, *args, **kwargs):
+                super().__init__(*args, **kwargs)
+                seen.write_text(str(self.iopub_timeout))
+        return Recording
+
+    monkeypatch.setattr(running, "_bounded_client", recording)  # the worker is a fork: it sees the patch
+    ok, value = run(tmp_path, notebook(tmp_path, "1 + 1"), cell_timeout=45)
+    assert ok, value
+    assert seen.read_text() == "45"

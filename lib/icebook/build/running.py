@@ -86,6 +86,10 @@ def _output_size(content: dict) -> tuple[int, int]:
     return printed + shown + sum(len(line) for line in content.get("traceback") or []), printed
 
 
+# How long a cell's output may take to arrive after its reply when cells have no time limit (--cell-timeout none).
+OUTPUT_WAIT_WITHOUT_LIMIT = 600
+
+
 def _bounded_client(limits: OutputLimits):
     """papermill's notebook client, stopping a page at the first output that takes it past ``limits``: the
     output is dropped, the kernel interrupted, and the cell's page fails with OutputLimitExceeded."""
@@ -97,6 +101,11 @@ def _bounded_client(limits: OutputLimits):
         def __init__(self, *args: object, **kwargs: object) -> None:
             super().__init__(*args, **kwargs)
             self.made, self.printed, self.over = 0, 0, None
+            # After a cell's reply, nbclient waits for the rest of its output (a chart's HTML) for iopub_timeout
+            # seconds, 4 by default, and papermill makes running past it an error: on a busy machine a cell that
+            # finished in time then failed as if it had run past the cell's limit. The output now has the cell's
+            # own limit to arrive in.
+            self.iopub_timeout = int(self.timeout) if self.timeout else OUTPUT_WAIT_WITHOUT_LIMIT
 
         def output(self, outs, msg, display_id, cell_index):  # noqa: ANN001, ANN201 - nbclient's signature
             if self.over is not None:
