@@ -264,8 +264,20 @@ def serve(port: int) -> int:
     print(f"preview: serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop); "
           f"watching {', '.join(WATCHED)}", flush=True)
     paths = [ROOT / name for name in WATCHED if (ROOT / name).exists()]
+    # Ctrl-C also sets an event the watcher polls: a KeyboardInterrupt raised while the watcher is gathering a
+    # change it has seen is dropped by it (the change comes back, the interrupt does not), and the preview then
+    # ran on after Ctrl-C.
+    stop = threading.Event()
+
+    def interrupted(signum: int, frame: object) -> None:
+        stop.set()
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupted)
     try:
-        for changes in watch(*paths, watch_filter=_watched, debounce=400):
+        for changes in watch(*paths, watch_filter=_watched, debounce=400, stop_event=stop):
+            if stop.is_set():
+                break
             names = sorted({str(Path(p).relative_to(ROOT)) for _, p in changes})
             print(f"preview: changed {', '.join(names[:5])}{' …' if len(names) > 5 else ''}", flush=True)
             if any(name.split(os.sep)[0] in RESTARTS_SERVER for name in names):
