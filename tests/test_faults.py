@@ -41,11 +41,18 @@ def _run(root: Path, *args: str, cwd: Path | None = None, env: dict | None = Non
                           capture_output=True, text=True, timeout=900, **popen)
 
 
-def _start(root: Path) -> subprocess.Popen:
-    """A build in the background, in its own session as a terminal would run it."""
+def _start(root: Path, deaf: bool = False) -> subprocess.Popen:
+    """A build in the background, in its own session as a terminal would run it (``deaf``: started by a process
+    that ignores and blocks SIGINT, which the build inherits)."""
     env = {**os.environ, "PYTHONPATH": str(root / "lib")}
+
+    def deafen() -> None:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
     return subprocess.Popen([sys.executable, "-m", "icebook", "build"], cwd=root, env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True,
+                            preexec_fn=deafen if deaf else None)
 
 
 def _kernel_running(build_process: subprocess.Popen, project: Path, limit: float = 120) -> list[psutil.Process]:
@@ -119,10 +126,11 @@ def test_a_second_build_is_refused_naming_the_first_and_sigterm_stops_the_first(
     assert site_digest(project) == before
 
 
-def test_ctrl_c_prints_one_line_naming_what_was_interrupted_and_leaves_no_process(project: Path):
+@pytest.mark.parametrize("deaf", [False, True], ids=["terminal", "parent-ignoring-sigint"])
+def test_ctrl_c_prints_one_line_naming_what_was_interrupted_and_leaves_no_process(project: Path, deaf: bool):
     before = site_digest(project)
     with _hanging_home(project):
-        first = _start(project)
+        first = _start(project, deaf)
         below = _kernel_running(first, project)
         os.killpg(first.pid, signal.SIGINT)  # what Ctrl-C in a terminal sends: the whole foreground group
         _, stderr = first.communicate(timeout=60)

@@ -147,6 +147,10 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
     workers = jobs or os.cpu_count() or 1
     timeout = None if cell_timeout == NO_LIMIT else cell_timeout or configured_cell_timeout()
     previous = signal.signal(signal.SIGTERM, _stop)
+    # Ctrl-C stops the build whatever the process that started it left: an ignored or blocked SIGINT is inherited,
+    # and Python then never raises KeyboardInterrupt.
+    previous_int = signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     try:
         with BuildLock(LOCK):
             if only:
@@ -162,6 +166,7 @@ def build(only: str | None = None, params: list[str] | None = None, out: str | N
         return _fail(f"error: {_os_message(error)}\n{LEFT_AS_IT_WAS}", 1)
     finally:
         signal.signal(signal.SIGTERM, previous)
+        signal.signal(signal.SIGINT, previous_int)
 
 
 def _site(workers: int, cell_timeout: int | None) -> int:
