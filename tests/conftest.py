@@ -34,6 +34,7 @@ import pytest
 from playwright.sync_api import BrowserType
 
 from icebook.build.lock import BuildLock
+from treecopy import TreeCopy
 
 ROOT = Path(__file__).resolve().parents[1]
 SITE = ROOT / "_build" / "html"
@@ -195,15 +196,17 @@ def _project_copy_folder(tmp_path_factory) -> Path:
     return folder
 
 
+@pytest.fixture(scope="session")
+def _project_copy(built_template: Path, tmp_path_factory) -> TreeCopy:
+    return TreeCopy(built_template, _project_copy_folder(tmp_path_factory))
+
+
 @pytest.fixture
-def built_project(built_template: Path, tmp_path_factory) -> Path:
+def built_project(_project_copy: TreeCopy) -> Path:
     """A built copy of the project for this test alone, as the last build left it (a rebuild has nothing to do):
-    what one test changes, no other sees. The tests of one process run one at a time, so each replaces the last
-    one's copy."""
-    root = _project_copy_folder(tmp_path_factory)
-    shutil.rmtree(root)
-    shutil.copytree(built_template, root, symlinks=True)
-    return root
+    what one test changes, no other sees. The tests of one process run one at a time, so each puts back the
+    copy the last one changed (treecopy.py: only what it changed is copied again)."""
+    return _project_copy.restore()
 
 
 def built_page(name: str) -> str:
