@@ -16,6 +16,7 @@ from icebook.data.collect import Collector
 # Fact fields the pages show as the book's words: no typed figures, only {{fact-id}} references.
 FACT_PROSE = ("notes", "scope_doubt", "scope_deviation")
 FACT_REF = re.compile(r"\{\{\s*([^}]*?)\s*\}\}")
+QUOTED = re.compile(r'"[^"]*"')  # text in double quotes
 
 
 def check_prose(text: str, path: Path, col: Collector, label: str, field: str | None, refs: set[str]) -> None:
@@ -44,26 +45,37 @@ def check_record_prose(records: list, fields: tuple[str, ...], known: set[str], 
 
 def check_fact_prose(facts: pd.DataFrame, known: set[str], data_dir: Path, col: Collector) -> None:
     """A fact's notes, scope doubt and scope deviation are shown as the book's words: figures in them are
-    {{fact-id}} references, never typed (a typed figure is unlinked, or from outside the sources)."""
+    {{fact-id}} references, never typed (a typed figure is unlinked, or from outside the sources). Each text is
+    looked through once, however many facts carry it (a note repeated down a table)."""
     paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
-    columns = [*FACT_PROSE, "ocr_correction", "id", "csv_file", "csv_line"]
-    for row in facts[columns].astype(object).itertuples(index=False):  # object columns iterate fast
-        path, refs = paths[row.csv_file], set()
-        for name in (*FACT_PROSE, "ocr_correction"):
-            text = getattr(row, name)
+    names = (*FACT_PROSE, "ocr_correction")
+    columns = [facts[name].tolist() for name in (*names, "id", "csv_file", "csv_line")]
+    looked: dict[tuple[str, str], tuple[list[str], list[str]]] = {}  # (field, text) -> its refs and typed figures
+    for *texts, fact_id, csv_file, csv_line in zip(*columns, strict=True):
+        path, refs = paths[csv_file], set()
+        for name, text in zip(names, texts, strict=True):
             if not text:
                 continue
-            if name == "ocr_correction":  # the misprint, in double quotes, is the source's words
-                text = re.sub(r'"[^"]*"', " ", text)
-            if "{{" in text:  # where FACT_REF can match
-                refs.update(FACT_REF.findall(text))
-                text = FACT_REF.sub(" ", text)
-            typed = unstructured_numbers(text)
+            if (name, text) not in looked:
+                looked[name, text] = _prose_figures(name, text)
+            found, typed = looked[name, text]
+            refs.update(found)
             if typed:
                 col.add(path, f"figure(s) {typed} typed into {name}; write {{{{fact-id}}}} for a figure a source "
-                        "prints, and leave out any other", row=row.csv_line, record=row.id, field=name)
+                        "prints, and leave out any other", row=csv_line, record=fact_id, field=name)
         for ref in [r for r in sorted(refs - known) if not col.accounted_for(r)]:
-            col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", row=row.csv_line, record=row.id)
+            col.add(path, f"{{{{{ref}}}}} names no fact or derived figure", row=csv_line, record=fact_id)
+
+
+def _prose_figures(name: str, text: str) -> tuple[list[str], list[str]]:
+    """The {{fact-id}} references in a fact's prose field, and the figures typed into it."""
+    refs: list[str] = []
+    if name == "ocr_correction":  # the misprint, in double quotes, is the source's words
+        text = QUOTED.sub(" ", text)
+    if "{{" in text:  # where FACT_REF can match
+        refs = FACT_REF.findall(text)
+        text = FACT_REF.sub(" ", text)
+    return refs, unstructured_numbers(text)
 
 
 def check_text(record: BaseModel, path: Path, col: Collector, known: set[str], sources: dict,
