@@ -16,6 +16,7 @@ from icebook.data.facts import (
     FOLDS_TO_ASCII,
     INFERRED_PERIOD,
     _may_say_inferred,
+    _say_inferred,
     _suspect_text,
     as_of_fiscal_year,
     read_fact_files,
@@ -99,5 +100,14 @@ def test_rows_whose_fields_may_carry_markup_control_characters_or_formulas_are_p
     rows = [clean, {**clean, "notes": "a <b>tag"}, {**clean, "role": "=1+1"}, {**clean, "period": "a\x01b"},
             {**clean, "quote": "<b>quotes are checked on their own</b>"}, {**clean, "locator": "x<"},
             {**clean, "metric": "javascript:"}, {**clean, "notes": "a\n@b"}]
-    assert _suspect_text(pd.DataFrame(rows, columns=FACT_COLUMNS)) == [False, True, True, True, False, False, True,
-                                                                         True]
+    assert _suspect_text({name: [row[name] for row in rows] for name in FACT_COLUMNS}) == [
+        False, True, True, True, False, False, True, True]
+
+
+def test_texts_looked_through_together_are_each_found_to_say_an_inferred_period_as_on_their_own():
+    texts = ["", "period taken as FY 2019", "no", "UNDATED", "taken\nas", "tak", "en as", "\u0130 taken as",
+             "ΑΣ undated", "Σ", "it give\u017f no date", "not state the period", "mistaken as",
+             "DOES NOT STATE THE PERIOD\n"]
+    for chosen in [texts, [t for t in texts if t.isascii()], [t for t in texts if "\u0130" not in t and "ſ" not in t]]:
+        assert _say_inferred(chosen) == [_may_say_inferred(text) for text in chosen]
+        assert any(_say_inferred(chosen)) and not all(_say_inferred(chosen))

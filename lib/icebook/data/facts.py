@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import collections
 import csv
 import functools
 import io
@@ -26,6 +27,8 @@ from icebook.data.schema import ID, Source, Vocabulary
 
 FACT_COLUMNS = [column.name for column in schema.FACT_COLUMNS]
 REQUIRED = [column.name for column in schema.FACT_COLUMNS if column.required]
+# The columns a fact's value is checked against, as _check_value takes them.
+VALUE_INPUTS = ("value", "unit", "metric", "printed", "quote", "ocr_correction")
 
 
 # Columns a fact table may leave out of its header (older tables, small fixtures); an absent column is read as empty.
@@ -136,33 +139,43 @@ def check_facts(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None,
                 data_dir: Path, col: Collector) -> pd.DataFrame:
     """Check every fact row; return the good rows, typed and indexed by id. A source id that is not
     in the registry is reported once, at its first row. A row's fields are checked one by one only where a test
-    of whole columns says a check may refuse it (``_may_be_refused``); its value and quote, always."""
-    facts = _stripped(facts)
-    counts = facts["id"].value_counts().to_dict()
+    of whole columns says a check may refuse it (``_may_be_refused``); its value and quote, always (a value once
+    for each set of the columns it is checked against, however many rows share them)."""
+    facts, column = _stripped(facts)
     bad = set()
     values, years = [], []
     first, last = (vocab.fiscal_years["first"], vocab.fiscal_years["last"]) if vocab else (0, 9999)
     unknown: dict[str, list] = {}
     paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
-    whole_years = [_whole_number(text) for text in facts["fiscal_year"].tolist()]
-    checked = _may_be_refused(facts, sources, vocab, whole_years, (first, last))
-    records = facts.astype(object).itertuples(index=False)  # object columns iterate fast
-    for row, year, check in zip(records, whole_years, checked, strict=True):
-        path, where = paths[row.csv_file], {"row": row.csv_line, "record": row.id or None}
+    whole_years = [_whole_number(text) for text in column["fiscal_year"]]
+    checked = _may_be_refused(facts, column, sources, vocab, whole_years, (first, last))
+    counts = facts["id"].value_counts().to_dict() if any(checked) else {}  # for the rows checked one by one
+    row_type = collections.namedtuple("Row", column, rename=True)  # type: ignore[misc]  # as itertuples names them
+    value_checks: dict[tuple[str, ...], tuple[float | None, list[tuple[str, str]]]] = {}
+    rows = zip(*(column[name] for name in ("id", "source", "quote", "csv_file", "csv_line")), strict=True)
+    inputs = zip(*(column[name] for name in VALUE_INPUTS), strict=True)
+    for i, ((fact_id, source, quote, csv_file, csv_line), year, check, given) in enumerate(
+            zip(rows, whole_years, checked, inputs, strict=True)):
+        path, where = paths[csv_file], {"row": csv_line, "record": fact_id or None}
         problems_before = len(col.problems)
         if check:
+            row = row_type(*(values_of[i] for values_of in column.values()))
             year = _check_fields(row, sources, vocab, counts, unknown, (first, last), path, where, col)
-        value = _check_value(row, path, where, col)
-        if row.quote and row.source in sources:
-            col.quote(row.source, row.quote, path, field="quote", **where)
-        if len(col.problems) > problems_before or row.source in unknown:
-            bad.add(row.id)
+        if given not in value_checks:
+            value_checks[given] = _check_value(*given)
+        value, problems = value_checks[given]
+        for field_name, message in problems:
+            col.add(path, message, field=field_name, **where)
+        if quote and source in sources:
+            col.quote(source, quote, path, field="quote", **where)
+        if len(col.problems) > problems_before or source in unknown:
+            bad.add(fact_id)
         values.append(value)
         years.append(year)
-    for source_id, rows in unknown.items():
-        path, where = rows[0]
-        ids = [w["record"] for _, w in rows if w["record"]]
-        col.add(path, f"unknown source id {source_id!r}, named by {len(rows)} fact(s) ({', '.join(ids[:5])}"
+    for source_id, rows_named in unknown.items():
+        path, where = rows_named[0]
+        ids = [w["record"] for _, w in rows_named if w["record"]]
+        col.add(path, f"unknown source id {source_id!r}, named by {len(rows_named)} fact(s) ({', '.join(ids[:5])}"
                 f"{', …' if len(ids) > 5 else ''}); known: {sorted(sources)}. A new source needs its entry in "
                 "sources.yaml (python -m icebook add-source FILE --id ID)", field="source", **where)
     col.refused.update(bad)
@@ -182,18 +195,23 @@ def statistics(facts: pd.DataFrame) -> pd.DataFrame:
     return facts[~anecdotal(facts)]
 
 
-def _stripped(facts: pd.DataFrame) -> pd.DataFrame:
-    """Every fact column as text without surrounding white space, an empty cell as "" (as is every other column's)."""
+def _stripped(facts: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, list]]:
+    """Every fact column as text without surrounding white space, an empty cell as "" (as is every other column's);
+    with each column's values as a list."""
     facts = facts.copy()
+    column = {}
     for name in facts.columns:
         values = facts[name].to_numpy()
         if name not in FACT_COLUMNS:
             facts[name] = facts[name].fillna("")
+            column[name] = facts[name].tolist()
         elif infer_dtype(values, skipna=False) == "string":  # all text already (as the fact tables are read)
-            facts[name] = pd.Series([value.strip() for value in values.tolist()], index=facts.index, dtype="str")
+            column[name] = [value.strip() for value in values.tolist()]
+            facts[name] = pd.Series(column[name], index=facts.index, dtype="str")
         else:
             facts[name] = facts[name].fillna("").astype(str).str.strip()
-    return facts
+            column[name] = facts[name].tolist()
+    return facts, column
 
 
 def _whole_number(text: str) -> int | None:
@@ -204,13 +222,12 @@ def _whole_number(text: str) -> int | None:
         return None
 
 
-def _may_be_refused(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None, years: list[int | None],
-                    year_range: tuple[int, int]) -> list[bool]:
+def _may_be_refused(facts: pd.DataFrame, column: dict[str, list[str]], sources: dict, vocab: Vocabulary | None,
+                    years: list[int | None], year_range: tuple[int, int]) -> list[bool]:
     """For each row, whether any check of ``_check_fields`` may refuse it: each check's condition, tested over
-    whole columns, is true for every row the check refuses (and may be for a few it passes). Most rows pass all
-    of them, and their fields are not checked one by one."""
-    column = {name: facts[name].tolist() for name in ("id", "source", "metric", "fiscal_year", "period",
-                                                      "period_basis", "notes")}
+    whole columns (``facts``, and ``column``: each column's values as a list), is true for every row the check
+    refuses (and may be for a few it passes). Most rows pass all of them, and their fields are not checked one by
+    one."""
     ids, source_ids = column["id"], column["source"]
     first, last = year_range
     given = {name: facts[name].to_numpy() != "" for name in FACT_COLUMNS}
@@ -222,7 +239,7 @@ def _may_be_refused(facts: pd.DataFrame, sources: dict, vocab: Vocabulary | None
         given["source"] & ~facts["source"].isin(list(sources)).to_numpy(),
         [bool(m) and not METRIC_RE.match(m) for m in column["metric"]],
         *(given[name] & ~facts[name].isin(list(allowed)).to_numpy() for name, allowed in _vocabularies(vocab)),
-        _suspect_text(facts),
+        _suspect_text(column),
         _may_say_period_inferred(column),
         [bool(text) and (year is None or not first <= year <= last)
          for text, year in zip(column["fiscal_year"], years, strict=True)],
@@ -279,15 +296,16 @@ def _check_fields(row: Any, sources: dict, vocab: Vocabulary | None, counts: dic
     return year
 
 
-def _suspect_text(facts: pd.DataFrame) -> list[bool]:
+def _suspect_text(column: dict[str, list[str]]) -> list[bool]:
     """For each row, whether any field but the quote may hold what ``text_problem`` refuses (markup, a control
-    character, a leading formula sign): each column is searched as one text, its fields each after FIELD_BREAK,
-    and only for what it holds (most columns hold none of SUSPECT's first characters, and only printable ones)."""
-    suspect = [False] * len(facts)
+    character, a leading formula sign), given each column's values as a list: each column is searched as one text,
+    its fields each after FIELD_BREAK, and only for what it holds (most columns hold none of SUSPECT's first
+    characters, and only printable ones)."""
+    suspect = [False] * len(column["id"])
     for name in FACT_COLUMNS:
         if name == "quote":
             continue
-        fields = facts[name].tolist()
+        fields = column[name]
         text = FIELD_BREAK + FIELD_BREAK.join(fields)
         patterns = [SUSPECT] if any(start in text for start in SUSPECT_STARTS) else []
         if not text.replace("\n", " ").isprintable():  # every character CONTROL finds is unprintable
@@ -301,16 +319,34 @@ def _suspect_text(facts: pd.DataFrame) -> list[bool]:
 
 
 def _may_say_period_inferred(column: dict[str, list[str]]) -> list[bool]:
-    """For each row, whether ``_check_period_basis`` may refuse it. The texts it looks through are first looked
-    through together: most often none of them says the period was inferred, and no row needs a look of its own."""
+    """For each row, whether ``_check_period_basis`` may refuse it: its period basis is not one known, or its
+    notes or period may say the period was inferred while the basis says otherwise (``_say_inferred``)."""
     rows = list(zip(column["period_basis"], column["fiscal_year"], column["period"], column["notes"], strict=True))
     claimed = [basis != "inferred" and bool(year or period) for basis, year, period, _ in rows]
-    if not _may_say_inferred("\n".join(text for (_, _, period, notes), looked in zip(rows, claimed, strict=True)
-                                        if looked for text in (notes, period))):
-        return [bool(basis) and basis not in PERIOD_BASES for basis, _, _, _ in rows]
-    return [bool(basis) and basis not in PERIOD_BASES or looked and (_may_say_inferred(notes) or
-                                                                     _may_say_inferred(period))
-            for (basis, _, period, notes), looked in zip(rows, claimed, strict=True)]
+    said = iter(_say_inferred([text for (_, _, period, notes), looked in zip(rows, claimed, strict=True) if looked
+                               for text in (notes, period)]))
+    says = [looked and any([next(said), next(said)]) for looked in claimed]  # its notes' and its period's
+    return [bool(basis) and basis not in PERIOD_BASES or row_says
+            for (basis, _, _, _), row_says in zip(rows, says, strict=True)]
+
+
+def _say_inferred(texts: list[str]) -> list[bool]:
+    """``_may_say_inferred`` of each text, looked for in all of them at once: lower-cased together, every place
+    each wording stands is given to the text it stands in (no wording holds the line break they are joined with).
+    Where re takes a character for an ASCII letter (FOLDS_TO_ASCII), or lower-casing makes one character more,
+    each text is looked at on its own."""
+    joined = "\n".join(texts)
+    lower = joined.lower()
+    if len(lower) != len(joined) or any(character in joined for character in FOLDS_TO_ASCII):
+        return [_may_say_inferred(text) for text in texts]
+    starts = list(itertools.accumulate((len(text) + 1 for text in texts), initial=0))
+    said = [False] * len(texts)
+    for words in INFERRED_PERIOD_WORDS:
+        at = lower.find(words)
+        while at != -1:
+            said[bisect.bisect_right(starts, at) - 1] = True
+            at = lower.find(words, at + 1)
+    return said
 
 
 def _may_say_inferred(text: str) -> bool:
@@ -336,37 +372,38 @@ def _check_period_basis(row: Any, path: Path, where: dict, col: Collector) -> No
                 break
 
 
-def _check_value(row: Any, path: Path, where: dict, col: Collector) -> float | None:
-    if not row.value:
-        return None
-    if not PLAIN_NUMBER.fullmatch(row.value):
-        col.add(path, f"value {brief(row.value)} is not a plain number; write ASCII digits with an optional sign "
-                "and decimal point, nothing else (127000, 4.5)", field="value", **where)
-        return None
-    value = float(row.value)
-    if problem := _out_of_range(value, row.unit, row.metric):
-        col.add(path, f"value {brief(row.value)} {problem}", field="value", **where)
-        return None
-    if not row.printed:
-        return value
-    if row.quote and row.printed not in normalise(row.quote):
-        col.add(path, f"printed {row.printed!r} does not appear in the quote", field="printed", **where)
+def _check_value(value: str, unit: str, metric: str, printed: str, quote: str,
+                 ocr_correction: str) -> tuple[float | None, list[tuple[str, str]]]:
+    """A fact's value as a number (None when it has none, or a bad one), and the problems with it against the
+    other columns it is checked against (``VALUE_INPUTS``, in order), each as the field and the message."""
+    problems: list[tuple[str, str]] = []
+    if not value:
+        return None, problems
+    if not PLAIN_NUMBER.fullmatch(value):
+        problems.append(("value", f"value {brief(value)} is not a plain number; write ASCII digits with an optional "
+                         "sign and decimal point, nothing else (127000, 4.5)"))
+        return None, problems
+    number = float(value)
+    if problem := _out_of_range(number, unit, metric):
+        problems.append(("value", f"value {brief(value)} {problem}"))
+        return None, problems
+    if not printed:
+        return number, problems
+    if quote and printed not in normalise(quote):
+        problems.append(("printed", f"printed {printed!r} does not appear in the quote"))
     try:
-        parsed, implied_unit = parse_printed(row.printed)
+        parsed, implied_unit = parse_printed(printed)
     except NumberFormatError as error:
-        col.add(path, str(error), field="printed", **where)
-        return value
-    if implied_unit and row.unit and implied_unit != row.unit:
-        col.add(path, f"printed {row.printed!r} is in {implied_unit} but unit is {row.unit!r}",
-                field="unit", **where)
-    if not same_number(parsed, value) and not row.ocr_correction:
-        col.add(path, f"value {row.value} does not match the number in its quote "
-                f"({row.printed!r} reads as {parsed:g}); if the copy garbled it, say so in "
-                "ocr_correction", field="value", **where)
-    if same_number(parsed, value) and row.ocr_correction:
-        col.add(path, "ocr_correction is set but value equals the printed number",
-                field="ocr_correction", **where)
-    return value
+        problems.append(("printed", str(error)))
+        return number, problems
+    if implied_unit and unit and implied_unit != unit:
+        problems.append(("unit", f"printed {printed!r} is in {implied_unit} but unit is {unit!r}"))
+    if not same_number(parsed, number) and not ocr_correction:
+        problems.append(("value", f"value {value} does not match the number in its quote ({printed!r} reads as "
+                         f"{parsed:g}); if the copy garbled it, say so in ocr_correction"))
+    if same_number(parsed, number) and ocr_correction:
+        problems.append(("ocr_correction", "ocr_correction is set but value equals the printed number"))
+    return number, problems
 
 
 def _out_of_range(value: float, unit: str, metric: str) -> str | None:
