@@ -124,3 +124,22 @@ def test_brief_cuts_a_long_value_and_says_how_long_it_was():
     assert brief("short") == "'short'"
     shown = brief("x" * 5000, 20)
     assert shown == f"{repr('x' * 5000)[:20]}… (5,002 characters)"
+
+
+PLAIN = ["", "# nothing\n", "---\n", "a word",
+         "- 1\n- 2.5\n- .inf\n- 0x1F\n- 1_000\n- yes\n- No\n- null\n- ~\n- 2019-12-01\n"
+         "- 2001-12-14t21:59:43.10-05:00\n- '12'\n- \"x\\ty\"\n- |\n  two\n  lines\n- >\n  folded\n  text\n",
+         "~: null key\nb: 1\n", "{a: {b: [1, {c: d}]}, e: [], f: {}}", "- - - 1\n  - 2\n- 3\n",
+         "1: one\n'1': text one\n"]
+
+
+@pytest.mark.parametrize("text", PLAIN)
+def test_a_plain_document_built_from_the_parser_s_events_is_what_the_strict_loader_builds(text):
+    assert repr(yamlio._plain(text)) == repr(yaml.load(text, Loader=yamlio.FAST_LOADER))  # noqa: S506
+
+
+@pytest.mark.parametrize("text", ["a: &x 1\n", "a: [1]\nb: *a\n", "n: !!str 12\n", "n: ! 12\n", "a: 1\na: 2\n",
+                                  "true: a\n1: b\n", "<<: {a: 1}\n", "? [a]\n: 1\n", "--- 1\n--- 2\n", "a: =\n"])
+def test_a_document_that_is_not_plain_is_left_to_the_strict_loader(text):
+    with pytest.raises(yamlio._NotPlain):
+        yamlio._plain(text)

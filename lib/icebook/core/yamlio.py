@@ -147,7 +147,71 @@ try:
 
     FAST_LOADER: type = _FastLoader
 except ImportError:  # PyYAML built without libyaml
+    CParser = None
     FAST_LOADER = _PureLoader
+
+
+class _NotPlain(Exception):
+    """A document ``_plain`` leaves to the strict loader."""
+
+
+_PLAIN_TAGS = {_STANDARD + name for name in ("str", "int", "float", "bool", "null", "timestamp")}
+_STR = _STANDARD + "str"
+
+
+def _plain(text: str) -> Any:
+    """The document in ``text``, built straight from libyaml's events when it is plain: one document, with no
+    anchor, alias or tag anywhere, whose mappings have plain values as keys, each once, and whose every value
+    resolves to text, a number, true or false, null or a date that exists. Anything else raises _NotPlain (or
+    the parser's error), and the strict loader reads the document again: it gives the same values for a plain
+    document, and names what is wrong in any other. Most of the time of reading a long file goes to the node
+    graph the loader composes before it constructs a value; a plain document needs none."""
+    parser, resolver, constructor = CParser(text), Resolver(), _StrictConstructor()
+    next_event = parser.get_event
+    if type(next_event()) is not yaml.StreamStartEvent or type(event := next_event()) is yaml.StreamEndEvent:
+        return None  # no document: what yaml.load gives
+    if type(event) is not yaml.DocumentStartEvent:
+        raise _NotPlain
+    no_key, in_list = object(), object()  # a mapping's state between a value and its next key; a list's
+    open_: list[tuple[Any, Any]] = []  # the collections the events are inside, each with its pending key
+    while True:
+        event = next_event()
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            if event.anchor is not None or event.tag is not None:
+                raise _NotPlain
+            tag = resolver.resolve(ScalarNode, event.value, event.implicit)
+            if tag == _STR:
+                value = event.value
+            elif tag in _PLAIN_TAGS:
+                value = constructor.yaml_constructors[tag](constructor, ScalarNode(
+                    tag, event.value, event.start_mark, event.end_mark, event.style))
+            else:
+                raise _NotPlain
+        elif kind is yaml.MappingStartEvent or kind is yaml.SequenceStartEvent:
+            if event.anchor is not None or event.tag is not None or (open_ and open_[-1][1] is no_key):
+                raise _NotPlain  # a collection as a mapping's key, too
+            open_.append(({}, no_key) if kind is yaml.MappingStartEvent else ([], in_list))
+            continue
+        elif kind is yaml.MappingEndEvent or kind is yaml.SequenceEndEvent:
+            value = open_.pop()[0]
+        else:
+            raise _NotPlain  # an alias, or a second document
+        if not open_:
+            break
+        collection, key = open_[-1]
+        if key is in_list:
+            collection.append(value)
+        elif key is no_key:
+            if value in collection:
+                raise _NotPlain  # a duplicate key
+            open_[-1] = (collection, value)
+        else:
+            collection[key] = value
+            open_[-1] = (collection, no_key)
+    if type(next_event()) is not yaml.DocumentEndEvent or type(next_event()) is not yaml.StreamEndEvent:
+        raise _NotPlain
+    return value
 
 
 def _at(mark: yaml.Mark | None) -> str:
@@ -171,6 +235,11 @@ def _from_yaml_error(error: yaml.YAMLError) -> YAMLProblem:
 
 def load(text: str) -> Any:
     """The YAML document in ``text``, read strictly; raises :class:`YAMLProblem`."""
+    if CParser is not None:
+        try:
+            return _plain(text)
+        except (_NotPlain, yaml.YAMLError, ValueError):
+            pass  # read again below, and what is wrong named
     try:
         return yaml.load(text, Loader=FAST_LOADER)  # noqa: S506 - the strict loader constructs plain values only
     except _Alias:
