@@ -42,6 +42,11 @@ def test_the_source_s_own_qualifier_word_is_the_longest_listed_one_just_before_t
                           "printed": ["1,200", "40%", "34", "1,250"],
                           "qualifier": ["more_than", "about", "more_than", "exact"]})
     assert source_qualifiers(facts, vocab) == ["well over", "about", "", ""]
+    # facts that share a quote get each its own qualifier's wording, whichever fact comes first
+    shared = pd.DataFrame({"quote": ["About 40 beds, well over 1,200 arrests."] * 5,
+                           "printed": ["40", "1,200", "40", "1,200", "40"],
+                           "qualifier": ["about", "more_than", "more_than", "more_than", "about"]})
+    assert source_qualifiers(shared, vocab) == ["about", "well over", "", "well over", "about"]
 
 
 def test_rows_keep_their_file_and_line_and_a_bad_header_is_named(tmp_path):

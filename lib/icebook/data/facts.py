@@ -448,7 +448,8 @@ def as_of_fiscal_year(facts: pd.DataFrame, sources: dict[str, Source]) -> pd.Ser
 def source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
     """The qualifier as the source words it ("almost", "well over"): the longest of the vocabulary's listed
     wordings for the fact's qualifier that stands just before the number in the quote; empty when none does
-    (an exact figure, or wording the vocabulary does not list)."""
+    (an exact figure, or wording the vocabulary does not list). Facts that share a quote, printed number and
+    qualifier share the look."""
     wordings = {name: sorted(re.findall(r'"([^"]+)"', text), key=len, reverse=True)
                 for name, text in vocab.qualifiers.items()}
     # the end of a range may carry any qualifier of its own ("about 1,700 to about 10,000")
@@ -456,17 +457,20 @@ def source_qualifiers(facts: pd.DataFrame, vocab: Vocabulary) -> list[str]:
                          key=len, reverse=True)
     ends_with = {words: re.compile(rf"(?:^|\W){re.escape(words.lower())}$")
                  for words in {*any_wording, *(words for listed in wordings.values() for words in listed)}}
-    found = []
-    columns = (facts[name].tolist() for name in ("quote", "printed", "qualifier"))
-    for quote, printed, qualifier in zip(*columns, strict=True):
+    rows = list(zip(*(facts[name].tolist() for name in ("quote", "printed", "qualifier")), strict=True))
+    found: dict[tuple[str, str, str], str] = {}  # for each quote, printed number and qualifier met, the wording
+    for given in rows:
+        if given in found:
+            continue
+        quote, printed, qualifier = given
         text = normalise(quote)
         at = _standing_number(printed).search(text)
         before = text[:at.start() if at else 0].rstrip().lower()
         candidates = any_wording if qualifier in {"range_low", "range_high"} else wordings.get(qualifier, [])
         # a wording stands at the end of the text before the number: looked for from just before where it would start
-        found.append(next((words for words in candidates
-                           if ends_with[words].search(before, max(0, len(before) - len(words.lower()) - 1))), ""))
-    return found
+        found[given] = next((words for words in candidates
+                             if ends_with[words].search(before, max(0, len(before) - len(words.lower()) - 1))), "")
+    return [found[given] for given in rows]
 
 
 @functools.lru_cache(maxsize=4096)
