@@ -117,16 +117,19 @@ def read_fact_files(data_dir: Path, col: Collector) -> pd.DataFrame | None:
             col.add(path, f"malformed header: missing columns {missing}, unknown columns {unknown}; "
                     f"expected {FACT_COLUMNS}", row=1)
             continue
-        good = []
-        for line, row in enumerate(rows[1:], start=2):
-            if not any(cell.strip() for cell in row):
+        good, lines = [], []
+        for line, row in enumerate(itertools.islice(rows, 1, None), start=2):
+            if not (row and row[0].strip()) and not any(cell.strip() for cell in row):
                 continue
             if len(row) != len(header):
                 col.add(path, f"malformed CSV row: {len(row)} fields where the header has "
                         f"{len(header)} (an unquoted comma or quote?)", row=line)
                 continue
-            good.append(row + [col.rel(path), line])
-        frame = pd.DataFrame(good, columns=header + ["csv_file", "csv_line"], dtype=object)
+            good.append(row)
+            lines.append(line)
+        frame = pd.DataFrame(good, columns=header, dtype=object)
+        frame["csv_file"] = pd.Series([col.rel(path)] * len(good), index=frame.index, dtype=object)
+        frame["csv_line"] = pd.Series(lines, index=frame.index, dtype=object)
         frames.append(frame.reindex(columns=FACT_COLUMNS + ["csv_file", "csv_line"], fill_value=""))
     if not readable:
         return None
