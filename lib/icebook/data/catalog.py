@@ -127,7 +127,7 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
     """Every fact's metric has a label; each label and series description carries its metric's scope words;
     every fact's quote carries them too, or the fact declares how it deviates; series of one measure that
     differ in scope say how in what they count."""
-    for metric in sorted(set(facts["metric"]) - set(metrics)):
+    for metric in sorted(set(facts["metric"].tolist()) - set(metrics)):
         col.add(path, f"metric {metric!r} has no label: add it under 'metrics' with a label in plain words",
                 record=metric, field="metrics")
     for slug, metric in metrics.items():
@@ -139,14 +139,18 @@ def check_scope(facts: pd.DataFrame, measures: list[Measure], metrics: dict[str,
                 col.add(path, f"the label {metric.label!r} leaves out the scope words {term!r}", record=slug,
                         field="label")
     columns = ["id", "metric", "quote", "scope_deviation", "csv_file", "csv_line"]
-    for row in facts[columns].astype(object).itertuples(index=False):  # object columns iterate fast
-        terms = metrics[row.metric].scope if row.metric in metrics else []
-        quote = normalise(row.quote).lower()
-        missing = [term for term in terms if term.lower() not in quote]
-        if missing and not row.scope_deviation:
-            col.add(data_dir.parent / row.csv_file, f"the quote lacks the scope words {missing} of its metric "
-                    f"{row.metric!r}: move it to a metric it matches, or say in scope_deviation how it differs",
-                    row=row.csv_line, record=row.id, field="quote")
+    lacking: dict[tuple[str, str], list[str]] = {}  # for each metric and quote met, the scope words the quote lacks
+    for fact_id, metric, quote, scope_deviation, csv_file, csv_line in zip(
+            *(facts[name].tolist() for name in columns), strict=True):
+        if (metric, quote) not in lacking:
+            terms = metrics[metric].scope if metric in metrics else []
+            lower = normalise(quote).lower()
+            lacking[metric, quote] = [term for term in terms if term.lower() not in lower]
+        missing = lacking[metric, quote]
+        if missing and not scope_deviation:
+            col.add(data_dir.parent / csv_file, f"the quote lacks the scope words {missing} of its metric "
+                    f"{metric!r}: move it to a metric it matches, or say in scope_deviation how it differs",
+                    row=csv_line, record=fact_id, field="quote")
     for measure in measures:
         headline = set(metrics[measure.series[0].metric].scope) if measure.series[0].metric in metrics else set()
         for series in measure.series[1:]:
@@ -175,7 +179,7 @@ def check_catalog_use(measures: list[Measure], facts: pd.DataFrame, known: set[s
                       col: Collector) -> None:
     """Every series draws a metric some fact has; the measures' and series' prose names figures only as
     {{fact-id}} references to known facts or derived figures."""
-    metrics_in_facts = set(facts["metric"]) | col.refused_metrics
+    metrics_in_facts = set(facts["metric"].tolist()) | col.refused_metrics
     anecdotes = facts[anecdotal(facts)]
     for measure in measures:
         for series in measure.series:

@@ -89,6 +89,8 @@ def check_pages_given(facts: pd.DataFrame, sources: dict[str, Source], texts: di
     columns = ("id", "source", "page", "locator", "quote", "csv_file", "csv_line")
     paths = {name: data_dir.parent / name for name in facts["csv_file"].unique()}
     bases: dict[tuple[str, str, str], str] = {}  # facts of one section share its basis
+    in_front: dict[tuple[str, str], bool] = {}  # whether a source's section is in its front matter, by locator
+    found: dict[tuple[str, str], int] = {}  # where a quote stands in its source
     for fact_id, source_id, page, locator, quote, csv_file, csv_line in zip(
             *(facts[name].tolist() for name in columns), strict=True):
         source = sources.get(source_id)
@@ -101,16 +103,20 @@ def check_pages_given(facts: pd.DataFrame, sources: dict[str, Source], texts: di
         if basis == "":
             unpaged.setdefault(source_id, []).append((fact_id, path, csv_line))
         elif basis == FRONT_MATTER and source_id in numbered_from and source_id in texts:
-            at = texts[source_id].find(normalise(quote))  # a quote not found is reported by the quote check
-            if at >= numbered_from[source_id]:
+            if (source_id, quote) not in found:  # a quote not found is reported by the quote check
+                found[source_id, quote] = texts[source_id].find(normalise(quote))
+            if found[source_id, quote] >= numbered_from[source_id]:
                 col.add(path, f"the fact's section is in the front matter of source {source_id!r} (front_matter in "
                         f"sources.yaml), but its quote stands after {source.front_matter.numbered_from!r}, where "
                         "the copy numbers its pages: give its page and the section it stands in", field="locator",
                         **where)
-        elif basis == PRINTED and _in_front_matter(source, locator):
-            col.add(path, f"page {page!r} is given, but the fact's section is in the front matter of source "
-                    f"{source_id!r}, where the copy prints no page number: leave the page empty, or correct the "
-                    "locator", field="page", **where)
+        elif basis == PRINTED:
+            if (source_id, locator) not in in_front:
+                in_front[source_id, locator] = _in_front_matter(source, locator)
+            if in_front[source_id, locator]:
+                col.add(path, f"page {page!r} is given, but the fact's section is in the front matter of source "
+                        f"{source_id!r}, where the copy prints no page number: leave the page empty, or correct the "
+                        "locator", field="page", **where)
     for source_id, rows in unpaged.items():
         ids = [fact_id for fact_id, _, _ in rows]
         col.add(rows[0][1], f"page is empty, but source {source_id!r} prints page numbers (pages_printed: true in "

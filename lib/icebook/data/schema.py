@@ -534,11 +534,24 @@ def _models(value: Any) -> list[BaseModel]:
     return [item for item in items if isinstance(item, BaseModel)]
 
 
+@functools.cache
+def _may_have(model: type[BaseModel], name: str) -> bool:
+    """Whether a record of this type may have an attribute ``name``: a field, or anything its class has. (Asking a
+    record for an attribute it has not is slow: pydantic looks for it in several places before it gives up.)"""
+    return name in model.model_fields or hasattr(model, name) or model.model_config.get("extra") == "allow"
+
+
+def _attribute(record: BaseModel, name: str) -> Any:
+    """``getattr(record, name, None)``, without asking where the record's type has no such attribute."""
+    return getattr(record, name, None) if _may_have(type(record), name) else None
+
+
 def text_fields(record: BaseModel, source: str | None = None, label: str = "",
                 prefix: str = "") -> Iterator[TextField]:
     """Every text field of a parsed record, with the role its type gives it and the source its quotes are from."""
-    source = getattr(record, "source", None) or getattr(record, "report", None) or source
-    label = getattr(record, "id", None) if isinstance(getattr(record, "id", None), str) else label
+    source = _attribute(record, "source") or _attribute(record, "report") or source
+    own_id = _attribute(record, "id")
+    label = own_id if isinstance(own_id, str) else label
     for name, role in _roles(type(record)):
         value = getattr(record, name)
         path = f"{prefix}{name}"
