@@ -106,3 +106,19 @@ def test_a_notes_edit_changes_only_the_reads_of_those_notes(copy: Path):
     edited = Records(data.load(copy))
     assert changed(after, edited, HSI_FACTS) and changed(after, edited, ALL_FACTS)
     assert not changed(after, edited, NOTES_OF_SEIZURES)
+
+
+def test_a_selection_worked_out_for_one_page_is_not_taken_for_another():
+    """Records work out each selection once for all the pages that make it (Records.chosen): a page's digest is
+    the same whichever selections other pages' digests worked out first, and two selections differing in one
+    condition, or in whether their content was read, keep their own ids."""
+    loaded = data.load(GOOD)
+    hsi_ids = reads('{"group": "facts", "where": {"component": ["HSI"]}, "content": false}')
+    ero = reads('{"group": "facts", "where": {"component": ["ERO"]}, "content": true}')
+    fresh = {name: Records(loaded).digest(r) for name, r in
+             {"hsi": HSI_FACTS, "hsi ids": hsi_ids, "ero": ero, "cases": COUNT_OF_CASES}.items()}
+    shared = Records(loaded)
+    for name, r in [("ero", ero), ("hsi ids", hsi_ids), ("cases", COUNT_OF_CASES), ("hsi", HSI_FACTS)]:
+        assert shared.digest(r) == fresh[name]
+    assert fresh["hsi"] != fresh["hsi ids"] != fresh["ero"] != fresh["cases"]
+    assert shared.chosen("facts", {"component": ["HSI"]}) != shared.chosen("facts", {"component": ["ERO"]})

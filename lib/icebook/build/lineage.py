@@ -88,6 +88,16 @@ class Records:
             | {f"metric:{k}": _value_hash(m.model_dump()) for k, m in data.metrics.items()},
             "findings": {k: _value_hash(v) for k, v in data.findings.items()},
         }
+        self._chosen: dict[tuple[str, str], list[str]] = {}
+
+    def chosen(self, group: str, where: Mapping[str, Any]) -> list[str]:
+        """The ids a page's selection of a group takes in today, sorted: worked out once for each selection, as
+        many pages make the same ones (every page's staleness is checked against the same records)."""
+        key = (group, json.dumps(where, sort_keys=True, default=str))
+        if key not in self._chosen:
+            frame = self.frame(group)
+            self._chosen[key] = sorted(map(str, matches(frame, where))) if frame is not None else []
+        return self._chosen[key]
 
     def frame(self, group: str) -> pd.DataFrame | None:
         return {"facts": self.facts, "derived": self.derived}.get(group)
@@ -104,9 +114,8 @@ class Records:
             hashes = self.hashes.get(group, {})
             ids = sorted(hashes) if read["all"] else list(read["ids"])
             parts: list[Any] = [[[i, hashes.get(i, ABSENT)] for i in ids]]
-            frame = self.frame(group)
             for where, content in read["where"]:
-                chosen = sorted(map(str, matches(frame, where))) if frame is not None else []
+                chosen = self.chosen(group, where)
                 parts.append([where, [[i, hashes[i]] if content else i for i in chosen]])
                 ids += chosen
             if group == "derived":  # a derived figure implies its input facts
