@@ -204,3 +204,27 @@ def test_a_cell_s_output_has_the_cell_s_own_limit_to_arrive_in(tmp_path, monkeyp
     ok, value = run(tmp_path, notebook(tmp_path, "1 + 1"), cell_timeout=45)
     assert ok, value
     assert seen.read_text() == "45"
+
+
+def test_the_selectors_compiled_ahead_are_the_ones_the_theme_looks_up():
+    """The Sphinx child compiles the theme's navigation selectors before the build says go (sphinx_child.py): each
+    is one the pinned theme's navigation code uses (its page level written as the theme writes it), and once used
+    it is compiled: the next page's look-up compiles nothing."""
+    import inspect
+
+    import soupsieve
+    from pydata_sphinx_theme import toctree
+
+    from icebook.build import sphinx_child
+
+    source = inspect.getsource(toctree)
+    for selector in sphinx_child.THEME_SELECTORS:
+        assert f'select("{selector}")' in source or f'select(f"{selector.replace("-l0", "-l{ii}")}")' in source
+    for selector in sphinx_child.THEME_SELECTORS_ONE:
+        assert f'select_one("{selector}")' in source
+    soupsieve.purge()
+    sphinx_child._compile_theme_selectors()
+    compiled = soupsieve.css_parser._cached_css_compile.cache_info().currsize
+    sphinx_child._compile_theme_selectors()
+    assert soupsieve.css_parser._cached_css_compile.cache_info().currsize == compiled
+    assert compiled >= len(sphinx_child.THEME_SELECTORS) + len(sphinx_child.THEME_SELECTORS_ONE)

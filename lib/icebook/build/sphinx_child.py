@@ -36,17 +36,36 @@ MODULES = ["jupyter_book.cli.main", "jupyter_book.sphinx", "sphinx.application",
            "sphinx_jupyterbook_latex.events", "myst_nb.ext.glue.directives", "myst_nb.ext.execution_tables",
            "sphinxcontrib.bibtex.style.referencing.author_year", "sphinxcontrib.bibtex.style.referencing.foot"]
 GO = b"g"
+# The CSS selectors pydata_sphinx_theme looks up in every written page's navigation (its toctree.py: select, then
+# select_one). soupsieve compiles a selector the first time it is used and keeps it: used once here, before the
+# build says go, they cost the build nothing. A selector the theme no longer uses costs only its compilation.
+THEME_SELECTORS = ["li", "li.toctree-l0 > details", ".toc-h1", ".toc-h2"]
+THEME_SELECTORS_ONE = ["details > a.reference", "details > p.caption"]
 
 
 def import_sphinx() -> None:
     """Import what a jupyter-book build of this book imports: ``MODULES``, then the extensions every Sphinx
     application loads as it starts (Sphinx's own list, ``sphinx.application.builtin_extensions``)."""
     import_available(MODULES)
+    _compile_theme_selectors()
     try:
         from sphinx.application import builtin_extensions
     except ImportError:  # a Sphinx without the list: its application imports them when it starts
         return
     import_available(builtin_extensions)
+
+
+def _compile_theme_selectors() -> None:
+    """Use each of the theme's selectors once, on a page parsed as the theme parses its navigation."""
+    try:
+        from bs4 import BeautifulSoup
+    except ImportError:  # the theme would fail the same way, where the build reports it
+        return
+    soup = BeautifulSoup("", "html.parser")
+    for selector in THEME_SELECTORS:
+        soup.select(selector)
+    for selector in THEME_SELECTORS_ONE:
+        soup.select_one(selector)
 
 
 class SphinxChild:
