@@ -74,11 +74,13 @@ def site_copy(built: Path, record: dict, published: str) -> Path:
 
 def ready_checks() -> None:
     """Import the site checks (BeautifulSoup, lxml and their compiled patterns) and work out the
-    counts they compare the pages with, while Sphinx builds the site the checks will read."""
+    counts they compare the pages with and what their verdicts depend on, while Sphinx builds the site the
+    checks will read."""
     from icebook.data.loader import book
+    from icebook.site.checks import ready
     from icebook.site.counts import book_counts
 
-    book_counts(book(), default_value("comparison", "fiscal_years"))
+    ready(book_counts(book(), default_value("comparison", "fiscal_years")), book().texts)
 
 
 def check_built_site(built: Path) -> None:

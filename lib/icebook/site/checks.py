@@ -90,6 +90,13 @@ def _checks_key(counts: BookCounts | None, texts: dict[str, str] | None) -> byte
     return digest.digest()
 
 
+def ready(counts: BookCounts | None, texts: dict[str, str] | None) -> None:
+    """Work out ahead what ``check_site`` with these arguments needs before it reads a page (the import graph of
+    the checks' code, and its files' hashes, which later look-ups reuse while the files stay as they are): the
+    build does it while Sphinx writes the site."""
+    _checks_key(counts, texts)
+
+
 def _read_verdicts(cache: Path | None) -> dict:
     if cache is None:
         return {}
