@@ -5,9 +5,7 @@ records it lists), so a source added or renamed in data/ needs no edit to a chap
 
 A chapter reads as an analysis: its parameters, the data it selects (pandas) and calls that draw and print.
 The HTML a page shows is assembled in ``icebook.pages`` modules, so a chapter has no ``def`` or ``class``, no
-cell longer than ``MAX_CELL_LINES`` lines and no HTML in its strings. ``NOT_YET_CLEAN`` lists the chapters
-that still break these rules, each with why; it only shrinks (a listed chapter that is clean fails the test
-until it is taken off the list)."""
+cell longer than ``MAX_CELL_LINES`` lines and no HTML in its strings: every chapter, with no exceptions."""
 
 from __future__ import annotations
 
@@ -55,7 +53,6 @@ def test_no_other_chapter_file_names_a_source_id():
 
 MAX_CELL_LINES = 30
 HTML_TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
-NOT_YET_CLEAN: dict[str, str] = {}  # chapter notebook -> why it still breaks the rules (the list only shrinks)
 
 
 def rule_breaks(code_cells: list[str]) -> list[str]:
@@ -87,16 +84,9 @@ def test_the_rules_find_a_def_a_long_cell_and_html():
         "cell [3] defines 'Page' (line 1)"]
 
 
-@pytest.mark.parametrize("notebook", [p for p in chapter_notebooks() if p.name not in NOT_YET_CLEAN],
-                         ids=lambda p: p.name)
+@pytest.mark.parametrize("notebook", chapter_notebooks(), ids=lambda p: p.name)
 def test_a_chapter_is_parameters_selection_and_calls(notebook: Path):
     assert rule_breaks(chapter_code(notebook)) == [], (
         f"{notebook.name}: move helpers and HTML into an icebook.pages module; the chapter keeps its parameters, "
         "its pandas selection and the calls that draw and print")
 
-
-@pytest.mark.parametrize("name", sorted(NOT_YET_CLEAN))
-def test_a_chapter_not_yet_clean_is_listed_only_while_it_breaks_the_rules(name: str):
-    notebook = CHAPTERS / name
-    assert notebook in chapter_notebooks(), f"{name} is no chapter: take it off NOT_YET_CLEAN"
-    assert rule_breaks(chapter_code(notebook)), f"{name} keeps the rules now: take it off NOT_YET_CLEAN"
