@@ -20,11 +20,17 @@ pytestmark = [pytest.mark.slow, pytest.mark.build]
 
 
 def _published_with_defaults() -> list[tuple[str, str]]:
-    """(notebook, page) for each chapter, the page being the one made with the notebook's own defaults."""
+    """(notebook, page) for each chapter, the page being the one made with the notebook's own defaults. A chapter
+    fanned out over the sources with no default (the fact index's pages) lists the registry's first source when
+    opened on its own (pages.factindex.listed_source): its page is that source's."""
     config = yaml.safe_load((CHAPTERS / "params.yml").read_text())["chapters"]
+    first_source = next(iter(yaml.safe_load((ROOT / "data" / "sources.yaml").read_text())))["id"]
     out = []
     for chapter, entry in config.items():
         defaults = {name: spec.get("default") for name, spec in entry.get("parameters", {}).items()}
+        fanned = entry.get("fan_out", {}).get("parameter")
+        if fanned and defaults.get(fanned) is None and entry["parameters"][fanned].get("type") == "source":
+            defaults[fanned] = first_source
         page = entry.get("page", chapter).format(**{k: str(v).lower() for k, v in defaults.items()})
         out.append((entry["notebook"], page))
     return out
