@@ -225,11 +225,12 @@ def _site(workers: int, cell_timeout: int | None) -> int:
 
 
 def _validate_while_warming() -> None:
-    """Validate the data in a forked child while this process imports what the pages' kernels use (warm.py):
-    the two take about as long, and the machine has a core for each. The child leaves the validated data in
-    the cache (core/cache.py), where ``book()`` here finds it; when the child failed, or could not write the
-    cache, ``book()`` validates again here and raises the message a plain validation gives. The fork comes
-    first, so that the two processes import what they need (pandas, for both) at the same time."""
+    """Validate the data in a forked child while this process imports the rest of what the pages' kernels use
+    (warm.py); the machine has a core for each. The child leaves the validated data in the cache
+    (core/cache.py), where ``book()`` here finds it; when the child failed, or could not write the cache,
+    ``book()`` validates again here and raises the message a plain validation gives. What validation imports
+    (pandas, the schema) is imported first, once, and the child inherits it: imported in both, it cost every
+    build as much processor time again as the validation itself."""
     warmed = sys.modules.get(f"{__package__}.warm")
     if warmed is not None and warmed.warmed():  # nothing to do alongside (a preview's build): validate here
         from icebook.data.loader import book
@@ -241,6 +242,8 @@ def _validate_while_warming() -> None:
         from icebook.data.loader import book
 
         book()
+
+    import icebook.data.loader  # noqa: F401 - for the child and for this process alike
 
     child = fork(validate, report=False)  # its problems are reported by the validation here, below
     try:
