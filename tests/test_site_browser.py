@@ -39,21 +39,31 @@ def shown_at(paths: list[str], widths: list[int]) -> list:
 
 
 class Visit:
-    """Open one page, recording console errors, failed requests and every host asked."""
+    """Open one page, recording console errors, failed requests and every host asked. The page is opened in a tab of
+    the test process's browser (``conftest.Chromium.tab``), given back blank when the visit ends, or closed when the
+    test failed in it."""
 
     def __init__(self, browser, url: str, width: int = 1200, route: tuple[str, str] | None = None):
-        self.page = browser.new_page(viewport={"width": width, "height": 900})
+        self.browser = browser
+        self.page = browser.tab(width)
+        self.route = route
         if route:  # serve a planted page beside the site's own
             self.page.route(route[0], lambda r: r.fulfill(body=route[1], content_type="text/html"))
         self.errors: list[str] = []
         self.vega_warnings: list[str] = []
         self.failed: list[str] = []
         self.hosts: set[str] = set()
-        self.page.on("console", self._console)
-        self.page.on("pageerror", lambda e: self.errors.append(str(e)))
-        self.page.on("requestfailed", lambda r: self.failed.append(f"{r.url} ({r.failure})"))
-        self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).hostname or ""))
-        self.page.goto(url, wait_until="load")
+        self.listeners = {"console": self._console,
+                          "pageerror": lambda e: self.errors.append(str(e)),
+                          "requestfailed": lambda r: self.failed.append(f"{r.url} ({r.failure})"),
+                          "request": lambda r: self.hosts.add(urlsplit(r.url).hostname or "")}
+        for event, listener in self.listeners.items():
+            self.page.on(event, listener)
+        try:
+            self.page.goto(url, wait_until="load")
+        except BaseException:
+            self.page.close()
+            raise
 
     def _console(self, message) -> None:
         if message.type == "error":
@@ -64,8 +74,15 @@ class Visit:
     def __enter__(self) -> Visit:
         return self
 
-    def __exit__(self, *exc) -> None:
-        self.page.close()
+    def __exit__(self, kind, *exc) -> None:
+        for event, listener in self.listeners.items():
+            self.page.remove_listener(event, listener)
+        if kind is not None:
+            self.page.close()
+            return
+        if self.route:
+            self.page.unroute_all(behavior="ignoreErrors")
+        self.browser.give_back(self.page)
 
 
 @pytest.mark.parametrize("shown", shown_at(site_pages(), [1200]), indirect=True)
