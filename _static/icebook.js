@@ -187,6 +187,7 @@ function copyBySelection(text) {
       if (!panel || panel.dataset.drawnWidth === undefined) { return; }
       if (Math.abs(boxWidth(entry.target) - Number(panel.dataset.drawnWidth)) < 1) { return; }
       var figure = panel.closest("figure.icebook-chart");
+      figure.classList.remove("chart-drawn");  // until it is drawn again, for its box as it is now
       clearTimeout(waiting.get(figure));
       waiting.set(figure, setTimeout(function () { waiting.delete(figure); draw(figure); }, 100));
     });

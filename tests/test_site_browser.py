@@ -314,10 +314,32 @@ IN_ITS_BOX = """() => {
   });
   return problems;
 }"""
-SETTLED = """() => [...document.querySelectorAll("figure.icebook-chart .chart-live")].every(live => {
-  const svg = live.querySelector("svg.marks");
-  return svg && svg.getBoundingClientRect().width <= live.getBoundingClientRect().width + 1;
+# Resolves once the page has settled after a change of width: no transition running (the sidebar coming in), and
+# every chart drawn for its box as laid out now (a figure waiting to be redrawn is not "chart-drawn"), on three
+# frames on end; or, with false, at the deadline (then the checks say what is wrong).
+SETTLE = """ms => new Promise(resolve => {
+  const easing = () => document.getAnimations().some(a => a instanceof CSSTransition && a.playState === "running");
+  const fitted = () => [...document.querySelectorAll("figure.icebook-chart")].every(figure =>
+    figure.classList.contains("chart-drawn") && [...figure.querySelectorAll(".chart-panel")].every(panel => {
+      const box = panel.querySelector(".chart-live").getBoundingClientRect();
+      return Number(panel.dataset.drawnWidth) === Math.floor(box.width);
+    }));
+  const deadline = Date.now() + ms;
+  let frames = 0;
+  const step = () => {
+    frames = !easing() && fitted() ? frames + 1 : 0;
+    if (frames === 3) resolve(true);
+    else if (Date.now() > deadline) resolve(false);
+    else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
 })"""
+
+
+def settle(page, width: int) -> None:
+    """The page at a new width, once its layout and charts have settled there (``SETTLE``, within 8 s)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    page.evaluate(SETTLE, 8000)
 
 
 @pytest.mark.parametrize(("start", "end"), [(390, 1280), (900, 1000), (1280, 390)])
@@ -327,13 +349,7 @@ def test_every_chart_fits_its_box_after_the_window_is_resized(server, browser, p
     sidebar's breakpoint) redraws each chart for its new box: every SVG fits it and every label shows."""
     with Visit(browser, f"{server}/{path}", width=start) as visit:
         assert drawn(visit) > 0, f"{path}: no chart"
-        visit.page.set_viewport_size({"width": end, "height": 900})
-        settled = 0  # the layout moves for a moment (the sidebar comes in): wait until every chart has fitted for
-        for _ in range(80):  # a second on end, or for 8 s; what is still wrong then is the failure
-            settled = settled + 1 if visit.page.evaluate(SETTLED) else 0
-            if settled == 10:
-                break
-            visit.page.wait_for_timeout(100)
+        settle(visit.page, end)  # the layout moves for a moment (the sidebar comes in); what is wrong then fails
         problems = visit.page.evaluate(IN_ITS_BOX) + visit.page.evaluate(GEOMETRY)
         assert problems == [], f"{path} loaded at {start} px, then {end} px"
         assert visit.errors == [], visit.errors
@@ -458,8 +474,7 @@ def test_recommendation_tracker_fits_1280_px_and_stacks_at_390_px(server, browse
     with Visit(browser, f"{server}/chapters/pages/oversight.html") as visit:
         page = visit.page
         for width in (1280, 390):
-            page.set_viewport_size({"width": width, "height": 900})
-            page.wait_for_timeout(100)
+            settle(page, width)
             overflow = page.evaluate("""() => [...document.querySelectorAll('table.tracker')].map(
                 t => t.getBoundingClientRect().right - t.closest('article').getBoundingClientRect().right)""")
             assert overflow and max(overflow) <= 1, f"tracker overflows its column at {width} px by {max(overflow)} px"
@@ -562,8 +577,7 @@ def test_screenshots_at_desktop_and_phone_width(server, browser, path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with Visit(browser, f"{server}/{path}") as visit:
         for width in (1280, 390):
-            visit.page.set_viewport_size({"width": width, "height": 900})
-            visit.page.wait_for_timeout(300)
+            settle(visit.page, width)
             name = path.split("/")[-1].removesuffix(".html")
             visit.page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
 
