@@ -286,6 +286,7 @@ class Chromium:
             self._context = self.browser.new_context()
         page = self._free.pop() if self._free else self._context.new_page()
         page.set_viewport_size({"width": width, "height": 900})
+        page.bring_to_front()  # a tab behind another is drawn at a lower priority
         return page
 
     def give_back(self, page) -> None:

@@ -94,6 +94,7 @@ def test_every_page_loads_offline_with_no_error_and_every_chart_drawn(shown):
         assert charts.nth(i).locator(".vega-embed svg.marks").count() >= 1, f"{path}: chart {i + 1} has no drawing"
         assert "chart-drawn" in charts.nth(i).get_attribute("class"), f"{path}: chart {i + 1} not drawn"
     page.evaluate("document.fonts.ready.then(() => true)")  # the picture in the page's own fonts
+    page.bring_to_front()  # the shared load may be a tab behind another, whose picture takes longer to draw
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     # A whole-page picture of the fact index (well over 100,000 px) takes longer than the
     # screenshot time-out allows; its first screen is kept instead.
